@@ -1,0 +1,5 @@
+"""Allow `python -m codeyard`."""
+
+from codeyard.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,105 @@
+"""The composition root: every object of a server is built here, from Settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from codeyard.accounts import Principal
+from codeyard.admin import AdminApi
+from codeyard.bootstrap import MASTER_KEY_FILE, RootCredentials, root_credentials
+from codeyard.clock import Clock, SystemClock
+from codeyard.config import Settings
+from codeyard.crypto import SecretBox, load_master_key
+from codeyard.ids import IdGenerator
+from codeyard.operations import ServiceApi
+from codeyard.protocol.authentication import Authenticator
+from codeyard.protocol.endpoint import ApiEndpoint, ApiHandler
+from codeyard.protocol.models import ServiceCatalog
+from codeyard.router import Router
+from codeyard.services.events import EventFactory
+from codeyard.services.iam.api import IamApi
+from codeyard.services.iam.arns import root_principal
+from codeyard.services.iam.authorizer import IamAuthorizer
+from codeyard.services.iam.credentials import IamCredentials
+from codeyard.services.secretsmanager.api import SecretsManagerApi
+from codeyard.services.ssm.api import SsmApi
+from codeyard.services.sts.api import StsApi
+from codeyard.store.sql.engine import make_engine
+from codeyard.store.sql.schema import upgrade
+from codeyard.store.sql.unit_of_work import SqlStore
+
+# Services whose botocore models the endpoint speaks; operations without code answer 501.
+SPOKEN_SERVICES = (
+    "iam",
+    "sts",
+    "ssm",
+    "secretsmanager",
+    "codecommit",
+    "codebuild",
+    "codepipeline",
+    "codedeploy",
+    "logs",
+    "events",
+)
+
+
+@dataclass
+class Codeyard:
+    """A built server: the ASGI app and the parts tests and commands reach for."""
+
+    settings: Settings
+    app: Router
+    handler: ApiHandler
+    store: SqlStore
+    root: RootCredentials
+    root_principal: Principal
+
+    def close(self) -> None:
+        self.store.dispose()
+
+
+def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | None = None) -> Codeyard:
+    clock = clock or SystemClock()
+    ids = ids or IdGenerator()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    upgrade(engine)
+    store = SqlStore(engine)
+    box = SecretBox(load_master_key(settings.data_dir / MASTER_KEY_FILE, settings.master_key or None))
+    account_id = settings.account_id
+    events = EventFactory(clock, ids)
+
+    credentials = IamCredentials(store, box, clock, account_id)
+    root = root_credentials(settings, ids)
+    credentials.ensure_root_key(root.access_key_id, root.secret_access_key)
+
+    services: dict[str, ServiceApi] = {
+        "iam": IamApi(store, box, clock, ids, account_id),
+        "sts": StsApi(store, box, clock, ids, account_id),
+        "ssm": SsmApi(store, box, clock, ids, events),
+        "secretsmanager": SecretsManagerApi(store, box, clock, ids),
+    }
+    catalog = ServiceCatalog(SPOKEN_SERVICES)
+    catalog.load_all()
+    principal = root_principal(account_id, root.access_key_id)
+    authenticator = Authenticator(credentials, clock, principal, test_mode=settings.test_mode)
+    handler = ApiHandler(
+        catalog,
+        services,
+        authenticator,
+        IamAuthorizer(store, clock),
+        ids,
+        account_id,
+        strict_output=settings.test_mode,
+    )
+
+    def reset() -> None:
+        store.wipe()
+        credentials.ensure_root_key(root.access_key_id, root.secret_access_key)
+
+    admin = AdminApi(reset if settings.test_mode else None, lambda: True)
+    mounts = [("/_codeyard/", admin)]
+    if settings.test_mode:
+        mounts.append(("/moto-api/", admin))
+    router = Router(ApiEndpoint(handler), mounts)
+    return Codeyard(settings, router, handler, store, root, principal)

@@ -1,0 +1,270 @@
+"""The AWS API endpoint: one HTTP request in, one AWS-shaped response out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio.to_thread
+from botocore import xform_name
+from botocore.model import OperationModel
+
+from codeyard.accounts import AuthorizationRequest, Authorizer, Principal, RequestContext
+from codeyard.errors import (
+    AccessDeniedException,
+    CodeyardError,
+    InternalFailure,
+    InvalidSignature,
+    NotImplementedOperation,
+    RequestEntityTooLarge,
+    SerializationException,
+    UnknownOperation,
+)
+from codeyard.ids import IdGenerator
+from codeyard.operations import ServiceApi, implemented_operations
+from codeyard.protocol import json_codec, query_codec
+from codeyard.protocol.authentication import Authenticator
+from codeyard.protocol.errors import wire_error
+from codeyard.protocol.models import ServiceCatalog, ServiceSpec
+from codeyard.protocol.sigv4 import HttpRequest
+from codeyard.protocol.validation import Validator
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 32 * 1024 * 1024
+JSON_TYPE = "application/x-amz-json-1.1"
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class HttpResponse:
+    status: int
+    content_type: str
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One implemented operation, resolved once."""
+
+    spec: ServiceSpec
+    operation: OperationModel
+    api: ServiceApi
+    method: Callable[..., dict[str, Any]]
+    kwarg_names: Mapping[str, str]
+    action: str
+
+
+class ApiHandler:
+    """Authenticates, routes, validates, authorises, calls the service and serialises."""
+
+    def __init__(
+        self,
+        catalog: ServiceCatalog,
+        services: Mapping[str, ServiceApi],
+        authenticator: Authenticator,
+        authorizer: Authorizer,
+        ids: IdGenerator,
+        account_id: str,
+        *,
+        strict_output: bool = False,
+    ) -> None:
+        self._catalog = catalog
+        self._services = services
+        self._authenticator = authenticator
+        self._authorizer = authorizer
+        self._ids = ids
+        self._account_id = account_id
+        self._strict_output = strict_output
+        self._validator = Validator()
+        self._routes: dict[tuple[str, str], Route] = {}
+        for name, api in services.items():
+            spec = catalog.spec(name)
+            for op_name, method_name in implemented_operations(
+                api, list(spec.operations), xform_name
+            ).items():
+                operation = spec.operations[op_name]
+                members = operation.input_shape.members if operation.input_shape else {}
+                self._routes[(name, op_name)] = Route(
+                    spec=spec,
+                    operation=operation,
+                    api=api,
+                    method=getattr(api, method_name),
+                    kwarg_names={m: xform_name(m) for m in members},
+                    action=f"{spec.signing_name}:{op_name}",
+                )
+
+    def implemented(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for service, operation in self._routes:
+            out.setdefault(service, []).append(operation)
+        return out
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        request_id = self._ids.request_id()
+        target = request.header("x-amz-target")
+        protocol = "json" if target is not None else "query"
+        spec: ServiceSpec | None = None
+        try:
+            if target is not None:
+                spec, op_name = self._json_target(target)
+                raw_params = json_codec.parse_body(request.body)
+            else:
+                fields = query_codec.parse_form(request.body, request.query_string)
+                spec, op_name = self._query_target(request, fields)
+                raw_params = None
+            authenticated = self._authenticator.authenticate(request)
+            signature = authenticated.signature
+            if signature.service != spec.signing_name:
+                raise InvalidSignature(
+                    f"Credential should be scoped to correct service: '{spec.signing_name}'. "
+                )
+            route = self._routes.get((spec.name, op_name))
+            if route is None:
+                raise NotImplementedOperation(
+                    f"Codeyard does not implement {spec.model.service_id} {op_name} yet."
+                )
+            if raw_params is None:
+                raw_params = query_codec.decode_params(route.operation, fields)
+            params = self._validator.validate(route.operation.input_shape, raw_params)
+            ctx = RequestContext(
+                principal=authenticated.principal,
+                region=signature.region,
+                account_id=self._account_id,
+                request_id=request_id,
+            )
+            self._authorize(route, op_name, params, ctx)
+            kwargs = {route.kwarg_names[k]: v for k, v in params.items()}
+            result = route.method(ctx, **kwargs) or {}
+            return self._success(route, result, protocol, request_id)
+        except CodeyardError as error:
+            return self._failure(error, spec, protocol, request_id)
+        except Exception:
+            log.exception("internal error in %s", target or "query request")
+            return self._failure(InternalFailure("An internal error occurred."), spec, protocol, request_id)
+
+    def _json_target(self, target: str) -> tuple[ServiceSpec, str]:
+        prefix, _, op_name = target.rpartition(".")
+        spec = self._catalog.by_target_prefix.get(prefix)
+        if spec is None or op_name not in spec.operations:
+            raise UnknownOperation(f"Unknown operation {target}")
+        return spec, op_name
+
+    def _query_target(self, request: HttpRequest, fields: Mapping[str, str]) -> tuple[ServiceSpec, str]:
+        action = fields.get("Action")
+        if not action:
+            raise SerializationException("Missing Action parameter in query request.")
+        spec = None
+        authorization = request.header("authorization") or request.query_string
+        for signing_name, candidate in self._catalog.query_services.items():
+            if (
+                f"/{signing_name}/aws4_request" in authorization
+                or f"%2F{signing_name}%2Faws4_request" in authorization
+            ):
+                spec = candidate
+                break
+        spec = spec or self._catalog.query_actions.get(action)
+        if spec is None or action not in spec.operations:
+            raise UnknownOperation(
+                f"Could not find operation {action} for version {fields.get('Version', 'NO_VERSION_SPECIFIED')}"
+            )
+        return spec, action
+
+    def _authorize(self, route: Route, op_name: str, params: Mapping[str, Any], ctx: RequestContext) -> None:
+        principal: Principal = ctx.principal
+        if principal.is_root or op_name in getattr(route.api, "always_allowed", ()):
+            return
+        resources = route.api.resources_for(op_name, params, ctx)
+        if self._authorizer.authorize(AuthorizationRequest(principal, route.action, resources)):
+            return
+        resource = resources[0] if resources else "*"
+        raise AccessDeniedException(
+            f"User: {principal.arn} is not authorized to perform: {route.action} on resource: "
+            f"{resource} because no identity-based policy allows the {route.action} action"
+        )
+
+    def _success(self, route: Route, result: dict[str, Any], protocol: str, request_id: str) -> HttpResponse:
+        if self._strict_output:
+            problems = json_codec.check_output(route.operation.output_shape, result)
+            if problems:
+                raise InternalFailure("output does not match the model: " + "; ".join(problems))
+        headers = (("x-amzn-requestid", request_id),)
+        if protocol == "json":
+            return HttpResponse(200, JSON_TYPE, json_codec.dump(result), headers)
+        body = query_codec.dump_response(route.operation, route.spec.xml_namespace, result, request_id)
+        return HttpResponse(200, "text/xml", body, headers)
+
+    def _failure(
+        self, error: CodeyardError, spec: ServiceSpec | None, protocol: str, request_id: str
+    ) -> HttpResponse:
+        wire = wire_error(error, spec, protocol)
+        headers = (("x-amzn-requestid", request_id), ("x-amzn-errortype", wire.code))
+        if protocol == "json":
+            body = json_codec.dump({"__type": wire.code, "message": wire.message})
+            return HttpResponse(wire.status, JSON_TYPE, body, headers)
+        namespace = spec.xml_namespace if spec else "https://iam.amazonaws.com/doc/2010-05-08/"
+        body = query_codec.dump_error(namespace, wire.code, wire.message, wire.sender_fault, request_id)
+        return HttpResponse(wire.status, "text/xml", body, headers)
+
+
+async def read_body(receive: Receive, limit: int = MAX_BODY) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ConnectionError("client went away")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise RequestEntityTooLarge(f"Request body is larger than {limit} bytes.")
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def send_response(send: Send, response: HttpResponse) -> None:
+    headers = [
+        (b"content-type", response.content_type.encode()),
+        (b"content-length", str(len(response.body)).encode()),
+    ]
+    headers.extend((k.encode(), v.encode()) for k, v in response.headers)
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+def http_request(scope: Scope, body: bytes) -> HttpRequest:
+    return HttpRequest(
+        method=scope["method"],
+        raw_path=scope.get("raw_path", scope["path"].encode()).decode("latin-1"),
+        query_string=scope.get("query_string", b"").decode("latin-1"),
+        headers=[(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope["headers"]],
+        body=body,
+    )
+
+
+class ApiEndpoint:
+    """ASGI adapter: reads the body, runs the handler off the event loop, writes the response."""
+
+    def __init__(self, handler: ApiHandler) -> None:
+        self._handler = handler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            body = await read_body(receive)
+        except RequestEntityTooLarge as error:
+            wire = wire_error(error, None, "json")
+            payload = json_codec.dump({"__type": wire.code, "message": wire.message})
+            await send_response(send, HttpResponse(wire.status, JSON_TYPE, payload))
+            return
+        except ConnectionError:
+            return
+        request = http_request(scope, body)
+        response = await anyio.to_thread.run_sync(self._handler.handle, request)
+        await send_response(send, response)

@@ -1,0 +1,42 @@
+"""Errors to HTTP responses, in one place: wire code and status from the service model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from codeyard.errors import CodeyardError
+from codeyard.protocol.models import ServiceSpec
+
+# Generic errors raised across services, named as each query-protocol service spells them.
+_QUERY_CODES = {
+    "ValidationException": "ValidationError",
+    "SerializationException": "MalformedInput",
+    "AccessDeniedException": "AccessDenied",
+    "UnrecognizedClientException": "InvalidClientTokenId",
+    "InvalidSignatureException": "SignatureDoesNotMatch",
+    "ExpiredTokenException": "ExpiredToken",
+    "UnknownOperationException": "InvalidAction",
+    "InvalidParameterException": "InvalidParameterValue",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class WireError:
+    code: str
+    status: int
+    message: str
+    sender_fault: bool
+
+
+def wire_error(error: CodeyardError, spec: ServiceSpec | None, protocol: str) -> WireError:
+    """The wire code and status of `error` for the service (when known) and protocol."""
+    code, status = error.code, error.status
+    if spec is not None:
+        modelled = spec.error_codes.get(error.code)
+        if modelled is not None:
+            code, status = modelled
+            if error.status >= 500:
+                status = error.status
+    if protocol == "query" and code in _QUERY_CODES and (spec is None or error.code not in spec.error_codes):
+        code = _QUERY_CODES[code]
+    return WireError(code=code, status=status, message=error.message, sender_fault=error.sender_fault)

@@ -1,0 +1,218 @@
+"""Input validation against the model: types, required, unknown members, lengths, ranges,
+patterns and enums, with AWS-style messages. Also converts blobs and timestamps."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import regex
+from botocore.model import Shape
+
+from codeyard.errors import SerializationException, ValidationException
+
+
+class _Patterns:
+    """Compiled model patterns (Java syntax, matched whole); ones we cannot compile are skipped."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, Callable[[str], object] | None] = {}
+        self._lock = threading.Lock()
+
+    def matcher(self, pattern: str) -> Callable[[str], object] | None:
+        if pattern in self._compiled:
+            return self._compiled[pattern]
+        try:
+            compiled: Callable[[str], object] | None = regex.compile(pattern, regex.DOTALL).fullmatch
+        except regex.error:
+            compiled = None
+        with self._lock:
+            self._compiled[pattern] = compiled
+        return compiled
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, str):
+        return f"'{value}'" if len(value) <= 256 else f"'{value[:256]}…'"
+    if isinstance(value, list | dict):
+        return "'[...]'" if isinstance(value, list) else "'{...}'"
+    return f"'{value}'"
+
+
+def _path_join(path: str, name: str) -> str:
+    head = name[:1].lower() + name[1:]
+    return f"{path}.{head}" if path else head
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """Epoch seconds (JSON) or ISO 8601 text (query) into an aware datetime."""
+    if isinstance(value, bool):
+        raise ValueError("boolean is not a timestamp")
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError("timestamp must be finite")
+        return datetime.fromtimestamp(value, UTC)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return datetime.fromtimestamp(float(text), UTC)
+        except ValueError:
+            pass
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    raise ValueError("not a timestamp")
+
+
+class Validator:
+    """Checks one operation input; collects every constraint failure like AWS does."""
+
+    def __init__(self) -> None:
+        self._patterns = _Patterns()
+
+    def validate(self, shape: Shape | None, params: Any) -> dict[str, Any]:
+        if shape is None:
+            return {}
+        if not isinstance(params, dict):
+            raise SerializationException("Start of structure or map found where not expected.")
+        failures: list[str] = []
+        converted = self._structure(shape, params, "", failures)
+        if failures:
+            count = len(failures)
+            noun = "error" if count == 1 else "errors"
+            raise ValidationException(f"{count} validation {noun} detected: " + "; ".join(failures))
+        return converted
+
+    def _check(self, shape: Shape, value: Any, path: str, failures: list[str]) -> Any:
+        kind = shape.type_name
+        if kind == "structure":
+            if not isinstance(value, dict):
+                raise SerializationException(f"Expected a structure at '{path}'.")
+            return self._structure(shape, value, path, failures)
+        if kind == "list":
+            if not isinstance(value, list):
+                raise SerializationException(f"Expected a list at '{path}'.")
+            self._length(shape, value, len(value), path, failures)
+            return [
+                self._check(shape.member, item, f"{path}.{i}.member", failures)
+                for i, item in enumerate(value, 1)
+            ]
+        if kind == "map":
+            if not isinstance(value, dict):
+                raise SerializationException(f"Expected a map at '{path}'.")
+            self._length(shape, value, len(value), path, failures)
+            return {
+                self._check(shape.key, k, f"{path}.key", failures): self._check(
+                    shape.value, v, f"{path}.{k}", failures
+                )
+                for k, v in value.items()
+            }
+        if kind == "string":
+            if not isinstance(value, str):
+                raise SerializationException(f"Expected a string at '{path}', got {type(value).__name__}.")
+            self._string(shape, value, path, failures)
+            return value
+        if kind in ("integer", "long"):
+            if isinstance(value, bool) or not isinstance(value, int):
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                else:
+                    raise SerializationException(f"Expected an integer at '{path}'.")
+            self._range(shape, value, path, failures)
+            return value
+        if kind in ("double", "float"):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise SerializationException(f"Expected a number at '{path}'.")
+            self._range(shape, value, path, failures)
+            return float(value)
+        if kind == "boolean":
+            if not isinstance(value, bool):
+                raise SerializationException(f"Expected a boolean at '{path}'.")
+            return value
+        if kind == "timestamp":
+            try:
+                return parse_timestamp(value)
+            except (ValueError, OverflowError, OSError):
+                raise SerializationException(f"Expected a timestamp at '{path}'.") from None
+        if kind == "blob":
+            if isinstance(value, bytes):
+                data = value
+            elif isinstance(value, str):
+                try:
+                    data = base64.b64decode(value, validate=True)
+                except (binascii.Error, ValueError):
+                    raise SerializationException(f"Value at '{path}' is not valid base64.") from None
+            else:
+                raise SerializationException(f"Expected base64 text at '{path}'.")
+            self._length(shape, value, len(data), path, failures)
+            return data
+        return value
+
+    def _structure(self, shape: Any, value: dict[str, Any], path: str, failures: list[str]) -> dict[str, Any]:
+        members = shape.members
+        unknown = [k for k in value if k not in members]
+        if unknown:
+            raise ValidationException(
+                f'Unknown parameter in input: "{unknown[0]}", must be one of: {", ".join(members)}'
+            )
+        for name in shape.required_members:
+            if value.get(name) is None:
+                failures.append(
+                    f"Value null at '{_path_join(path, name)}' failed to satisfy constraint: "
+                    "Member must not be null"
+                )
+        out: dict[str, Any] = {}
+        for name, item in value.items():
+            if item is None:
+                continue
+            out[name] = self._check(members[name], item, _path_join(path, name), failures)
+        return out
+
+    def _length(self, shape: Shape, value: Any, length: int, path: str, failures: list[str]) -> None:
+        meta = shape.metadata
+        low, high = meta.get("min"), meta.get("max")
+        if low is not None and length < low:
+            failures.append(
+                f"Value {_display(value)} at '{path}' failed to satisfy constraint: "
+                f"Member must have length greater than or equal to {low}"
+            )
+        if high is not None and length > high:
+            failures.append(
+                f"Value {_display(value)} at '{path}' failed to satisfy constraint: "
+                f"Member must have length less than or equal to {high}"
+            )
+
+    def _string(self, shape: Any, value: str, path: str, failures: list[str]) -> None:
+        self._length(shape, value, len(value), path, failures)
+        enum = shape.enum
+        if enum and value not in enum:
+            failures.append(
+                f"Value {_display(value)} at '{path}' failed to satisfy constraint: "
+                f"Member must satisfy enum value set: [{', '.join(enum)}]"
+            )
+        pattern = shape.metadata.get("pattern")
+        if pattern:
+            matcher = self._patterns.matcher(pattern)
+            if matcher is not None and matcher(value) is None:
+                failures.append(
+                    f"Value {_display(value)} at '{path}' failed to satisfy constraint: "
+                    f"Member must satisfy regular expression pattern: {pattern}"
+                )
+
+    def _range(self, shape: Shape, value: float, path: str, failures: list[str]) -> None:
+        meta = shape.metadata
+        low, high = meta.get("min"), meta.get("max")
+        if low is not None and value < low:
+            failures.append(
+                f"Value '{value}' at '{path}' failed to satisfy constraint: "
+                f"Member must have value greater than or equal to {low}"
+            )
+        if high is not None and value > high:
+            failures.append(
+                f"Value '{value}' at '{path}' failed to satisfy constraint: "
+                f"Member must have value less than or equal to {high}"
+            )

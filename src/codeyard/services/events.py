@@ -1,0 +1,38 @@
+"""Building AWS events for the outbox, shared by every service."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from codeyard.accounts import RequestContext
+from codeyard.clock import Clock
+from codeyard.ids import IdGenerator
+from codeyard.store.ports.events import OutboxEvent
+
+
+class EventFactory:
+    """Makes outbox events with the EventBridge envelope fields filled in."""
+
+    def __init__(self, clock: Clock, ids: IdGenerator) -> None:
+        self._clock = clock
+        self._ids = ids
+
+    def event(
+        self,
+        ctx: RequestContext,
+        source: str,
+        detail_type: str,
+        detail: dict[str, Any],
+        resources: Sequence[str] = (),
+    ) -> OutboxEvent:
+        return OutboxEvent(
+            event_id=self._ids.uuid(),
+            source=source,
+            detail_type=detail_type,
+            detail=detail,
+            region=ctx.region,
+            account=ctx.account_id,
+            time=self._clock.now(),
+            resources=list(resources),
+        )

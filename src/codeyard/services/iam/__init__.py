@@ -1,0 +1,1 @@
+"""IAM: users, groups, roles, keys, credentials and policies, and the policy engine."""

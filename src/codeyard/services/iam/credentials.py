@@ -1,0 +1,107 @@
+"""Access keys and STS session credentials resolved for signature checks; the root key."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from codeyard.accounts import Credential, Principal, PrincipalKind
+from codeyard.clock import Clock
+from codeyard.crypto import SecretBox
+from codeyard.services.iam.arns import root_principal, user_principal
+from codeyard.store.ports import Repository, Store
+from codeyard.store.ports.iam import AccessKeyRecord, UserRecord
+
+ACTIVE = "Active"
+
+
+def access_key_context(access_key_id: str) -> str:
+    return f"iam:access-key:{access_key_id}"
+
+
+def session_token_context(access_key_id: str) -> str:
+    return f"sts:session-token:{access_key_id}"
+
+
+class IamCredentials:
+    """The CredentialResolver of the server: long-term keys first, then STS sessions."""
+
+    def __init__(self, store: Store, box: SecretBox, clock: Clock, account_id: str) -> None:
+        self._store = store
+        self._box = box
+        self._clock = clock
+        self._account_id = account_id
+
+    def resolve(self, access_key_id: str) -> Credential | None:
+        with self._store.reader() as uow:
+            key = uow.access_keys.get(access_key_id=access_key_id)
+            if key is not None:
+                if key.status != ACTIVE:
+                    return None
+                principal = self._key_principal(uow.users, key)
+                if principal is None:
+                    return None
+                secret = self._box.open_text(key.secret_sealed, access_key_context(access_key_id))
+                return Credential(access_key_id, secret, principal, last_used_at=key.last_used_at)
+            session = uow.session_credentials.get(access_key_id=access_key_id)
+            if session is None:
+                return None
+            principal = Principal(
+                kind=PrincipalKind(session.principal_kind),
+                arn=session.principal_arn,
+                account_id=self._account_id,
+                user_id=session.principal_id,
+                name=session.principal_name,
+                access_key_id=access_key_id,
+                role_name=session.role_name,
+            )
+            return Credential(
+                access_key_id=access_key_id,
+                secret_access_key=self._box.open_text(
+                    session.secret_sealed, access_key_context(access_key_id)
+                ),
+                principal=principal,
+                session_token=self._box.open_text(
+                    session.session_token_sealed, session_token_context(access_key_id)
+                ),
+                expires_at=session.expires_at,
+                last_used_at=self._clock.now(),
+            )
+
+    def _key_principal(self, users: Repository[UserRecord], key: AccessKeyRecord) -> Principal | None:
+        if key.user_name is None:
+            return root_principal(self._account_id, key.access_key_id)
+        user = users.get(user_name=key.user_name)
+        if user is None:
+            return None
+        return user_principal(self._account_id, user.arn, user.user_id, user.user_name, key.access_key_id)
+
+    def note_use(self, access_key_id: str, service: str, region: str) -> None:
+        with self._store.unit_of_work() as uow:
+            key = uow.access_keys.get(access_key_id=access_key_id)
+            if key is None:
+                return
+            uow.access_keys.update(
+                replace(
+                    key, last_used_at=self._clock.now(), last_used_service=service, last_used_region=region
+                )
+            )
+            uow.commit()
+
+    def ensure_root_key(self, access_key_id: str, secret_access_key: str) -> bool:
+        """Make `access_key_id` an active root key with this secret; True when it was new."""
+        sealed = self._box.seal_text(secret_access_key, access_key_context(access_key_id))
+        with self._store.unit_of_work() as uow:
+            existing = uow.access_keys.get(access_key_id=access_key_id)
+            record = AccessKeyRecord(
+                access_key_id=access_key_id,
+                user_name=None,
+                secret_sealed=sealed,
+                status=ACTIVE,
+                created_at=existing.created_at if existing else self._clock.now(),
+            )
+            if existing is None:
+                uow.access_keys.add(record)
+            else:
+                uow.access_keys.update(record)
+            uow.commit()
+        return existing is None

@@ -1,0 +1,27 @@
+"""The `*` and `?` wildcards of IAM policies, compiled once per pattern."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    parts = []
+    for char in pattern:
+        if char == "*":
+            parts.append(".*")
+        elif char == "?":
+            parts.append(".")
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts), re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+
+
+def wildcard_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
+    if pattern == "*":
+        return True
+    if "*" not in pattern and "?" not in pattern:
+        return pattern.lower() == value.lower() if ignore_case else pattern == value
+    return _compiled(pattern, ignore_case).fullmatch(value) is not None

@@ -1,0 +1,1 @@
+"""Secrets Manager: secrets with versions and stages, values sealed at rest."""

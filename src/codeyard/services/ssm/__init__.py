@@ -1,0 +1,1 @@
+"""SSM Parameter Store: String, StringList and SecureString parameters with versions and labels."""

@@ -1,0 +1,1 @@
+"""STS: caller identity, session tokens and assumed roles."""

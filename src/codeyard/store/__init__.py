@@ -1,0 +1,1 @@
+"""Persistence: ports the services use, and their SQL implementation."""

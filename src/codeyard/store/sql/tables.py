@@ -1,0 +1,272 @@
+"""Every table, as SQLAlchemy Core. Column names equal the record field names in store/ports."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from codeyard.store.sql.types import UtcDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# --- IAM -----------------------------------------------------------------------------------------
+
+users = Table(
+    "iam_users",
+    metadata,
+    Column("user_name", String(64), primary_key=True),
+    Column("user_id", String(32), nullable=False, unique=True),
+    Column("path", String(512), nullable=False),
+    Column("arn", String(2048), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("permissions_boundary", String(2048)),
+    Column("tags", JSON, nullable=False),
+)
+
+groups = Table(
+    "iam_groups",
+    metadata,
+    Column("group_name", String(128), primary_key=True),
+    Column("group_id", String(32), nullable=False, unique=True),
+    Column("path", String(512), nullable=False),
+    Column("arn", String(2048), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+group_members = Table(
+    "iam_group_members",
+    metadata,
+    Column("group_name", String(128), primary_key=True),
+    Column("user_name", String(64), primary_key=True),
+    Index("ix_iam_group_members_user_name", "user_name"),
+)
+
+roles = Table(
+    "iam_roles",
+    metadata,
+    Column("role_name", String(64), primary_key=True),
+    Column("role_id", String(32), nullable=False, unique=True),
+    Column("path", String(512), nullable=False),
+    Column("arn", String(2048), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("assume_role_policy_document", Text, nullable=False),
+    Column("description", String(1000), nullable=False),
+    Column("max_session_duration", Integer, nullable=False),
+    Column("permissions_boundary", String(2048)),
+    Column("tags", JSON, nullable=False),
+)
+
+access_keys = Table(
+    "iam_access_keys",
+    metadata,
+    Column("access_key_id", String(128), primary_key=True),
+    Column("user_name", String(64), index=True),
+    Column("secret_sealed", LargeBinary, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_used_at", UtcDateTime),
+    Column("last_used_service", String(64)),
+    Column("last_used_region", String(64)),
+)
+
+managed_policies = Table(
+    "iam_managed_policies",
+    metadata,
+    Column("arn", String(2048), primary_key=True),
+    Column("policy_name", String(128), nullable=False),
+    Column("policy_id", String(32), nullable=False, unique=True),
+    Column("path", String(512), nullable=False),
+    Column("default_version_id", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("description", String(1000), nullable=False),
+    Column("next_version", Integer, nullable=False),
+    Column("tags", JSON, nullable=False),
+)
+
+policy_versions = Table(
+    "iam_policy_versions",
+    metadata,
+    Column("policy_arn", String(2048), primary_key=True),
+    Column("version_id", String(16), primary_key=True),
+    Column("document", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    ForeignKeyConstraint(["policy_arn"], ["iam_managed_policies.arn"], ondelete="CASCADE"),
+)
+
+inline_policies = Table(
+    "iam_inline_policies",
+    metadata,
+    Column("owner_type", String(8), primary_key=True),
+    Column("owner_name", String(128), primary_key=True),
+    Column("policy_name", String(128), primary_key=True),
+    Column("document", Text, nullable=False),
+)
+
+policy_attachments = Table(
+    "iam_policy_attachments",
+    metadata,
+    Column("owner_type", String(8), primary_key=True),
+    Column("owner_name", String(128), primary_key=True),
+    Column("policy_arn", String(2048), primary_key=True),
+    Index("ix_iam_policy_attachments_policy_arn", "policy_arn"),
+)
+
+service_credentials = Table(
+    "iam_service_credentials",
+    metadata,
+    Column("service_specific_credential_id", String(128), primary_key=True),
+    Column("user_name", String(64), nullable=False, index=True),
+    Column("service_name", String(128), nullable=False),
+    Column("service_user_name", String(200), nullable=False, unique=True),
+    Column("password_digest", String(128), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+ssh_keys = Table(
+    "iam_ssh_keys",
+    metadata,
+    Column("ssh_public_key_id", String(128), primary_key=True),
+    Column("user_name", String(64), nullable=False, index=True),
+    Column("body", Text, nullable=False),
+    Column("fingerprint", String(128), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("uploaded_at", UtcDateTime, nullable=False),
+)
+
+login_profiles = Table(
+    "iam_login_profiles",
+    metadata,
+    Column("user_name", String(64), primary_key=True),
+    Column("password_hash", String(256), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("password_reset_required", Boolean, nullable=False),
+)
+
+session_credentials = Table(
+    "sts_session_credentials",
+    metadata,
+    Column("access_key_id", String(128), primary_key=True),
+    Column("secret_sealed", LargeBinary, nullable=False),
+    Column("session_token_sealed", LargeBinary, nullable=False),
+    Column("principal_kind", String(16), nullable=False),
+    Column("principal_arn", String(2048), nullable=False),
+    Column("principal_id", String(256), nullable=False),
+    Column("principal_name", String(256), nullable=False),
+    Column("role_name", String(64), nullable=False),
+    Column("source_user_name", String(64)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
+)
+
+# --- SSM Parameter Store ---------------------------------------------------------------------------
+
+parameters = Table(
+    "ssm_parameters",
+    metadata,
+    Column("region", String(32), primary_key=True),
+    Column("name", String(2048), primary_key=True),
+    Column("type", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("last_modified_at", UtcDateTime, nullable=False),
+    Column("last_modified_user", String(2048), nullable=False),
+    Column("description", String(1024), nullable=False),
+    Column("allowed_pattern", String(1024), nullable=False),
+    Column("key_id", String(256)),
+    Column("tier", String(16), nullable=False),
+    Column("data_type", String(128), nullable=False),
+    Column("policies", JSON, nullable=False),
+    Column("tags", JSON, nullable=False),
+)
+
+parameter_versions = Table(
+    "ssm_parameter_versions",
+    metadata,
+    Column("region", String(32), primary_key=True),
+    Column("name", String(2048), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("type", String(16), nullable=False),
+    Column("value", Text),
+    Column("sealed_value", LargeBinary),
+    Column("last_modified_at", UtcDateTime, nullable=False),
+    Column("last_modified_user", String(2048), nullable=False),
+    Column("description", String(1024), nullable=False),
+    Column("allowed_pattern", String(1024), nullable=False),
+    Column("key_id", String(256)),
+    Column("tier", String(16), nullable=False),
+    Column("data_type", String(128), nullable=False),
+    Column("labels", JSON, nullable=False),
+    Column("policies", JSON, nullable=False),
+    ForeignKeyConstraint(
+        ["region", "name"], ["ssm_parameters.region", "ssm_parameters.name"], ondelete="CASCADE"
+    ),
+)
+
+# --- Secrets Manager -------------------------------------------------------------------------------
+
+secrets = Table(
+    "sm_secrets",
+    metadata,
+    Column("arn", String(2048), primary_key=True),
+    Column("region", String(32), nullable=False),
+    Column("name", String(512), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_changed_at", UtcDateTime, nullable=False),
+    Column("description", String(2048), nullable=False),
+    Column("kms_key_id", String(2048)),
+    Column("last_accessed_at", UtcDateTime),
+    Column("deleted_at", UtcDateTime),
+    Column("tags", JSON, nullable=False),
+    Index("ix_sm_secrets_region_name", "region", "name", unique=True),
+)
+
+secret_versions = Table(
+    "sm_secret_versions",
+    metadata,
+    Column("secret_arn", String(2048), primary_key=True),
+    Column("version_id", String(64), primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("stages", JSON, nullable=False),
+    Column("sealed_string", LargeBinary),
+    Column("sealed_binary", LargeBinary),
+    Column("last_accessed_at", UtcDateTime),
+    ForeignKeyConstraint(["secret_arn"], ["sm_secrets.arn"], ondelete="CASCADE"),
+)
+
+# --- Events ----------------------------------------------------------------------------------------
+
+outbox = Table(
+    "outbox_events",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("event_id", String(64), nullable=False, unique=True),
+    Column("source", String(128), nullable=False),
+    Column("detail_type", String(256), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("resources", JSON, nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("account", String(12), nullable=False),
+    Column("time", UtcDateTime, nullable=False),
+    Column("delivered_at", UtcDateTime),
+    Index("ix_outbox_events_pending", "delivered_at", "id"),
+)
