@@ -54,7 +54,7 @@ def _imports(path: Path) -> list[str]:
 MODULES = sorted(PACKAGE.rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: _module_name(p))
+@pytest.mark.parametrize("path", MODULES, ids=_module_name)
 def test_module_respects_layers(path: Path) -> None:
     module = _module_name(path)
     broken = []
