@@ -63,24 +63,59 @@ class Repository(Protocol[T]):
 class UnitOfWork(Protocol):
     """One transaction over every repository; leaving without commit() rolls back."""
 
-    users: Repository[UserRecord]
-    groups: Repository[GroupRecord]
-    group_members: Repository[GroupMemberRecord]
-    roles: Repository[RoleRecord]
-    access_keys: Repository[AccessKeyRecord]
-    managed_policies: Repository[ManagedPolicyRecord]
-    policy_versions: Repository[PolicyVersionRecord]
-    inline_policies: Repository[InlinePolicyRecord]
-    policy_attachments: Repository[PolicyAttachmentRecord]
-    service_credentials: Repository[ServiceCredentialRecord]
-    ssh_keys: Repository[SshKeyRecord]
-    login_profiles: Repository[LoginProfileRecord]
-    session_credentials: Repository[SessionCredentialRecord]
-    parameters: Repository[ParameterRecord]
-    parameter_versions: Repository[ParameterVersionRecord]
-    secrets: Repository[SecretRecord]
-    secret_versions: Repository[SecretVersionRecord]
-    outbox: Repository[OutboxEvent]
+    @property
+    def users(self) -> Repository[UserRecord]: ...
+
+    @property
+    def groups(self) -> Repository[GroupRecord]: ...
+
+    @property
+    def group_members(self) -> Repository[GroupMemberRecord]: ...
+
+    @property
+    def roles(self) -> Repository[RoleRecord]: ...
+
+    @property
+    def access_keys(self) -> Repository[AccessKeyRecord]: ...
+
+    @property
+    def managed_policies(self) -> Repository[ManagedPolicyRecord]: ...
+
+    @property
+    def policy_versions(self) -> Repository[PolicyVersionRecord]: ...
+
+    @property
+    def inline_policies(self) -> Repository[InlinePolicyRecord]: ...
+
+    @property
+    def policy_attachments(self) -> Repository[PolicyAttachmentRecord]: ...
+
+    @property
+    def service_credentials(self) -> Repository[ServiceCredentialRecord]: ...
+
+    @property
+    def ssh_keys(self) -> Repository[SshKeyRecord]: ...
+
+    @property
+    def login_profiles(self) -> Repository[LoginProfileRecord]: ...
+
+    @property
+    def session_credentials(self) -> Repository[SessionCredentialRecord]: ...
+
+    @property
+    def parameters(self) -> Repository[ParameterRecord]: ...
+
+    @property
+    def parameter_versions(self) -> Repository[ParameterVersionRecord]: ...
+
+    @property
+    def secrets(self) -> Repository[SecretRecord]: ...
+
+    @property
+    def secret_versions(self) -> Repository[SecretVersionRecord]: ...
+
+    @property
+    def outbox(self) -> Repository[OutboxEvent]: ...
 
     def commit(self) -> None: ...
 

@@ -42,6 +42,7 @@ def _sqlite_engine(url: str) -> Engine:
         # Take the write lock up front: a deferred transaction that later writes can fail with
         # SQLITE_BUSY instead of waiting, and reads are cheap either way under WAL.
         mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        # Straight to the driver: this runs once per unit of work, on the hot path.
+        connection.connection.dbapi_connection.execute(f"BEGIN {mode}")
 
     return engine

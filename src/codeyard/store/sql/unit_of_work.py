@@ -1,11 +1,11 @@
-"""The SQL unit of work: one connection, one transaction, every repository."""
+"""The SQL unit of work: one connection, one transaction, repositories made on first use."""
 
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Any, Generic, Self, TypeVar, overload
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, Table
 
 from codeyard.store.ports import Repository
 from codeyard.store.ports.events import OutboxEvent
@@ -27,14 +27,72 @@ from codeyard.store.ports.iam import (
 from codeyard.store.ports.secrets import SecretRecord, SecretVersionRecord
 from codeyard.store.ports.ssm import ParameterRecord, ParameterVersionRecord
 from codeyard.store.sql import tables
-from codeyard.store.sql.repository import SqlRepository
+from codeyard.store.sql.repository import SqlRepository, TableMapping
+
+T = TypeVar("T")
+
+
+class _Slot(Generic[T]):
+    """A repository attribute of the unit of work, built on first access."""
+
+    def __init__(self, table: Table, record_type: type[T]) -> None:
+        self.table = table
+        self.record_type = record_type
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> _Slot[T]: ...
+
+    @overload
+    def __get__(self, uow: SqlUnitOfWork, owner: type) -> Repository[T]: ...
+
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type) -> Repository[T] | _Slot[T]:
+        if uow is None:
+            return self
+        repository: Repository[T] | None = uow._repositories.get(self.name)
+        if repository is None:
+            mapping: TableMapping[T] = uow._mappings[self.name]
+            repository = SqlRepository(uow.connection, mapping)
+            uow._repositories[self.name] = repository
+        return repository
 
 
 class SqlUnitOfWork:
-    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+    users = _Slot(tables.users, UserRecord)
+    groups = _Slot(tables.groups, GroupRecord)
+    group_members = _Slot(tables.group_members, GroupMemberRecord)
+    roles = _Slot(tables.roles, RoleRecord)
+    access_keys = _Slot(tables.access_keys, AccessKeyRecord)
+    managed_policies = _Slot(tables.managed_policies, ManagedPolicyRecord)
+    policy_versions = _Slot(tables.policy_versions, PolicyVersionRecord)
+    inline_policies = _Slot(tables.inline_policies, InlinePolicyRecord)
+    policy_attachments = _Slot(tables.policy_attachments, PolicyAttachmentRecord)
+    service_credentials = _Slot(tables.service_credentials, ServiceCredentialRecord)
+    ssh_keys = _Slot(tables.ssh_keys, SshKeyRecord)
+    login_profiles = _Slot(tables.login_profiles, LoginProfileRecord)
+    session_credentials = _Slot(tables.session_credentials, SessionCredentialRecord)
+    parameters = _Slot(tables.parameters, ParameterRecord)
+    parameter_versions = _Slot(tables.parameter_versions, ParameterVersionRecord)
+    secrets = _Slot(tables.secrets, SecretRecord)
+    secret_versions = _Slot(tables.secret_versions, SecretVersionRecord)
+    outbox = _Slot(tables.outbox, OutboxEvent)
+
+    def __init__(
+        self, engine: Engine, mappings: dict[str, TableMapping[Any]], *, read_only: bool = False
+    ) -> None:
         self._engine = engine
+        self._mappings = mappings
         self._read_only = read_only
         self._connection: Connection | None = None
+        self._repositories: dict[str, Any] = {}
+
+    @property
+    def connection(self) -> Connection:
+        assert self._connection is not None, "the unit of work is not open"
+        return self._connection
 
     def __enter__(self) -> Self:
         connection = self._engine.connect()
@@ -42,50 +100,10 @@ class SqlUnitOfWork:
             connection = connection.execution_options(sqlite_begin="DEFERRED")
         connection.begin()
         self._connection = connection
-        c = connection
-        self.users: Repository[UserRecord] = SqlRepository(c, tables.users, UserRecord)
-        self.groups: Repository[GroupRecord] = SqlRepository(c, tables.groups, GroupRecord)
-        self.group_members: Repository[GroupMemberRecord] = SqlRepository(
-            c, tables.group_members, GroupMemberRecord
-        )
-        self.roles: Repository[RoleRecord] = SqlRepository(c, tables.roles, RoleRecord)
-        self.access_keys: Repository[AccessKeyRecord] = SqlRepository(c, tables.access_keys, AccessKeyRecord)
-        self.managed_policies: Repository[ManagedPolicyRecord] = SqlRepository(
-            c, tables.managed_policies, ManagedPolicyRecord
-        )
-        self.policy_versions: Repository[PolicyVersionRecord] = SqlRepository(
-            c, tables.policy_versions, PolicyVersionRecord
-        )
-        self.inline_policies: Repository[InlinePolicyRecord] = SqlRepository(
-            c, tables.inline_policies, InlinePolicyRecord
-        )
-        self.policy_attachments: Repository[PolicyAttachmentRecord] = SqlRepository(
-            c, tables.policy_attachments, PolicyAttachmentRecord
-        )
-        self.service_credentials: Repository[ServiceCredentialRecord] = SqlRepository(
-            c, tables.service_credentials, ServiceCredentialRecord
-        )
-        self.ssh_keys: Repository[SshKeyRecord] = SqlRepository(c, tables.ssh_keys, SshKeyRecord)
-        self.login_profiles: Repository[LoginProfileRecord] = SqlRepository(
-            c, tables.login_profiles, LoginProfileRecord
-        )
-        self.session_credentials: Repository[SessionCredentialRecord] = SqlRepository(
-            c, tables.session_credentials, SessionCredentialRecord
-        )
-        self.parameters: Repository[ParameterRecord] = SqlRepository(c, tables.parameters, ParameterRecord)
-        self.parameter_versions: Repository[ParameterVersionRecord] = SqlRepository(
-            c, tables.parameter_versions, ParameterVersionRecord
-        )
-        self.secrets: Repository[SecretRecord] = SqlRepository(c, tables.secrets, SecretRecord)
-        self.secret_versions: Repository[SecretVersionRecord] = SqlRepository(
-            c, tables.secret_versions, SecretVersionRecord
-        )
-        self.outbox: Repository[OutboxEvent] = SqlRepository(c, tables.outbox, OutboxEvent)
         return self
 
     def commit(self) -> None:
-        assert self._connection is not None, "commit outside the unit of work"
-        self._connection.commit()
+        self.connection.commit()
 
     def __exit__(
         self,
@@ -94,6 +112,7 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         connection, self._connection = self._connection, None
+        self._repositories.clear()
         if connection is None:
             return
         try:
@@ -103,25 +122,34 @@ class SqlUnitOfWork:
             connection.close()
 
 
+def table_mappings() -> dict[str, TableMapping[Any]]:
+    """One mapping per repository slot of the unit of work."""
+    return {
+        name: TableMapping(slot.table, slot.record_type)
+        for name, slot in vars(SqlUnitOfWork).items()
+        if isinstance(slot, _Slot)
+    }
+
+
 class SqlStore:
     """Makes units of work over one engine; the composition root holds one."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._mappings = table_mappings()
 
     def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, self._mappings)
 
     def reader(self) -> SqlUnitOfWork:
         """A unit of work that only reads: no write lock on SQLite."""
-        return SqlUnitOfWork(self.engine, read_only=True)
+        return SqlUnitOfWork(self.engine, self._mappings, read_only=True)
 
-    def wipe(self, keep: tuple[str, ...] = ()) -> None:
-        """Delete every row except those of the tables named in `keep` (test-mode reset)."""
+    def wipe(self) -> None:
+        """Delete every row of every table (test-mode reset)."""
         with self.engine.begin() as connection:
             for table in reversed(tables.metadata.sorted_tables):
-                if table.name not in keep:
-                    connection.execute(table.delete())
+                connection.execute(table.delete())
 
     def dispose(self) -> None:
         self.engine.dispose()
