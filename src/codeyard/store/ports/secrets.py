@@ -17,7 +17,9 @@ class SecretRecord:
     kms_key_id: str | None = None
     last_accessed_at: datetime | None = None
     deleted_at: datetime | None = None
+    purge_at: datetime | None = None
     tags: list[dict[str, str]] = field(default_factory=list)
+    resource_policy: str | None = None
 
 
 @dataclass(frozen=True)

@@ -236,7 +236,9 @@ secrets = Table(
     Column("kms_key_id", String(2048)),
     Column("last_accessed_at", UtcDateTime),
     Column("deleted_at", UtcDateTime),
+    Column("purge_at", UtcDateTime),
     Column("tags", JSON, nullable=False),
+    Column("resource_policy", Text),
     Index("ix_sm_secrets_region_name", "region", "name", unique=True),
 )
 

@@ -185,7 +185,9 @@ def upgrade() -> None:
         sa.Column("kms_key_id", sa.String(length=2048), nullable=True),
         sa.Column("last_accessed_at", codeyard.store.sql.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("deleted_at", codeyard.store.sql.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("purge_at", codeyard.store.sql.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("tags", sa.JSON(), nullable=False),
+        sa.Column("resource_policy", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("arn", name=op.f("pk_sm_secrets")),
     )
     with op.batch_alter_table("sm_secrets", schema=None) as batch_op:
