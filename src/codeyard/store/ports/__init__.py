@@ -11,6 +11,7 @@ from codeyard.store.ports.iam import (
     AccessKeyRecord,
     GroupMemberRecord,
     GroupRecord,
+    IamEpochRecord,
     InlinePolicyRecord,
     LoginProfileRecord,
     ManagedPolicyRecord,
@@ -101,6 +102,9 @@ class UnitOfWork(Protocol):
 
     @property
     def session_credentials(self) -> Repository[SessionCredentialRecord]: ...
+
+    @property
+    def iam_epoch(self) -> Repository[IamEpochRecord]: ...
 
     @property
     def parameters(self) -> Repository[ParameterRecord]: ...

@@ -145,3 +145,13 @@ class SessionCredentialRecord:
     source_user_name: str | None
     created_at: datetime
     expires_at: datetime
+    session_policy: str | None = None
+    session_policy_arns: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IamEpochRecord:
+    """A token replaced by every IAM change; caches of IAM state are keyed by it."""
+
+    name: str
+    token: str

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from codeyard.store.sql.types import UtcDateTime
@@ -137,10 +138,11 @@ service_credentials = Table(
     Column("service_specific_credential_id", String(128), primary_key=True),
     Column("user_name", String(64), nullable=False, index=True),
     Column("service_name", String(128), nullable=False),
-    Column("service_user_name", String(200), nullable=False, unique=True),
+    Column("service_user_name", String(200), nullable=False),
     Column("password_digest", String(128), nullable=False),
     Column("status", String(16), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("service_name", "service_user_name"),
 )
 
 ssh_keys = Table(
@@ -177,6 +179,17 @@ session_credentials = Table(
     Column("source_user_name", String(64)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False, index=True),
+    Column("session_policy", Text),
+    Column("session_policy_arns", JSON, nullable=False),
+)
+
+# One row whose token changes in every transaction that changes IAM state: servers cache
+# credentials and policies under the token they read, so a change on any server is seen at once.
+iam_epoch = Table(
+    "iam_epoch",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("token", String(64), nullable=False),
 )
 
 # --- SSM Parameter Store ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from codeyard.store.ports.iam import (
     AccessKeyRecord,
     GroupMemberRecord,
     GroupRecord,
+    IamEpochRecord,
     InlinePolicyRecord,
     LoginProfileRecord,
     ManagedPolicyRecord,
@@ -74,6 +75,7 @@ class SqlUnitOfWork:
     ssh_keys = _Slot(tables.ssh_keys, SshKeyRecord)
     login_profiles = _Slot(tables.login_profiles, LoginProfileRecord)
     session_credentials = _Slot(tables.session_credentials, SessionCredentialRecord)
+    iam_epoch = _Slot(tables.iam_epoch, IamEpochRecord)
     parameters = _Slot(tables.parameters, ParameterRecord)
     parameter_versions = _Slot(tables.parameter_versions, ParameterVersionRecord)
     secrets = _Slot(tables.secrets, SecretRecord)

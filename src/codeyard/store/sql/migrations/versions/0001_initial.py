@@ -36,6 +36,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_iam_access_keys_user_name"), ["user_name"], unique=False)
 
     op.create_table(
+        "iam_epoch",
+        sa.Column("name", sa.String(length=32), nullable=False),
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_iam_epoch")),
+    )
+    op.create_table(
         "iam_group_members",
         sa.Column("group_name", sa.String(length=128), nullable=False),
         sa.Column("user_name", sa.String(length=64), nullable=False),
@@ -124,7 +130,11 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("created_at", codeyard.store.sql.types.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("service_specific_credential_id", name=op.f("pk_iam_service_credentials")),
-        sa.UniqueConstraint("service_user_name", name=op.f("uq_iam_service_credentials_service_user_name")),
+        sa.UniqueConstraint(
+            "service_name",
+            "service_user_name",
+            name=op.f("uq_iam_service_credentials_service_name_service_user_name"),
+        ),
     )
     with op.batch_alter_table("iam_service_credentials", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_iam_service_credentials_user_name"), ["user_name"], unique=False)
@@ -223,6 +233,8 @@ def upgrade() -> None:
         sa.Column("source_user_name", sa.String(length=64), nullable=True),
         sa.Column("created_at", codeyard.store.sql.types.UtcDateTime(timezone=True), nullable=False),
         sa.Column("expires_at", codeyard.store.sql.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("session_policy", sa.Text(), nullable=True),
+        sa.Column("session_policy_arns", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("access_key_id", name=op.f("pk_sts_session_credentials")),
     )
     with op.batch_alter_table("sts_session_credentials", schema=None) as batch_op:
@@ -329,6 +341,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_iam_group_members_user_name")
 
     op.drop_table("iam_group_members")
+    op.drop_table("iam_epoch")
     with op.batch_alter_table("iam_access_keys", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_iam_access_keys_user_name"))
 
