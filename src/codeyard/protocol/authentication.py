@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -56,8 +57,12 @@ class Authenticator:
 
     def _check_session(self, credential: Credential, signature: Signature) -> None:
         if credential.session_token is None:
+            if signature.session_token is not None:
+                # A long-term key signed with a session token: AWS refuses the token.
+                raise UnrecognizedClient("The security token included in the request is invalid.")
             return
-        if signature.session_token != credential.session_token:
+        given = (signature.session_token or "").encode()
+        if not hmac.compare_digest(given, credential.session_token.encode()):
             raise UnrecognizedClient("The security token included in the request is invalid.")
         if credential.expires_at is not None and credential.expires_at <= self._clock.now():
             raise ExpiredToken("The security token included in the request is expired")

@@ -19,7 +19,6 @@ from codeyard.errors import (
     InvalidSignature,
     NotImplementedOperation,
     RequestEntityTooLarge,
-    SerializationException,
     UnknownOperation,
 )
 from codeyard.ids import IdGenerator
@@ -35,6 +34,7 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 32 * 1024 * 1024
 JSON_TYPE = "application/x-amz-json-1.1"
+QUERY_NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/"
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -107,19 +107,31 @@ class ApiHandler:
         return out
 
     def handle(self, request: HttpRequest) -> HttpResponse:
+        """The order of checks is a choice (AWS does not document it):
+
+        1. locate the service from X-Amz-Target (JSON) or the form's Action (query), so that even
+           an authentication error has the service's error format;
+        2. authenticate: nothing about operations is answered to an unsigned or badly signed call;
+        3. refuse an unknown operation (400) and a credential scoped to another service;
+        4. answer 501 for an operation of the model that has no code yet, *before* validating the
+           input, so a client learns at once that the operation is missing instead of first fixing
+           input for an operation that cannot run anyway;
+        5. parse and validate the input, authorise with IAM, call the service, serialise.
+        """
         request_id = self._ids.request_id()
         target = request.header("x-amz-target")
         protocol = "json" if target is not None else "query"
         spec: ServiceSpec | None = None
         try:
+            fields: dict[str, str] | None = None
             if target is not None:
                 spec, op_name = self._json_target(target)
-                raw_params = json_codec.parse_body(request.body)
             else:
                 fields = query_codec.parse_form(request.body, request.query_string)
                 spec, op_name = self._query_target(request, fields)
-                raw_params = None
             authenticated = self._authenticator.authenticate(request)
+            if spec is None or op_name not in spec.operations:
+                raise UnknownOperation(self._unknown_message(target, fields))
             signature = authenticated.signature
             if signature.service != spec.signing_name:
                 raise InvalidSignature(
@@ -130,7 +142,9 @@ class ApiHandler:
                 raise NotImplementedOperation(
                     f"Codeyard does not implement {spec.model.service_id} {op_name} yet."
                 )
-            if raw_params is None:
+            if fields is None:
+                raw_params = json_codec.parse_body(request.body)
+            else:
                 raw_params = query_codec.decode_params(route.operation, fields)
             params = self._validator.validate(route.operation.input_shape, raw_params)
             ctx = RequestContext(
@@ -149,32 +163,35 @@ class ApiHandler:
             log.exception("internal error in %s", target or "query request")
             return self._failure(InternalFailure("An internal error occurred."), spec, protocol, request_id)
 
-    def _json_target(self, target: str) -> tuple[ServiceSpec, str]:
+    def _json_target(self, target: str) -> tuple[ServiceSpec | None, str]:
         prefix, _, op_name = target.rpartition(".")
-        spec = self._catalog.by_target_prefix.get(prefix)
-        if spec is None or op_name not in spec.operations:
-            raise UnknownOperation(f"Unknown operation {target}")
-        return spec, op_name
+        return self._catalog.by_target_prefix.get(prefix), op_name
 
-    def _query_target(self, request: HttpRequest, fields: Mapping[str, str]) -> tuple[ServiceSpec, str]:
-        action = fields.get("Action")
-        if not action:
-            raise SerializationException("Missing Action parameter in query request.")
-        spec = None
+    def _query_target(
+        self, request: HttpRequest, fields: Mapping[str, str]
+    ) -> tuple[ServiceSpec | None, str]:
+        """The service named by the credential scope when it has the action, else the one that has."""
+        action = fields.get("Action", "")
         authorization = request.header("authorization") or request.query_string
         for signing_name, candidate in self._catalog.query_services.items():
             if (
                 f"/{signing_name}/aws4_request" in authorization
                 or f"%2F{signing_name}%2Faws4_request" in authorization
             ):
-                spec = candidate
+                if action in candidate.operations:
+                    return candidate, action
                 break
-        spec = spec or self._catalog.query_actions.get(action)
-        if spec is None or action not in spec.operations:
-            raise UnknownOperation(
-                f"Could not find operation {action} for version {fields.get('Version', 'NO_VERSION_SPECIFIED')}"
-            )
-        return spec, action
+        return self._catalog.query_actions.get(action), action
+
+    @staticmethod
+    def _unknown_message(target: str | None, fields: Mapping[str, str] | None) -> str:
+        if target is not None:
+            return f"Unknown operation {target}"
+        form = fields or {}
+        action = form.get("Action")
+        if not action:
+            return "The request has no Action parameter."
+        return f"Could not find operation {action} for version {form.get('Version', 'NO_VERSION_SPECIFIED')}"
 
     def _authorize(self, route: Route, op_name: str, params: Mapping[str, Any], ctx: RequestContext) -> None:
         principal: Principal = ctx.principal
@@ -208,7 +225,7 @@ class ApiHandler:
         if protocol == "json":
             body = json_codec.dump({"__type": wire.code, "message": wire.message})
             return HttpResponse(wire.status, JSON_TYPE, body, headers)
-        namespace = spec.xml_namespace if spec else "https://iam.amazonaws.com/doc/2010-05-08/"
+        namespace = spec.xml_namespace if spec else QUERY_NAMESPACE
         body = query_codec.dump_error(namespace, wire.code, wire.message, wire.sender_fault, request_id)
         return HttpResponse(wire.status, "text/xml", body, headers)
 
@@ -226,7 +243,7 @@ async def read_body(receive: Receive, limit: int = MAX_BODY) -> bytes:
             raise RequestEntityTooLarge(f"Request body is larger than {limit} bytes.")
         chunks.append(chunk)
         if not message.get("more_body"):
-            return b"".join(chunks)
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 async def send_response(send: Send, response: HttpResponse) -> None:
@@ -249,19 +266,39 @@ def http_request(scope: Scope, body: bytes) -> HttpRequest:
     )
 
 
+def _declared_length(scope: Scope) -> int:
+    for name, value in scope["headers"]:
+        if name.lower() == b"content-length":
+            return int(value) if value.isdigit() else 0
+    return 0
+
+
+def _too_large(scope: Scope, error: RequestEntityTooLarge) -> HttpResponse:
+    """413 in the error format of the protocol the request speaks."""
+    is_json = any(name.lower() == b"x-amz-target" for name, _ in scope["headers"])
+    wire = wire_error(error, None, "json" if is_json else "query")
+    if is_json:
+        payload = json_codec.dump({"__type": wire.code, "message": wire.message})
+        return HttpResponse(wire.status, JSON_TYPE, payload)
+    payload = query_codec.dump_error(QUERY_NAMESPACE, wire.code, wire.message, True, "")
+    return HttpResponse(wire.status, "text/xml", payload)
+
+
 class ApiEndpoint:
     """ASGI adapter: reads the body, runs the handler off the event loop, writes the response."""
 
-    def __init__(self, handler: ApiHandler) -> None:
+    def __init__(self, handler: ApiHandler, max_body: int = MAX_BODY) -> None:
         self._handler = handler
+        self._max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            body = await read_body(receive)
+            if _declared_length(scope) > self._max_body:
+                # Refused before reading: a client that declares too much is not read at all.
+                raise RequestEntityTooLarge(f"Request body is larger than {self._max_body} bytes.")
+            body = await read_body(receive, self._max_body)
         except RequestEntityTooLarge as error:
-            wire = wire_error(error, None, "json")
-            payload = json_codec.dump({"__type": wire.code, "message": wire.message})
-            await send_response(send, HttpResponse(wire.status, JSON_TYPE, payload))
+            await send_response(send, _too_large(scope, error))
             return
         except ConnectionError:
             return

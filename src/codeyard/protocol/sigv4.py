@@ -9,6 +9,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from urllib.parse import quote, unquote_plus
 
 from codeyard.errors import IncompleteSignature, InvalidSignature, MissingAuthenticationToken
@@ -17,12 +18,15 @@ ALGORITHM = "AWS4-HMAC-SHA256"
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 MAX_SKEW = timedelta(minutes=5)
+# The longest validity a presigned URL may ask for (AWS: "less than a week", 604800 s allowed).
+MAX_PRESIGNED_EXPIRES = 604800
 _AMZ_DATE = "%Y%m%dT%H%M%SZ"
+_QUERY_SAFE = "-_.~"
 
 
 @dataclass(frozen=True, slots=True)
 class HttpRequest:
-    """The parts of an HTTP request that a signature covers."""
+    """The parts of an HTTP request that a signature covers (header names in lower case)."""
 
     method: str
     raw_path: str
@@ -49,6 +53,12 @@ class Signature:
     session_token: str | None
     presigned: bool
     expires: int = 0
+    stamp: str = ""
+
+    @property
+    def timestamp(self) -> str:
+        """The request time in ISO 8601 basic format, as it goes into the string to sign."""
+        return self.stamp or self.amz_date.strftime(_AMZ_DATE)
 
 
 def parse_signature(request: HttpRequest) -> Signature:
@@ -71,15 +81,43 @@ def _parse_credential(credential: str) -> tuple[str, str, str, str]:
     return parts[0], parts[1], parts[2], parts[3]
 
 
-def _parse_amz_date(value: str | None) -> datetime:
-    if not value:
-        raise IncompleteSignature(
-            "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
-        )
+def _parse_amz_date(value: str) -> datetime:
+    """ISO 8601 basic format, 'YYYYMMDDTHHMMSSZ' (parsed by hand: strptime costs ~40 us)."""
+    if len(value) != 16 or value[8] != "T" or value[15] != "Z" or not value[:8].isdigit():
+        raise IncompleteSignature(f"Date must be in ISO-8601 'basic format'. Got '{value}'.")
     try:
-        return datetime.strptime(value, _AMZ_DATE).replace(tzinfo=UTC)
+        return datetime(
+            int(value[0:4]),
+            int(value[4:6]),
+            int(value[6:8]),
+            int(value[9:11]),
+            int(value[11:13]),
+            int(value[13:15]),
+            tzinfo=UTC,
+        )
     except ValueError:
         raise IncompleteSignature(f"Date must be in ISO-8601 'basic format'. Got '{value}'.") from None
+
+
+def _request_time(request: HttpRequest) -> tuple[datetime, str]:
+    """The signed time from X-Amz-Date, else from the HTTP Date header (RFC 7231)."""
+    amz_date = request.header("x-amz-date")
+    if amz_date:
+        return _parse_amz_date(amz_date), amz_date
+    http_date = request.header("date")
+    if http_date:
+        try:
+            parsed = parsedate_to_datetime(http_date)
+        except (TypeError, ValueError):
+            parsed = None
+        if parsed is None:
+            raise IncompleteSignature(f"Date must be an RFC 7231 HTTP date. Got '{http_date}'.")
+        # "-0000" (what botocore writes) parses without a zone: HTTP dates are in GMT.
+        moment = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        return moment, moment.strftime(_AMZ_DATE)
+    raise IncompleteSignature(
+        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
+    )
 
 
 def _parse_header(request: HttpRequest, authorization: str) -> Signature:
@@ -91,7 +129,7 @@ def _parse_header(request: HttpRequest, authorization: str) -> Signature:
         key, sep, value = item.strip().partition("=")
         if sep:
             fields[key] = value
-    missing = [k for k in ("Credential", "SignedHeaders", "Signature") if k not in fields]
+    missing = [k for k in ("Credential", "SignedHeaders", "Signature") if not fields.get(k)]
     if missing:
         raise IncompleteSignature(
             "Authorization header requires "
@@ -99,7 +137,7 @@ def _parse_header(request: HttpRequest, authorization: str) -> Signature:
             + f". Authorization={authorization}"
         )
     key_id, date, region, service = _parse_credential(fields["Credential"])
-    amz_date = _parse_amz_date(request.header("x-amz-date"))
+    amz_date, stamp = _request_time(request)
     return Signature(
         access_key_id=key_id,
         date=date,
@@ -110,6 +148,7 @@ def _parse_header(request: HttpRequest, authorization: str) -> Signature:
         amz_date=amz_date,
         session_token=request.header("x-amz-security-token"),
         presigned=False,
+        stamp=stamp,
     )
 
 
@@ -124,16 +163,28 @@ def _query_params(query_string: str) -> dict[str, str]:
 def _parse_presigned(request: HttpRequest) -> Signature:
     params = _query_params(request.query_string)
     needed = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature")
-    missing = [k for k in needed if k not in params]
+    missing = [k for k in needed if not params.get(k)]
     if missing:
-        raise IncompleteSignature(f"Presigned request is missing {', '.join(missing)}.")
+        raise IncompleteSignature(
+            "AWS query-string parameters must include "
+            + ", ".join(f"'{m}'" for m in missing)
+            + ". Re-examine the query-string parameters."
+        )
     if params["X-Amz-Algorithm"] != ALGORITHM:
         raise IncompleteSignature(f"Unsupported algorithm: {params['X-Amz-Algorithm']}")
     key_id, date, region, service = _parse_credential(params["X-Amz-Credential"])
-    try:
-        expires = int(params.get("X-Amz-Expires", "3600"))
-    except ValueError:
-        raise IncompleteSignature("X-Amz-Expires must be a number of seconds.") from None
+    # Undocumented outside S3: we default a missing X-Amz-Expires to one hour (botocore's default)
+    # and refuse what S3 refuses: a negative value, or more than a week.
+    raw_expires = params.get("X-Amz-Expires", "3600")
+    if not raw_expires.isdigit():
+        raise IncompleteSignature("X-Amz-Expires should be a number of seconds, 0 to 604800.")
+    expires = int(raw_expires)
+    if expires > MAX_PRESIGNED_EXPIRES:
+        raise IncompleteSignature(
+            "X-Amz-Expires must be less than a week (in seconds) that is; "
+            f"the given X-Amz-Expires must be less than {MAX_PRESIGNED_EXPIRES} seconds"
+        )
+    stamp = params["X-Amz-Date"]
     return Signature(
         access_key_id=key_id,
         date=date,
@@ -141,32 +192,34 @@ def _parse_presigned(request: HttpRequest) -> Signature:
         service=service,
         signed_headers=tuple(params["X-Amz-SignedHeaders"].split(";")),
         signature=params["X-Amz-Signature"],
-        amz_date=_parse_amz_date(params["X-Amz-Date"]),
+        amz_date=_parse_amz_date(stamp),
         session_token=params.get("X-Amz-Security-Token"),
         presigned=True,
         expires=expires,
+        stamp=stamp,
     )
 
 
 def check_time(signature: Signature, now: datetime) -> None:
     """Refuse a signature outside the allowed clock skew, or a presigned URL past its expiry."""
-    stamp = signature.amz_date.strftime(_AMZ_DATE)
+    stamp = signature.timestamp
     if signature.presigned:
         if now > signature.amz_date + timedelta(seconds=signature.expires):
+            expiry = (signature.amz_date + timedelta(seconds=signature.expires)).strftime(_AMZ_DATE)
             raise InvalidSignature(
-                f"Signature expired: {stamp} is now earlier than {now.strftime(_AMZ_DATE)}"
+                f"Signature expired: {expiry} is now earlier than {now.strftime(_AMZ_DATE)} "
+                f"(signed at {stamp}, valid for {signature.expires} s)."
             )
         if signature.amz_date - now > MAX_SKEW:
             raise InvalidSignature(
                 f"Signature not yet current: {stamp} is still later than {(now + MAX_SKEW).strftime(_AMZ_DATE)}"
             )
-        return
-    if now - signature.amz_date > MAX_SKEW:
+    elif now - signature.amz_date > MAX_SKEW:
         limit = (now - MAX_SKEW).strftime(_AMZ_DATE)
         raise InvalidSignature(
             f"Signature expired: {stamp} is now earlier than {limit} ({now.strftime(_AMZ_DATE)} - 5 min.)"
         )
-    if signature.amz_date - now > MAX_SKEW:
+    elif signature.amz_date - now > MAX_SKEW:
         limit = (now + MAX_SKEW).strftime(_AMZ_DATE)
         raise InvalidSignature(
             f"Signature not yet current: {stamp} is still later than {limit} ({now.strftime(_AMZ_DATE)} + 5 min.)"
@@ -179,45 +232,70 @@ def check_time(signature: Signature, now: datetime) -> None:
 
 
 def _canonical_path(raw_path: str) -> str:
-    segments = [s for s in raw_path.split("/") if s and s != "."]
+    """Dot segments and empty segments removed, then URI-encoded again (every service but S3)."""
+    if raw_path == "/":
+        return "/"
     out: list[str] = []
-    for segment in segments:
+    for segment in raw_path.split("/"):
+        if not segment or segment == ".":
+            continue
         if segment == "..":
             if out:
                 out.pop()
         else:
             out.append(segment)
     path = "/" + "/".join(out)
-    if raw_path.endswith("/") and path != "/":
+    if raw_path.endswith("/") and out:
         path += "/"
     return quote(path, safe="/~")
 
 
-def _canonical_query(query_string: str, presigned: bool) -> str:
+def _canonical_queries(query_string: str, presigned: bool) -> tuple[str, ...]:
+    """The canonical query string: pairs URI-encoded the RFC 3986 way, sorted by key, then value.
+
+    AWS decodes what it receives ('+' as a space, as in a form) and encodes it again; botocore
+    signs the query as it sends it. They agree for every client that encodes the RFC 3986 way
+    (botocore, the SDKs); for a hand-made query that does not, both readings are tried.
+    """
     if not query_string:
-        return ""
-    pairs = []
+        return ("",)
+    raw = []
     for pair in query_string.split("&"):
         key, _, value = pair.partition("=")
-        if presigned and key == "X-Amz-Signature":
+        if (presigned and key == "X-Amz-Signature") or not pair:
             continue
-        pairs.append((key, value))
-    return "&".join(f"{k}={v}" for k, v in sorted(pairs))
+        raw.append((key, value))
+    encoded = sorted(
+        (quote(unquote_plus(k), safe=_QUERY_SAFE), quote(unquote_plus(v), safe=_QUERY_SAFE)) for k, v in raw
+    )
+    raw.sort()
+    normal = "&".join(f"{k}={v}" for k, v in encoded)
+    as_sent = "&".join(f"{k}={v}" for k, v in raw)
+    return (normal,) if normal == as_sent else (normal, as_sent)
 
 
-def canonical_request(request: HttpRequest, signature: Signature, payload_hash: str) -> str:
+def canonical_request(
+    request: HttpRequest, signature: Signature, payload_hash: str, query: str | None = None
+) -> str:
+    """The canonical request; `query` overrides the canonical query string (one of the readings)."""
+    signed = signature.signed_headers
     headers: dict[str, list[str]] = {}
     for name, value in request.headers:
-        headers.setdefault(name, []).append(" ".join(value.split()))
-    lines = [request.method.upper(), _canonical_path(request.raw_path)]
-    lines.append(_canonical_query(request.query_string, signature.presigned))
-    canonical_headers = "".join(
-        f"{name}:{','.join(headers.get(name, []))}\n" for name in signature.signed_headers
+        if name in signed:
+            headers.setdefault(name, []).append(" ".join(value.split()))
+    canonical_headers = "".join(f"{name}:{','.join(headers.get(name, ()))}\n" for name in signed)
+    if query is None:
+        query = _canonical_queries(request.query_string, signature.presigned)[0]
+    return "\n".join(
+        (
+            request.method.upper(),
+            _canonical_path(request.raw_path),
+            query,
+            canonical_headers,
+            ";".join(signed),
+            payload_hash,
+        )
     )
-    lines.append(canonical_headers)
-    lines.append(";".join(signature.signed_headers))
-    lines.append(payload_hash)
-    return "\n".join(lines)
 
 
 class SigningKeys:
@@ -249,24 +327,39 @@ def _hmac(key: bytes, message: str) -> bytes:
     return hmac.new(key, message.encode(), hashlib.sha256).digest()
 
 
+def string_to_sign(
+    request: HttpRequest, signature: Signature, payload_hash: str, query: str | None = None
+) -> str:
+    scope = f"{signature.date}/{signature.region}/{signature.service}/aws4_request"
+    creq = canonical_request(request, signature, payload_hash, query)
+    return f"{ALGORITHM}\n{signature.timestamp}\n{scope}\n{hashlib.sha256(creq.encode()).hexdigest()}"
+
+
 def verify(request: HttpRequest, signature: Signature, secret: str, keys: SigningKeys) -> bool:
     """True when `signature` is the one `secret` makes for `request`."""
     if "host" not in signature.signed_headers:
         return False
+    body_hash = hashlib.sha256(request.body).hexdigest()
     declared = request.header("x-amz-content-sha256")
-    candidates = [declared] if declared else [hashlib.sha256(request.body).hexdigest()]
-    if signature.presigned and not declared:
-        candidates.append(UNSIGNED_PAYLOAD)
-    verifiable = declared and declared != UNSIGNED_PAYLOAD and not declared.startswith("STREAMING-")
-    if verifiable and declared != hashlib.sha256(request.body).hexdigest():
-        return False
+    if declared:
+        # A declared hash is what was signed; a real hash must also match the body we got.
+        unsigned = declared == UNSIGNED_PAYLOAD or declared.startswith("STREAMING-")
+        if not unsigned and declared != body_hash:
+            return False
+        hashes = [declared]
+    elif signature.presigned and not request.body:
+        # A presigned URL is signed without a body: UNSIGNED-PAYLOAD (S3 style), or botocore's
+        # hash of the empty body. A body sent with one must be the one signed, so that nobody
+        # holding the URL can add parameters of their own.
+        hashes = [UNSIGNED_PAYLOAD, body_hash]
+    else:
+        hashes = [body_hash]
     signing_key = keys.get(secret, signature.date, signature.region, signature.service)
-    scope = f"{signature.date}/{signature.region}/{signature.service}/aws4_request"
-    stamp = signature.amz_date.strftime(_AMZ_DATE)
-    for payload_hash in candidates:
-        creq = canonical_request(request, signature, payload_hash)
-        to_sign = f"{ALGORITHM}\n{stamp}\n{scope}\n{hashlib.sha256(creq.encode()).hexdigest()}"
-        expected = hmac.new(signing_key, to_sign.encode(), hashlib.sha256).hexdigest()
-        if hmac.compare_digest(expected, signature.signature):
-            return True
+    given = signature.signature.encode()
+    for query in _canonical_queries(request.query_string, signature.presigned):
+        for payload_hash in hashes:
+            to_sign = string_to_sign(request, signature, payload_hash, query)
+            expected = hmac.new(signing_key, to_sign.encode(), hashlib.sha256).hexdigest()
+            if hmac.compare_digest(expected.encode(), given):
+                return True
     return False
