@@ -12,13 +12,20 @@ from botocore.model import Shape
 from codeyard.errors import SerializationException
 
 
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def parse_body(body: bytes) -> Any:
+    """The JSON document of a request; an empty body is an empty object."""
     if not body.strip():
         return {}
     try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return json.loads(body, parse_constant=_no_constants)
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, NaN, a 5000-digit integer
         raise SerializationException(f"The request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise SerializationException("The request body is nested too deeply.") from None
 
 
 def _default(value: Any) -> Any:

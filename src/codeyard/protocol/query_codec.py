@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -24,53 +25,75 @@ def parse_form(body: bytes, query_string: str) -> dict[str, str]:
     return fields
 
 
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
 def _scalar(shape: Shape, raw: str, key: str) -> Any:
     kind = shape.type_name
-    try:
-        if kind in ("integer", "long"):
-            return int(raw)
-        if kind in ("double", "float"):
-            return float(raw)
-    except ValueError:
-        raise SerializationException(f"Value '{raw}' for {key} is not a number.") from None
+    if kind in ("integer", "long"):
+        if _INTEGER.fullmatch(raw) is None or len(raw) > 20:
+            raise SerializationException(f"Value '{raw[:64]}' for {key} is not an integer.")
+        return int(raw)
+    if kind in ("double", "float"):
+        if _NUMBER.fullmatch(raw) is None or len(raw) > 64:
+            raise SerializationException(f"Value '{raw[:64]}' for {key} is not a number.")
+        return float(raw)
     if kind == "boolean":
         lowered = raw.lower()
         if lowered not in ("true", "false"):
-            raise SerializationException(f"Value '{raw}' for {key} is not a boolean.")
+            raise SerializationException(f"Value '{raw[:64]}' for {key} is not a boolean.")
         return lowered == "true"
     return raw
 
 
-def _has_prefix(fields: dict[str, str], prefix: str) -> bool:
-    dotted = prefix + "."
-    return any(key == prefix or key.startswith(dotted) for key in fields)
+class _Form:
+    """The fields of a form with every dotted prefix of their names, for O(1) presence tests."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self.fields = fields
+        prefixes: set[str] = set()
+        for key in fields:
+            prefixes.add(key)
+            end = key.find(".")
+            while end != -1:
+                prefixes.add(key[:end])
+                end = key.find(".", end + 1)
+        self.prefixes = prefixes
+
+    def has(self, prefix: str) -> bool:
+        return prefix in self.prefixes
 
 
-def _decode(shape: Shape, fields: dict[str, str], prefix: str) -> Any:
+def _list_base(shape: Shape, prefix: str) -> str:
+    """Where a list's items are numbered: `L.member.N`, or flattened `L.N` (renamed by the member)."""
+    member_name = shape.member.serialization.get("name")
+    if not shape.serialization.get("flattened"):
+        return f"{prefix}.{member_name or 'member'}"
+    if member_name:
+        head, _, _ = prefix.rpartition(".")
+        return f"{head}.{member_name}" if head else member_name
+    return prefix
+
+
+def _decode(shape: Shape, form: _Form, prefix: str) -> Any:
     kind = shape.type_name
+    fields = form.fields
     if kind == "structure":
         out: dict[str, Any] = {}
         for name, member in shape.members.items():
-            key = (
-                f"{prefix}.{member.serialization.get('name', name)}"
-                if prefix
-                else member.serialization.get("name", name)
-            )
-            if _has_prefix(fields, key):
-                out[name] = _decode(member, fields, key)
+            wire_name = member.serialization.get("name", name)
+            key = f"{prefix}.{wire_name}" if prefix else wire_name
+            if form.has(key) or (member.type_name == "list" and form.has(_list_base(member, key))):
+                out[name] = _decode(member, form, key)
         return out
     if kind == "list":
         member = shape.member
-        if shape.serialization.get("flattened"):
-            base = prefix
-        else:
-            base = f"{prefix}.{member.serialization.get('name', 'member')}"
-        if fields.get(prefix) == "" and not _has_prefix(fields, base + ".1"):
-            return []
+        base = _list_base(shape, prefix)
         items = []
         index = 1
-        while _has_prefix(fields, f"{base}.{index}"):
-            items.append(_decode(member, fields, f"{base}.{index}"))
+        while form.has(f"{base}.{index}"):
+            items.append(_decode(member, form, f"{base}.{index}"))
             index += 1
         return items
     if kind == "map":
@@ -79,10 +102,10 @@ def _decode(shape: Shape, fields: dict[str, str], prefix: str) -> Any:
         base = prefix if shape.serialization.get("flattened") else f"{prefix}.entry"
         mapping: dict[str, Any] = {}
         index = 1
-        while _has_prefix(fields, f"{base}.{index}"):
+        while form.has(f"{base}.{index}"):
             entry = f"{base}.{index}"
             mapping[fields.get(f"{entry}.{key_name}", "")] = _decode(
-                shape.value, fields, f"{entry}.{value_name}"
+                shape.value, form, f"{entry}.{value_name}"
             )
             index += 1
         return mapping
@@ -90,10 +113,15 @@ def _decode(shape: Shape, fields: dict[str, str], prefix: str) -> Any:
 
 
 def decode_params(operation: OperationModel, fields: dict[str, str]) -> dict[str, Any]:
+    """The operation's input from form fields: `A.member.1`, `M.entry.1.key`, `S.Member` and so on.
+
+    Lists count from 1 and stop at the first missing index; `Name=` alone is the empty list
+    (what botocore sends for []); fields the input shape does not name are ignored, as AWS does.
+    """
     shape = operation.input_shape
     if shape is None:
         return {}
-    params: dict[str, Any] = _decode(shape, fields, "")
+    params: dict[str, Any] = _decode(shape, _Form(fields), "")
     return params
 
 

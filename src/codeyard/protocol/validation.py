@@ -36,6 +36,18 @@ class _Patterns:
         return compiled
 
 
+# AWS integers are 32-bit and longs 64-bit; a larger number is a serialization error, not a value.
+_INTEGER_BOUNDS = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+
+
+def _check_unicode(value: str, path: str) -> None:
+    """A JSON string may carry a lone surrogate (\\ud800), which no store can hold."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise SerializationException(f"Invalid UTF-8 (a lone surrogate) at '{path}'.") from None
+
+
 def _display(value: Any) -> str:
     if isinstance(value, str):
         return f"'{value}'" if len(value) <= 256 else f"'{value[:256]}…'"
@@ -114,6 +126,8 @@ class Validator:
         if kind == "string":
             if not isinstance(value, str):
                 raise SerializationException(f"Expected a string at '{path}', got {type(value).__name__}.")
+            if not value.isascii():
+                _check_unicode(value, path)
             self._string(shape, value, path, failures)
             return value
         if kind in ("integer", "long"):
@@ -122,10 +136,15 @@ class Validator:
                     value = int(value)
                 else:
                     raise SerializationException(f"Expected an integer at '{path}'.")
+            low, high = _INTEGER_BOUNDS[kind]
+            if not low <= value <= high:
+                raise SerializationException(
+                    f"Numeric value ({value}) at '{path}' is out of range of {kind}."
+                )
             self._range(shape, value, path, failures)
             return value
         if kind in ("double", "float"):
-            if isinstance(value, bool) or not isinstance(value, int | float):
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
                 raise SerializationException(f"Expected a number at '{path}'.")
             self._range(shape, value, path, failures)
             return float(value)
@@ -159,6 +178,13 @@ class Validator:
             raise ValidationException(
                 f'Unknown parameter in input: "{unknown[0]}", must be one of: {", ".join(members)}'
             )
+        if shape.metadata.get("union"):
+            given = [k for k, v in value.items() if v is not None]
+            if len(given) != 1:
+                failures.append(
+                    f"Value at '{path or shape.name}' failed to satisfy constraint: "
+                    f"Exactly one member must be set, got {len(given)}"
+                )
         for name in shape.required_members:
             if value.get(name) is None:
                 failures.append(
