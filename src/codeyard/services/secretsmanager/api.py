@@ -219,6 +219,7 @@ class SecretsManagerApi(ValueOperations):
     def restore_secret(self, ctx: RequestContext, *, secret_id: str) -> dict[str, Any]:
         with self._vault.writing(ctx) as session:
             secret = session.secret(secret_id)
+            # Restoring a secret that is not scheduled for deletion changes nothing and succeeds.
             if secret.deleted_at is not None:
                 session.save(secret, deleted_at=None, purge_at=None)
                 session.commit()
@@ -261,6 +262,7 @@ class SecretsManagerApi(ValueOperations):
                 "The BlockPublicPolicy parameter is set to true, and the resource policy did not prevent "
                 "broad access to the secret."
             )
+        # One policy per secret: a PolicyName is echoed back but does not keep several policies apart.
         with self._vault.writing(ctx) as session:
             secret = session.live(secret_id)
             session.save(secret, resource_policy=resource_policy)

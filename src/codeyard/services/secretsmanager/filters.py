@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from codeyard.services.secretsmanager.errors import InvalidParameter
@@ -65,16 +66,18 @@ def _word_match(value: str, attributes: Iterable[str]) -> bool:
 
 
 _Attributes = Callable[[SecretRecord], list[str]]
-_KEYS: dict[str, tuple[_Attributes, bool | None]] = {
-    # key -> (attributes, case-sensitive prefix match; None means word match)
-    "name": (lambda s: [s.name], True),
-    "description": (lambda s: [s.description] if s.description else [], False),
-    "tag-key": (_tag_keys, True),
-    "tag-value": (_tag_values, True),
-    "primary-region": (lambda s: [s.region], True),
-    "owning-service": (_owning_service, True),
-    "all": (_all_attributes, None),
-}
+_KEYS: Mapping[str, tuple[_Attributes, bool | None]] = MappingProxyType(
+    {
+        # key -> (attributes, case-sensitive prefix match; None means word match)
+        "name": (lambda s: [s.name], True),
+        "description": (lambda s: [s.description] if s.description else [], False),
+        "tag-key": (_tag_keys, True),
+        "tag-value": (_tag_values, True),
+        "primary-region": (lambda s: [s.region], True),
+        "owning-service": (_owning_service, True),
+        "all": (_all_attributes, None),
+    }
+)
 
 
 def _value_matches(value: str, attributes: list[str], case_sensitive: bool | None) -> bool:

@@ -73,7 +73,10 @@ def pick_version(
 
 
 def sort_key(sort_by: str | None) -> Any:
-    """ListSecrets ordering; by CreatedDate when SortBy is not given (ties broken by name)."""
+    """ListSecrets ordering; by CreatedDate when SortBy is not given (ties broken by name).
+
+    AWS does not document the default direction: we list oldest first unless SortOrder is desc.
+    """
     if sort_by == "name":
         return lambda s: (s.name, s.arn)
     if sort_by == "last-accessed-date":

@@ -75,6 +75,7 @@ def attach(labels: Labels, version_id: str, wanted: Sequence[str]) -> dict[str, 
 def move(labels: Labels, label: str, remove_from: str | None, move_to: str | None) -> dict[str, list[str]]:
     """UpdateSecretVersionStage: take `label` off `remove_from` and put it on `move_to`."""
     if remove_from is None and move_to is None:
+        # AWS does not say what a call naming neither version does; we refuse it as a no-op.
         raise InvalidParameter("You must specify MoveToVersionId, RemoveFromVersionId, or both.")
     if move_to is not None and move_to not in labels:
         raise ResourceNotFound(

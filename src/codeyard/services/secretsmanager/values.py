@@ -47,6 +47,7 @@ class ValueOperations:
     ) -> dict[str, Any]:
         value = inputs.secret_value(secret_string, secret_binary)
         if value is None:
+            # Our choice of code for a call without a value: AWS documents that one is required.
             raise InvalidParameter("You must provide either SecretString or SecretBinary.")
         with self._vault.writing(ctx) as session:
             secret = session.live(secret_id)

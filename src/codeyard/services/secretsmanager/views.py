@@ -38,6 +38,8 @@ def _common(secret: SecretRecord) -> dict[str, Any]:
         "KmsKeyId": _kms_key_id(secret),
         "LastChangedDate": secret.last_changed_at,
         "LastAccessedDate": secret.last_accessed_at,
+        # When DeleteSecret was called (SecretListEntry documents it so); DeletionDate, the end of
+        # the recovery window, is only in the DeleteSecret answer.
         "DeletedDate": secret.deleted_at,
         "Tags": [dict(tag) for tag in secret.tags] or None,
         "CreatedDate": secret.created_at,
