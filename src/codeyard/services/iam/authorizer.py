@@ -1,113 +1,157 @@
-"""The server's Authorizer: gathers a principal's identity policies and evaluates them."""
+"""The server's Authorizer: a principal's policies, loaded once per IAM epoch, then evaluated."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from codeyard.accounts import AuthorizationRequest, Principal, PrincipalKind
 from codeyard.clock import Clock
-from codeyard.services.iam.aws_managed import aws_managed_document
 from codeyard.services.iam.conditions import ContextValue
+from codeyard.services.iam.documents import default_document, owner_documents
+from codeyard.services.iam.epoch import EpochCache, read_epoch
 from codeyard.services.iam.policy import Decision, Policy, evaluate, parse_policy
 from codeyard.store.ports import Store, UnitOfWork
 
-
-def _documents_of(uow: UnitOfWork, owner_type: str, owner_name: str) -> list[str]:
-    documents = [p.document for p in uow.inline_policies.find(owner_type=owner_type, owner_name=owner_name)]
-    for attachment in uow.policy_attachments.find(owner_type=owner_type, owner_name=owner_name):
-        builtin = aws_managed_document(attachment.policy_arn)
-        if builtin is not None:
-            documents.append(builtin)
-            continue
-        policy = uow.managed_policies.get(arn=attachment.policy_arn)
-        if policy is None:
-            continue
-        version = uow.policy_versions.get(policy_arn=policy.arn, version_id=policy.default_version_id)
-        if version is not None:
-            documents.append(version.document)
-    return documents
+_PRINCIPAL_TYPES = {
+    PrincipalKind.ROOT: "Account",
+    PrincipalKind.USER: "User",
+    PrincipalKind.ASSUMED_ROLE: "AssumedRole",
+}
 
 
-def identity_documents(uow: UnitOfWork, principal: Principal) -> tuple[list[str], str | None]:
-    """The policy documents that apply to `principal`, and its permissions boundary ARN."""
+def principal_context(principal: Principal, principal_arn: str, now: datetime) -> dict[str, ContextValue]:
+    """The global condition keys (lower-case) that describe the caller and the time.
+
+    `principal_arn` is aws:PrincipalArn: the role's ARN for an assumed-role session.
+    """
+    user_id = principal.user_id
+    if principal.kind is PrincipalKind.ASSUMED_ROLE:
+        user_id = f"{principal.user_id}:{principal.name}"
+    context: dict[str, ContextValue] = {
+        "aws:principalarn": principal_arn or principal.arn,
+        "aws:principalaccount": principal.account_id,
+        "aws:userid": user_id,
+        "aws:currenttime": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "aws:epochtime": str(int(now.timestamp())),
+        "aws:securetransport": "false",
+        "aws:principaltype": _PRINCIPAL_TYPES[principal.kind],
+    }
+    if principal.kind is PrincipalKind.USER:
+        context["aws:username"] = principal.name
+    return context
+
+
+@dataclass(frozen=True)
+class Grants:
+    """What a principal's requests are evaluated against.
+
+    `boundary` and `session` limit what `policies` allow: None means no such limit, an empty
+    tuple means a limit that allows nothing (a boundary policy that no longer exists).
+    """
+
+    policies: tuple[Policy, ...]
+    boundary: tuple[Policy, ...] | None = None
+    session: tuple[Policy, ...] | None = None
+    principal_arn: str = ""
+
+
+def _parsed(documents: Sequence[str]) -> tuple[Policy, ...]:
+    return tuple(parse_policy(d) for d in documents)
+
+
+def _boundary(uow: UnitOfWork, arn: str | None) -> tuple[Policy, ...] | None:
+    if not arn:
+        return None
+    document = default_document(uow, arn)
+    return () if document is None else (parse_policy(document),)
+
+
+def load_grants(uow: UnitOfWork, principal: Principal) -> Grants:
+    """Read a principal's identity policies (inline, attached, its groups'), boundary and session
+    policies from the store."""
     if principal.kind is PrincipalKind.USER:
         user = uow.users.get(user_name=principal.name)
         if user is None:
-            return [], None
-        documents = _documents_of(uow, "user", principal.name)
-        for membership in uow.group_members.find(user_name=principal.name):
-            documents.extend(_documents_of(uow, "group", membership.group_name))
-        return documents, user.permissions_boundary
+            return Grants((), principal_arn=principal.arn)
+        found = owner_documents(uow, "user", user.user_name)
+        for membership in uow.group_members.find(user_name=user.user_name):
+            found += owner_documents(uow, "group", membership.group_name)
+        return Grants(
+            _parsed([d for _, _, d in found]), _boundary(uow, user.permissions_boundary), None, user.arn
+        )
     if principal.kind is PrincipalKind.ASSUMED_ROLE:
         role = uow.roles.get(role_name=principal.role_name)
         if role is None:
-            return [], None
-        return _documents_of(uow, "role", principal.role_name), role.permissions_boundary
-    return [], None
-
-
-def _boundary_document(uow: UnitOfWork, arn: str) -> str | None:
-    builtin = aws_managed_document(arn)
-    if builtin is not None:
-        return builtin
-    policy = uow.managed_policies.get(arn=arn)
-    if policy is None:
-        return None
-    version = uow.policy_versions.get(policy_arn=arn, version_id=policy.default_version_id)
-    return None if version is None else version.document
+            return Grants((), principal_arn=principal.arn)
+        found = owner_documents(uow, "role", role.role_name)
+        session = uow.session_credentials.get(access_key_id=principal.access_key_id)
+        limits: tuple[Policy, ...] | None = None
+        if session is not None and (session.session_policy or session.session_policy_arns):
+            documents = [session.session_policy] if session.session_policy else []
+            documents += [d for d in (default_document(uow, a) for a in session.session_policy_arns) if d]
+            limits = _parsed(documents)
+        return Grants(
+            _parsed([d for _, _, d in found]), _boundary(uow, role.permissions_boundary), limits, role.arn
+        )
+    return Grants((), principal_arn=principal.arn)
 
 
 class IamAuthorizer:
-    """Explicit deny wins, default deny for non-root principals, the root user may do anything."""
+    """Explicit deny wins, default deny for non-root principals, the root user may do anything.
+
+    A principal's policies are parsed once and kept until any IAM change (the epoch token), so
+    a call costs one small read when nothing changed.
+    """
 
     def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
         self._clock = clock
+        self._cache: EpochCache[tuple[str, str, str, str], Grants] = EpochCache()
 
-    def request_context(self, request: AuthorizationRequest) -> dict[str, ContextValue]:
-        principal = request.principal
-        context: dict[str, ContextValue] = {
-            "aws:principalarn": principal.arn,
-            "aws:principalaccount": principal.account_id,
-            "aws:userid": principal.user_id,
-            "aws:currenttime": self._clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "aws:epochtime": str(int(self._clock.now().timestamp())),
-            "aws:securetransport": "false",
-            "aws:principaltype": {"root": "Account", "user": "User", "assumed-role": "AssumedRole"}[
-                principal.kind
-            ],
-        }
-        if principal.kind is PrincipalKind.USER:
-            context["aws:username"] = principal.name
+    def grants(self, principal: Principal) -> Grants:
+        session = principal.access_key_id if principal.kind is PrincipalKind.ASSUMED_ROLE else ""
+        key = (str(principal.kind), principal.name, principal.role_name, session)
+        with self._store.reader() as uow:
+            epoch = read_epoch(uow)
+            cached = self._cache.get(epoch, key)
+            if cached is not None:
+                return cached
+            grants = load_grants(uow, principal)
+        self._cache.put(epoch, key, grants)
+        return grants
+
+    def request_context(self, request: AuthorizationRequest, principal_arn: str) -> dict[str, ContextValue]:
+        context = principal_context(request.principal, principal_arn, self._clock.now())
         for key, value in request.context.items():
             context[key.lower()] = value
         return context
 
     def decide(self, request: AuthorizationRequest) -> Decision:
-        principal = request.principal
-        if principal.is_root:
+        if request.principal.is_root:
             return Decision.ALLOW
-        with self._store.reader() as uow:
-            documents, boundary_arn = identity_documents(uow, principal)
-            boundary = _boundary_document(uow, boundary_arn) if boundary_arn else None
-        context = self.request_context(request)
-        policies: list[Policy] = [parse_policy(d) for d in documents]
-        decision = evaluate(policies, request.action, request.resources, context)
-        if decision is Decision.ALLOW and boundary_arn is not None:
-            if boundary is None:
-                return Decision.IMPLICIT_DENY
-            bounded = evaluate([parse_policy(boundary)], request.action, request.resources, context)
-            if bounded is not Decision.ALLOW:
-                return bounded
-        return decision
+        grants = self.grants(request.principal)
+        context = self.request_context(request, grants.principal_arn)
+        return decide(grants, request.action, request.resources, context)
 
     def authorize(self, request: AuthorizationRequest) -> bool:
         return self.decide(request) is Decision.ALLOW
 
 
-def simulate(
-    policies: Sequence[str], action: str, resources: Sequence[str], context: Mapping[str, ContextValue]
+def decide(
+    grants: Grants, action: str, resources: Sequence[str], context: Mapping[str, ContextValue]
 ) -> Decision:
-    """Evaluate raw documents directly (SimulateCustomPolicy, tests)."""
-    lowered = {k.lower(): v for k, v in context.items()}
-    return evaluate([parse_policy(d) for d in policies], action, resources, lowered)
+    """Identity policies, then the permissions boundary and session policies as limits on them."""
+    decision = evaluate(grants.policies, action, resources, context)
+    if decision is Decision.EXPLICIT_DENY:
+        return decision
+    for limit in (grants.boundary, grants.session):
+        if limit is None:
+            continue
+        limited = evaluate(limit, action, resources, context)
+        if limited is Decision.EXPLICIT_DENY:
+            return limited
+        if limited is not Decision.ALLOW:
+            decision = Decision.IMPLICIT_DENY
+    return decision

@@ -16,6 +16,22 @@ from codeyard.services.iam.patterns import wildcard_match
 
 VERSIONS = ("2012-10-17", "2008-10-17")
 _VARIABLE = re.compile(r"\$\{([^}]+)\}")
+_VENDOR = re.compile(r"[A-Za-z0-9.\-]+")
+_STATEMENT_FIELDS = frozenset(
+    {
+        "Sid",
+        "Effect",
+        "Action",
+        "NotAction",
+        "Resource",
+        "NotResource",
+        "Condition",
+        "Principal",
+        "NotPrincipal",
+    }
+)
+# The messages below are AWS's own wording for MalformedPolicyDocument.
+SYNTAX = "Syntax errors in policy."
 
 
 class Effect(StrEnum):
@@ -45,6 +61,7 @@ class Statement:
     not_resources: bool
     conditions: tuple[Condition, ...]
     principals: Mapping[str, tuple[str, ...]] | None = None
+    not_principals: bool = False
     sid: str = ""
 
     def matches_action(self, action: str) -> bool:
@@ -52,11 +69,15 @@ class Statement:
         return not hit if self.not_actions else hit
 
     def matches_resource(self, resource: str, context: Mapping[str, ContextValue]) -> bool:
-        hit = any(wildcard_match(_substitute(p, context), resource) for p in self.resources)
+        hit = any(wildcard_match(substitute(p, context), resource) for p in self.resources)
         return not hit if self.not_resources else hit
 
     def matches_conditions(self, context: Mapping[str, ContextValue]) -> bool:
-        return all(condition_matches(c.operator, c.key, c.values, context) for c in self.conditions)
+        for condition in self.conditions:
+            values = tuple(substitute(v, context) for v in condition.values)
+            if not condition_matches(condition.operator, condition.key, values, context):
+                return False
+        return True
 
     def applies(self, action: str, resource: str, context: Mapping[str, ContextValue]) -> bool:
         return (
@@ -72,7 +93,12 @@ class Policy:
     version: str = "2012-10-17"
 
 
-def _substitute(pattern: str, context: Mapping[str, ContextValue]) -> str:
+def substitute(pattern: str, context: Mapping[str, ContextValue]) -> str:
+    """Replace policy variables (`${aws:username}`, `${key, 'default'}`, `${*}`) from the context.
+
+    A variable without a value and without a default stays as written, so it matches nothing
+    but itself, as in AWS.
+    """
     if "${" not in pattern:
         return pattern
 
@@ -80,24 +106,25 @@ def _substitute(pattern: str, context: Mapping[str, ContextValue]) -> str:
         name = match.group(1)
         if name in ("*", "?", "$"):
             return name
-        key, _, default = name.partition(", ")
+        key, _, default = name.partition(",")
         value = context.get(key.strip().lower())
         if isinstance(value, str):
             return value
+        default = default.strip()
         return default.strip("'") if default else match.group(0)
 
     return _VARIABLE.sub(replace, pattern)
 
 
-def _strings(value: Any, where: str) -> tuple[str, ...]:
+def _strings(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return tuple(value)
-    raise MalformedPolicyDocument(f"{where} must be a string or a non-empty list of strings")
+    raise MalformedPolicyDocument(SYNTAX)
 
 
-def _condition_values(value: Any, where: str) -> tuple[str, ...]:
+def _condition_values(value: Any) -> tuple[str, ...]:
     items = value if isinstance(value, list) else [value]
     out = []
     for item in items:
@@ -106,7 +133,7 @@ def _condition_values(value: Any, where: str) -> tuple[str, ...]:
         elif isinstance(item, str | int | float):
             out.append(str(item))
         else:
-            raise MalformedPolicyDocument(f"{where}: condition values must be strings")
+            raise MalformedPolicyDocument(SYNTAX)
     return tuple(out)
 
 
@@ -114,68 +141,77 @@ def _conditions(block: Any) -> tuple[Condition, ...]:
     if block is None:
         return ()
     if not isinstance(block, dict):
-        raise MalformedPolicyDocument("Syntax errors in policy: Condition must be an object")
+        raise MalformedPolicyDocument(SYNTAX)
     out = []
     for operator, keys in block.items():
         if not known_operator(operator):
             raise MalformedPolicyDocument(f"Invalid Condition type : {operator}")
         if not isinstance(keys, dict):
-            raise MalformedPolicyDocument(f"Condition {operator} must map keys to values")
+            raise MalformedPolicyDocument(SYNTAX)
         for key, values in keys.items():
-            out.append(Condition(operator, key, _condition_values(values, f"Condition {operator} {key}")))
+            out.append(Condition(operator, key, _condition_values(values)))
     return tuple(out)
 
 
-def _principals(statement: dict[str, Any]) -> Mapping[str, tuple[str, ...]] | None:
-    principal = statement.get("Principal")
-    if principal is None:
-        return None
-    if principal == "*":
+def _principals(value: Any) -> Mapping[str, tuple[str, ...]]:
+    if value == "*":
         return {"AWS": ("*",)}
-    if not isinstance(principal, dict):
-        raise MalformedPolicyDocument('Principal must be "*" or an object')
-    return {kind: _strings(value, f"Principal {kind}") for kind, value in principal.items()}
+    if not isinstance(value, dict) or not value:
+        raise MalformedPolicyDocument(SYNTAX)
+    return {kind: _strings(items) for kind, items in value.items()}
+
+
+def _check_action(action: str) -> None:
+    if action == "*":
+        return
+    parts = action.split(":")
+    if len(parts) == 1:
+        raise MalformedPolicyDocument(
+            "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
+        )
+    if len(parts) > 2:
+        raise MalformedPolicyDocument("Actions/Condition can contain only one colon.")
+    if parts[0] != "*" and not _VENDOR.fullmatch(parts[0]):
+        raise MalformedPolicyDocument(f"Vendor {parts[0]} is not valid")
+
+
+def _check_resource(resource: str) -> None:
+    if resource != "*" and not resource.startswith("arn:"):
+        raise MalformedPolicyDocument(f'Resource {resource} must be in ARN format or "*".')
 
 
 def _statement(raw: Any, *, resource_policy: bool) -> Statement:
-    if not isinstance(raw, dict):
-        raise MalformedPolicyDocument("Syntax errors in policy: each Statement must be an object")
-    known = {
-        "Sid",
-        "Effect",
-        "Action",
-        "NotAction",
-        "Resource",
-        "NotResource",
-        "Condition",
-        "Principal",
-        "NotPrincipal",
-    }
-    unknown = set(raw) - known
-    if unknown:
-        raise MalformedPolicyDocument(f"Syntax errors in policy: unknown field {sorted(unknown)[0]}")
+    if not isinstance(raw, dict) or set(raw) - _STATEMENT_FIELDS:
+        raise MalformedPolicyDocument(SYNTAX)
     effect = raw.get("Effect")
     if effect not in ("Allow", "Deny"):
-        raise MalformedPolicyDocument("Effect must be Allow or Deny")
-    if ("Action" in raw) == ("NotAction" in raw):
+        raise MalformedPolicyDocument(SYNTAX)
+    if "Action" in raw and "NotAction" in raw:
+        raise MalformedPolicyDocument(SYNTAX)
+    if "Action" not in raw and "NotAction" not in raw:
         raise MalformedPolicyDocument("Policy statement must contain actions.")
     actions_key = "Action" if "Action" in raw else "NotAction"
-    actions = _strings(raw[actions_key], actions_key)
+    actions = _strings(raw[actions_key])
     for action in actions:
-        if action != "*" and ":" not in action:
-            raise MalformedPolicyDocument(
-                "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
-            )
-    has_resource = "Resource" in raw or "NotResource" in raw
+        _check_action(action)
     if "Resource" in raw and "NotResource" in raw:
-        raise MalformedPolicyDocument("Statement cannot have both Resource and NotResource")
+        raise MalformedPolicyDocument(SYNTAX)
+    has_resource = "Resource" in raw or "NotResource" in raw
     if not has_resource and not resource_policy:
         raise MalformedPolicyDocument("Policy statement must contain resources.")
     resource_key = "NotResource" if "NotResource" in raw else "Resource"
-    resources = _strings(raw[resource_key], resource_key) if has_resource else ("*",)
-    principals = _principals(raw)
+    resources = _strings(raw[resource_key]) if has_resource else ("*",)
+    for resource in resources:
+        _check_resource(resource)
+    if "Principal" in raw and "NotPrincipal" in raw:
+        raise MalformedPolicyDocument(SYNTAX)
+    principal_key = "NotPrincipal" if "NotPrincipal" in raw else "Principal"
+    principals = _principals(raw[principal_key]) if principal_key in raw else None
     if principals is not None and not resource_policy:
         raise MalformedPolicyDocument("Policy document should not specify a principal.")
+    sid = raw.get("Sid", "")
+    if not isinstance(sid, str):
+        raise MalformedPolicyDocument(SYNTAX)
     return Statement(
         effect=Effect(effect),
         actions=actions,
@@ -184,32 +220,35 @@ def _statement(raw: Any, *, resource_policy: bool) -> Statement:
         not_resources=resource_key == "NotResource",
         conditions=_conditions(raw.get("Condition")),
         principals=principals,
-        sid=str(raw.get("Sid", "")),
+        not_principals=principal_key == "NotPrincipal",
+        sid=sid,
     )
 
 
 @lru_cache(maxsize=2048)
 def parse_policy(document: str, *, resource_policy: bool = False) -> Policy:
-    """Parse and check a policy document; raises MalformedPolicyDocument with the reason."""
+    """Parse and check a policy document; raises MalformedPolicyDocument with AWS's reason.
+
+    Parsed policies are immutable and cached by their text, so a document is parsed once.
+    """
     try:
         raw = json.loads(document)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise MalformedPolicyDocument("Syntax errors in policy.") from None
-    if not isinstance(raw, dict):
-        raise MalformedPolicyDocument("Syntax errors in policy.")
-    unknown = set(raw) - {"Version", "Id", "Statement"}
-    if unknown:
-        raise MalformedPolicyDocument(f"Syntax errors in policy: unknown field {sorted(unknown)[0]}")
+        raise MalformedPolicyDocument(SYNTAX) from None
+    if not isinstance(raw, dict) or set(raw) - {"Version", "Id", "Statement"}:
+        raise MalformedPolicyDocument(SYNTAX)
     version = raw.get("Version", "2008-10-17")
     if version not in VERSIONS:
-        raise MalformedPolicyDocument("The policy must contain a valid version string")
+        raise MalformedPolicyDocument("The policy failed legacy parsing")
     statements = raw.get("Statement")
-    if statements is None:
-        raise MalformedPolicyDocument("Syntax errors in policy: missing Statement")
     items = statements if isinstance(statements, list) else [statements]
-    if not items:
-        raise MalformedPolicyDocument("Syntax errors in policy: empty Statement")
-    return Policy(tuple(_statement(s, resource_policy=resource_policy) for s in items), version)
+    if statements is None or not items:
+        raise MalformedPolicyDocument(SYNTAX)
+    parsed = tuple(_statement(s, resource_policy=resource_policy) for s in items)
+    sids = [s.sid for s in parsed if s.sid]
+    if len(sids) != len(set(sids)):
+        raise MalformedPolicyDocument("Statement IDs (SID) in a single policy must be unique.")
+    return Policy(parsed, version)
 
 
 def evaluate(
@@ -220,15 +259,21 @@ def evaluate(
 ) -> Decision:
     """Identity-policy evaluation: an explicit Deny wins, then any Allow, else an implicit deny.
 
-    Every resource must be allowed for the request to be allowed.
+    Every resource must be allowed for the request to be allowed. Context keys are lower-case.
     """
     statements = [s for p in policies for s in p.statements if s.matches_action(action)]
+    if not statements:
+        return Decision.IMPLICIT_DENY
     targets = resources or ("*",)
     for statement in statements:
-        if statement.effect is Effect.DENY and any(statement.applies(action, r, context) for r in targets):
+        if (
+            statement.effect is Effect.DENY
+            and any(statement.matches_resource(r, context) for r in targets)
+            and statement.matches_conditions(context)
+        ):
             return Decision.EXPLICIT_DENY
     allows = [s for s in statements if s.effect is Effect.ALLOW]
     for resource in targets:
-        if not any(s.applies(action, resource, context) for s in allows):
+        if not any(s.matches_resource(resource, context) and s.matches_conditions(context) for s in allows):
             return Decision.IMPLICIT_DENY
     return Decision.ALLOW
