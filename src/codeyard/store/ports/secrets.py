@@ -28,6 +28,9 @@ class SecretVersionRecord:
     version_id: str
     created_at: datetime
     stages: list[str] = field(default_factory=list)
+    # True while the version carries a staging label: versions without one are deprecated, and
+    # most reads skip them in the query.
+    labelled: bool = True
     sealed_string: bytes | None = None
     sealed_binary: bytes | None = None
     last_accessed_at: datetime | None = None

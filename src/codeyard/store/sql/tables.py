@@ -262,6 +262,7 @@ secret_versions = Table(
     Column("version_id", String(64), primary_key=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("stages", JSON, nullable=False),
+    Column("labelled", Boolean, nullable=False),
     Column("sealed_string", LargeBinary),
     Column("sealed_binary", LargeBinary),
     Column("last_accessed_at", UtcDateTime),

@@ -262,6 +262,7 @@ def upgrade() -> None:
         sa.Column("version_id", sa.String(length=64), nullable=False),
         sa.Column("created_at", codeyard.store.sql.types.UtcDateTime(timezone=True), nullable=False),
         sa.Column("stages", sa.JSON(), nullable=False),
+        sa.Column("labelled", sa.Boolean(), nullable=False),
         sa.Column("sealed_string", sa.LargeBinary(), nullable=True),
         sa.Column("sealed_binary", sa.LargeBinary(), nullable=True),
         sa.Column("last_accessed_at", codeyard.store.sql.types.UtcDateTime(timezone=True), nullable=True),
