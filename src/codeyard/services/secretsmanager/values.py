@@ -29,7 +29,13 @@ class ValueOperations:
     ) -> dict[str, Any]:
         with self._vault.reading(ctx) as session:
             secret = session.live(secret_id)
-            version = inputs.pick_version(session.versions(secret), version_id, version_stage)
+            if version_id is None:
+                candidates = session.versions(secret)
+            else:
+                # A version id may name a deprecated version, which still answers.
+                by_id = session.version(secret, version_id)
+                candidates = [] if by_id is None else [by_id]
+            version = inputs.pick_version(candidates, version_id, version_stage)
             value = session.open(version)
         self._vault.touch(ctx, [(secret, version)])
         return views.secret_value(secret, version, value)
@@ -75,8 +81,7 @@ class ValueOperations:
     ) -> dict[str, Any]:
         with self._vault.reading(ctx) as session:
             secret = session.secret(secret_id)
-            versions = session.versions(secret)
-        shown = [v for v in versions if include_deprecated or v.stages]
+            shown = session.versions(secret, deprecated=bool(include_deprecated))
         shown.sort(key=lambda v: (v.created_at, v.version_id), reverse=True)
         page, token = views.page(shown, max_results, next_token, 100)
         return {
@@ -97,7 +102,7 @@ class ValueOperations:
     ) -> dict[str, Any]:
         with self._vault.writing(ctx) as session:
             secret = session.live(secret_id)
-            versions = session.versions(secret)
+            versions = session.versions(secret, deprecated=True)  # a label may move to a deprecated one
             labels = {v.version_id: v.stages for v in versions}
             moved = stages.move(labels, version_stage, remove_from_version_id, move_to_version_id)
             if stages.changed(labels, moved):

@@ -83,7 +83,8 @@ class Session:
         return secret
 
     def all_secrets(self) -> tuple[list[SecretRecord], dict[str, list[SecretVersionRecord]]]:
-        """Every secret of the Region that is not past its recovery window, with its versions."""
+        """Every secret of the Region that is not past its recovery window, with its labelled
+        versions."""
         secrets = []
         for secret in self.uow.secrets.find(region=self.ctx.region):
             if self._vault.expired(secret):
@@ -93,12 +94,15 @@ class Session:
         versions: dict[str, list[SecretVersionRecord]] = {}
         if secrets:
             prefix = self.ctx.arn("secretsmanager", "secret:")
-            for version in self.uow.secret_versions.find(prefix={"secret_arn": prefix}):
+            for version in self.uow.secret_versions.find(prefix={"secret_arn": prefix}, labelled=True):
                 versions.setdefault(version.secret_arn, []).append(version)
         return secrets, versions
 
-    def versions(self, secret: SecretRecord) -> list[SecretVersionRecord]:
-        return self.uow.secret_versions.find(secret_arn=secret.arn)
+    def versions(self, secret: SecretRecord, *, deprecated: bool = False) -> list[SecretVersionRecord]:
+        """The versions that carry staging labels, and the deprecated ones too when asked."""
+        if deprecated:
+            return self.uow.secret_versions.find(secret_arn=secret.arn)
+        return self.uow.secret_versions.find(secret_arn=secret.arn, labelled=True)
 
     def version(self, secret: SecretRecord, version_id: str) -> SecretVersionRecord | None:
         return self.uow.secret_versions.get(secret_arn=secret.arn, version_id=version_id)
@@ -126,22 +130,23 @@ class Session:
         by_id = {v.version_id: v for v in versions}
         for version_id, attached in stages.changed(before, labels).items():
             if version_id in by_id:
-                self.uow.secret_versions.update(replace(by_id[version_id], stages=attached))
+                relabelled = replace(by_id[version_id], stages=attached, labelled=bool(attached))
+                self.uow.secret_versions.update(relabelled)
 
     def add_version(
         self, secret: SecretRecord, version_id: str, value: SecretValue, wanted: Sequence[str]
     ) -> tuple[SecretVersionRecord, bool]:
         """A new version with `wanted` labels; (the version, False) when the token was used for
         the same value already (an idempotent retry)."""
+        used = self.version(secret, version_id)
+        if used is not None:
+            if self.open(used) == value:
+                return used, False
+            raise ResourceExists(
+                f"You can't use ClientRequestToken {version_id} because that value is already in use "
+                f"for a version of secret {secret.arn}."
+            )
         versions = self.versions(secret)
-        for version in versions:
-            if version.version_id == version_id:
-                if self.open(version) == value:
-                    return version, False
-                raise ResourceExists(
-                    f"You can't use ClientRequestToken {version_id} because that value is already in use "
-                    f"for a version of secret {secret.arn}."
-                )
         labels = stages.attach({v.version_id: v.stages for v in versions}, version_id, wanted)
         self.relabel(versions, labels)
         now = self._vault.now()
@@ -151,6 +156,7 @@ class Session:
             version_id=version_id,
             created_at=now,
             stages=labels[version_id],
+            labelled=bool(labels[version_id]),
             sealed_string=sealed_string,
             sealed_binary=sealed_binary,
         )
@@ -161,16 +167,16 @@ class Session:
                 f"You can't use ClientRequestToken {version_id} because that value is already in use "
                 f"for a version of secret {secret.arn}."
             ) from None
-        self._keep_quota(secret, [replace(v, stages=labels[v.version_id]) for v in versions], now)
+        self._keep_quota(secret, now)
         return created, True
 
-    def _keep_quota(self, secret: SecretRecord, older: list[SecretVersionRecord], now: datetime) -> None:
-        count = len(older) + 1
+    def _keep_quota(self, secret: SecretRecord, now: datetime) -> None:
+        count = self.uow.secret_versions.count(secret_arn=secret.arn)
         if count <= MAX_VERSIONS:
             return
+        deprecated = self.uow.secret_versions.find(secret_arn=secret.arn, labelled=False)
         removable = sorted(
-            (v for v in older if not v.stages and v.created_at <= now - DEPRECATED_GRACE),
-            key=lambda v: v.created_at,
+            (v for v in deprecated if v.created_at <= now - DEPRECATED_GRACE), key=lambda v: v.created_at
         )
         for version in removable[: count - MAX_VERSIONS]:
             self.uow.secret_versions.remove(secret_arn=secret.arn, version_id=version.version_id)

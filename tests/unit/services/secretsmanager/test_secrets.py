@@ -159,3 +159,21 @@ def test_resources_for_names_the_real_arn_or_a_pattern_for_new_names(world: Worl
     assert world.api.resources_for("GetSecretValue", {"SecretId": "app/key"}, other) == [
         "arn:aws:secretsmanager:eu-west-1:000000000000:secret:app/key-??????"
     ]
+
+
+def test_labelled_follows_the_labels_of_each_version(world: World) -> None:
+    ctx = world.ctx()
+    first = world.api.create_secret(ctx, name="lab", secret_string="1")["VersionId"]
+    world.api.put_secret_value(ctx, secret_id="lab", secret_string="2")
+    third = world.api.put_secret_value(ctx, secret_id="lab", secret_string="3")["VersionId"]
+    labelled = {row["version_id"]: bool(row["labelled"]) for row in _rows(world, "sm_secret_versions")}
+    assert labelled[first] is False
+    assert sum(labelled.values()) == 2
+    # A label moved onto the deprecated version brings it back into the labelled reads.
+    world.api.update_secret_version_stage(ctx, secret_id="lab", version_stage="old", move_to_version_id=first)
+    labelled = {row["version_id"]: bool(row["labelled"]) for row in _rows(world, "sm_secret_versions")}
+    assert labelled[first] is True
+    stages = world.api.describe_secret(ctx, secret_id="lab")["VersionIdsToStages"]
+    assert stages[first] == ["old"]
+    assert stages[third] == ["AWSCURRENT"]
+    assert world.api.get_secret_value(ctx, secret_id="lab", version_stage="old")["SecretString"] == "1"
