@@ -7,7 +7,7 @@ from collections.abc import Callable
 import anyio.to_thread
 
 from codeyard import __version__
-from codeyard.router import Receive, Scope, Send, send_json
+from codeyard.router import Receive, Scope, Send, not_found, send_json
 
 
 class AdminApi:
@@ -26,9 +26,9 @@ class AdminApi:
             return
         if path in ("/_codeyard/v1/reset", "/moto-api/reset") and self._reset is not None:
             if method != "POST":
-                await send_json(send, 405, {"message": "use POST"})
+                await send_json(send, 405, {"__type": "MethodNotAllowed", "message": "Use POST."})
                 return
             await anyio.to_thread.run_sync(self._reset)
             await send_json(send, 200, {"status": "reset"})
             return
-        await send_json(send, 404, {"message": f"Nothing is served at {path}."})
+        await send_json(send, 404, not_found(path))

@@ -50,7 +50,15 @@ class Router:
             if path.startswith(prefix):
                 await app(scope, receive, send)
                 return
-        if scope["method"] == "POST" or (scope["method"] == "GET" and scope.get("query_string")):
+        # AWS calls are POSTs (any path: an endpoint URL may carry a prefix) or, for the query
+        # protocol and presigned URLs, GETs of "/" with a query string.
+        method = scope["method"]
+        if method == "POST" or (method == "GET" and path == "/" and scope.get("query_string")):
             await self._api(scope, receive, send)
             return
-        await send_json(send, 404, {"message": f"Nothing is served at {path}."})
+        await send_json(send, 404, not_found(path))
+
+
+def not_found(path: str) -> dict[str, str]:
+    """The body of a 404, shaped like an AWS JSON error."""
+    return {"__type": "NotFound", "message": f"Nothing is served at {path}."}

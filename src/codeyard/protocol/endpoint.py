@@ -33,6 +33,7 @@ from codeyard.protocol.validation import Validator
 log = logging.getLogger(__name__)
 
 MAX_BODY = 32 * 1024 * 1024
+DRAIN_LIMIT = 64 * 1024 * 1024
 JSON_TYPE = "application/x-amz-json-1.1"
 QUERY_NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/"
 
@@ -266,6 +267,15 @@ def http_request(scope: Scope, body: bytes) -> HttpRequest:
     )
 
 
+async def _drain(receive: Receive, limit: int) -> None:
+    size = 0
+    while size <= limit:
+        message = await receive()
+        if message["type"] == "http.disconnect" or not message.get("more_body"):
+            return
+        size += len(message.get("body", b""))
+
+
 def _declared_length(scope: Scope) -> int:
     for name, value in scope["headers"]:
         if name.lower() == b"content-length":
@@ -298,6 +308,9 @@ class ApiEndpoint:
                 raise RequestEntityTooLarge(f"Request body is larger than {self._max_body} bytes.")
             body = await read_body(receive, self._max_body)
         except RequestEntityTooLarge as error:
+            # Read (and drop) what the client still sends, so that it gets to read the 413
+            # instead of a connection reset; past DRAIN_LIMIT the connection is simply closed.
+            await _drain(receive, DRAIN_LIMIT)
             await send_response(send, _too_large(scope, error))
             return
         except ConnectionError:
