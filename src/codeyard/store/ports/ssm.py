@@ -24,6 +24,8 @@ class ParameterRecord:
     data_type: str = "text"
     policies: list[dict[str, Any]] = field(default_factory=list)
     tags: list[dict[str, str]] = field(default_factory=list)
+    # Every label of every version, label -> version: a label names one version at a time.
+    labels: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -43,5 +45,4 @@ class ParameterVersionRecord:
     key_id: str | None = None
     tier: str = "Standard"
     data_type: str = "text"
-    labels: list[str] = field(default_factory=list)
     policies: list[dict[str, Any]] = field(default_factory=list)

@@ -210,6 +210,7 @@ parameters = Table(
     Column("data_type", String(128), nullable=False),
     Column("policies", JSON, nullable=False),
     Column("tags", JSON, nullable=False),
+    Column("labels", JSON, nullable=False),
 )
 
 parameter_versions = Table(
@@ -228,7 +229,6 @@ parameter_versions = Table(
     Column("key_id", String(256)),
     Column("tier", String(16), nullable=False),
     Column("data_type", String(128), nullable=False),
-    Column("labels", JSON, nullable=False),
     Column("policies", JSON, nullable=False),
     ForeignKeyConstraint(
         ["region", "name"], ["ssm_parameters.region", "ssm_parameters.name"], ondelete="CASCADE"

@@ -218,6 +218,7 @@ def upgrade() -> None:
         sa.Column("data_type", sa.String(length=128), nullable=False),
         sa.Column("policies", sa.JSON(), nullable=False),
         sa.Column("tags", sa.JSON(), nullable=False),
+        sa.Column("labels", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("region", "name", name=op.f("pk_ssm_parameters")),
     )
     op.create_table(
@@ -289,7 +290,6 @@ def upgrade() -> None:
         sa.Column("key_id", sa.String(length=256), nullable=True),
         sa.Column("tier", sa.String(length=16), nullable=False),
         sa.Column("data_type", sa.String(length=128), nullable=False),
-        sa.Column("labels", sa.JSON(), nullable=False),
         sa.Column("policies", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["region", "name"],
