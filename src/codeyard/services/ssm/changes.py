@@ -172,12 +172,13 @@ class ParameterChanges:
         return record
 
     def _drop_oldest(self, uow: UnitOfWork, existing: ParameterRecord) -> None:
-        """Keep 100 versions, as AWS does: the oldest goes, unless a label holds it."""
+        """Keep 100 versions, as AWS does: the oldest goes, unless a label holds it.
+
+        Versions are numbered without gaps and only ever dropped from the old end, so the versions
+        kept are always the last 100 numbers and the oldest needs no query to be found.
+        """
         oldest = existing.version - MAX_VERSIONS + 1
-        record = uow.parameter_versions.get(region=existing.region, name=existing.name, version=oldest)
-        if record is None:
-            return
-        if record.labels:
+        if oldest in existing.labels.values():
             raise ParameterMaxVersionLimitExceeded(
                 f"You attempted to create a new version of {existing.name} by calling the PutParameter "
                 f"API with the overwrite flag. Version {oldest}, the oldest version, can't be deleted "
@@ -204,7 +205,6 @@ class ParameterChanges:
             key_id=record.key_id,
             tier=record.tier,
             data_type=record.data_type,
-            labels=[],
             policies=list(record.policies),
         )
 
@@ -254,17 +254,11 @@ class ParameterChanges:
         """(invalid labels, version labelled)."""
         checked = names.check_syntax(name)
         with self._store.unit_of_work() as uow:
-            record = records.parameter(uow, ctx.region, checked)
-            if record is None:
-                raise records.not_found(checked)
+            record = self._labelled(uow, ctx, checked, version)
             target = record.version if version is None else version
-            versions = uow.parameter_versions.find(region=ctx.region, name=record.name)
-            if all(item.version != target for item in versions):
-                raise records.version_not_found(checked, target)
-            outcome = labels.attach(versions, target, wanted)
-            for changed in outcome.changed:
-                uow.parameter_versions.update(changed)
-            if outcome.changed:
+            outcome = labels.attach(record.labels, target, wanted)
+            if outcome.changed(record.labels):
+                uow.parameters.update(dataclasses.replace(record, labels=outcome.labels))
                 self._emit(uow, ctx, "LabelParameterVersion", record)
             uow.commit()
         return outcome.invalid, target
@@ -275,15 +269,22 @@ class ParameterChanges:
         """(removed, invalid) labels. AWS documents no event for this; none is emitted."""
         checked = names.check_syntax(name)
         with self._store.unit_of_work() as uow:
-            record = records.parameter(uow, ctx.region, checked)
-            if record is None:
-                raise records.not_found(checked)
-            found = uow.parameter_versions.get(region=ctx.region, name=record.name, version=version)
-            if found is None:
-                raise records.version_not_found(checked, version)
-            removed, invalid = labels.detach(found, unwanted)
+            record = self._labelled(uow, ctx, checked, version)
+            kept, removed, invalid = labels.detach(record.labels, version, unwanted)
             if removed:
-                kept = [label for label in found.labels if label not in removed]
-                uow.parameter_versions.update(dataclasses.replace(found, labels=kept))
+                uow.parameters.update(dataclasses.replace(record, labels=kept))
             uow.commit()
         return removed, invalid
+
+    def _labelled(
+        self, uow: UnitOfWork, ctx: RequestContext, name: str, version: int | None
+    ) -> ParameterRecord:
+        """The parameter whose version is to be (un)labelled, once that version is known to exist."""
+        record = records.parameter(uow, ctx.region, name)
+        if record is None:
+            raise records.not_found(name)
+        if version is not None and version != record.version:
+            found = uow.parameter_versions.get(region=ctx.region, name=record.name, version=version)
+            if found is None:
+                raise records.version_not_found(name, version)
+        return record

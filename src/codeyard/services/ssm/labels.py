@@ -1,14 +1,12 @@
-"""Parameter labels: AWS's label rules, and attaching labels so that each names one version."""
+"""Parameter labels: AWS's label rules, and the label -> version map each parameter keeps."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from codeyard.services.ssm.errors import ParameterVersionLabelLimitExceeded
-from codeyard.store.ports.ssm import ParameterVersionRecord
 
 MAX_PER_VERSION = 10
 
@@ -29,46 +27,49 @@ def is_valid(label: str) -> bool:
     )
 
 
+def of_version(labels: Mapping[str, int], version: int) -> list[str]:
+    """The labels on one version, in the order they were attached."""
+    return [label for label, labelled in labels.items() if labelled == version]
+
+
 @dataclass(frozen=True, slots=True)
 class Relabelling:
-    """The outcome of attaching labels: the versions to write back and the labels refused."""
+    """The outcome of attaching labels: the new map and the labels refused."""
 
-    changed: list[ParameterVersionRecord]
+    labels: dict[str, int]
     invalid: list[str]
 
+    def changed(self, before: Mapping[str, int]) -> bool:
+        return self.labels != dict(before)
 
-def attach(versions: Sequence[ParameterVersionRecord], target: int, labels: Sequence[str]) -> Relabelling:
-    """Attach `labels` to version `target`, moving any of them away from the other versions."""
-    wanted: list[str] = []
+
+def attach(labels: Mapping[str, int], target: int, wanted: Sequence[str]) -> Relabelling:
+    """Attach `wanted` to version `target`; a label on another version moves to it."""
+    result = dict(labels)
     invalid: list[str] = []
-    for label in labels:
+    for label in wanted:
         if not is_valid(label):
             if label not in invalid:
                 invalid.append(label)
-        elif label not in wanted:
-            wanted.append(label)
-    changed: list[ParameterVersionRecord] = []
-    for record in versions:
-        if record.version == target:
-            merged = list(record.labels) + [label for label in wanted if label not in record.labels]
-            if len(merged) > MAX_PER_VERSION:
-                raise ParameterVersionLabelLimitExceeded(LIMIT_MESSAGE)
-            if merged != list(record.labels):
-                changed.append(dataclasses.replace(record, labels=merged))
-        elif any(label in record.labels for label in wanted):
-            kept = [label for label in record.labels if label not in wanted]
-            changed.append(dataclasses.replace(record, labels=kept))
-    return Relabelling(changed=changed, invalid=invalid)
+        elif result.get(label) != target:
+            result.pop(label, None)
+            result[label] = target
+    if len(of_version(result, target)) > MAX_PER_VERSION:
+        raise ParameterVersionLabelLimitExceeded(LIMIT_MESSAGE)
+    return Relabelling(labels=result, invalid=invalid)
 
 
-def detach(record: ParameterVersionRecord, labels: Sequence[str]) -> tuple[list[str], list[str]]:
-    """(removed, invalid): the labels taken off the version, and those it did not carry."""
+def detach(
+    labels: Mapping[str, int], version: int, unwanted: Sequence[str]
+) -> tuple[dict[str, int], list[str], list[str]]:
+    """(new map, removed, invalid): the labels taken off the version, and those it did not carry."""
+    result = dict(labels)
     removed: list[str] = []
     invalid: list[str] = []
-    for label in labels:
-        if label in record.labels:
-            if label not in removed:
-                removed.append(label)
-        elif label not in invalid:
+    for label in unwanted:
+        if result.get(label) == version:
+            del result[label]
+            removed.append(label)
+        elif label not in removed and label not in invalid:
             invalid.append(label)
-    return removed, invalid
+    return result, removed, invalid

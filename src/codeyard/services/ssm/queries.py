@@ -8,7 +8,7 @@ from typing import Any
 from codeyard.accounts import RequestContext
 from codeyard.crypto import SecretBox
 from codeyard.errors import ValidationException
-from codeyard.services.ssm import filters, names, pages, records, shapes
+from codeyard.services.ssm import filters, labels, names, pages, records, shapes
 from codeyard.services.ssm.errors import ParameterNotFound, ParameterVersionNotFound
 from codeyard.services.ssm.filters import StringFilter
 from codeyard.store.ports import Store, UnitOfWork
@@ -73,37 +73,37 @@ class ParameterQueries:
                 ),
                 key=lambda record: record.name,
             )
-            labelled: dict[str, ParameterVersionRecord] = {}
+            wanted_version: dict[str, int] = {}
             if label_filter is not None:
-                labelled = self._labelled(uow, ctx.region, prefix, label_filter.values)
-                chosen = [record for record in chosen if record.name in labelled]
+                wanted_version = self._labelled(chosen, label_filter.values)
+                chosen = [record for record in chosen if record.name in wanted_version]
             items, next_token = pages.page(
                 chosen, lambda record: record.name, after, max_results or BY_PATH_PAGE, "by-path"
             )
-            versions = [labelled.get(record.name) or self._current(uow, record) for record in items]
+            versions = [self._version(uow, record, wanted_version.get(record.name)) for record in items]
         return [shapes.parameter(ctx, self._box, version, decrypt) for version in versions], next_token
 
-    def _current(self, uow: UnitOfWork, record: ParameterRecord) -> ParameterVersionRecord:
-        version = uow.parameter_versions.get(region=record.region, name=record.name, version=record.version)
-        if version is None:  # the parameter went between the two reads of another writer
+    def _version(
+        self, uow: UnitOfWork, record: ParameterRecord, number: int | None
+    ) -> ParameterVersionRecord:
+        wanted = record.version if number is None else number
+        version = uow.parameter_versions.get(region=record.region, name=record.name, version=wanted)
+        if version is None:  # the parameter changed between the two reads, under another writer
             raise records.not_found(record.name)
         return version
 
-    def _labelled(
-        self, uow: UnitOfWork, region: str, prefix: str, wanted: Sequence[str]
-    ) -> dict[str, ParameterVersionRecord]:
+    def _labelled(self, chosen: Sequence[ParameterRecord], wanted: Sequence[str]) -> dict[str, int]:
         """Per parameter, the newest version carrying one of the labels.
 
         AWS does not say which version a Label filter answers; the labelled one is the point of
         asking by label, so that is the one returned.
         """
-        chosen: dict[str, ParameterVersionRecord] = {}
-        for version in uow.parameter_versions.find(
-            region=region, prefix={"name": prefix}, order_by="version"
-        ):
-            if any(label in version.labels for label in wanted):
-                chosen[version.name] = version
-        return chosen
+        found: dict[str, int] = {}
+        for record in chosen:
+            numbers = [record.labels[label] for label in wanted if label in record.labels]
+            if numbers:
+                found[record.name] = max(numbers)
+        return found
 
     def describe(
         self,
@@ -138,10 +138,15 @@ class ParameterQueries:
         checked = names.check_syntax(name)
         after = pages.decode(token, "history")
         with self._store.reader() as uow:
-            versions = records.history(uow, ctx.region, checked)
-        if not versions:
+            found = records.history(uow, ctx.region, checked)
+        if found is None:
             raise records.not_found(checked)
+        owner, versions = found
         items, next_token = pages.page(
             versions, lambda record: record.version, after, max_results or HISTORY_PAGE, "history"
         )
-        return [shapes.history(self._box, record, decrypt) for record in items], next_token
+        entries = [
+            shapes.history(self._box, record, labels.of_version(owner.labels, record.version), decrypt)
+            for record in items
+        ]
+        return entries, next_token

@@ -38,13 +38,14 @@ def latest(uow: UnitOfWork, region: str, name: str) -> ParameterVersionRecord | 
     return None
 
 
-def history(uow: UnitOfWork, region: str, name: str) -> list[ParameterVersionRecord]:
-    """Every version kept, oldest first."""
-    for form in names.forms(name):
-        found = uow.parameter_versions.find(region=region, name=form, order_by="version")
-        if found:
-            return found
-    return []
+def history(
+    uow: UnitOfWork, region: str, name: str
+) -> tuple[ParameterRecord, list[ParameterVersionRecord]] | None:
+    """The parameter and every version it keeps, oldest first."""
+    owner = parameter(uow, region, name)
+    if owner is None:
+        return None
+    return owner, uow.parameter_versions.find(region=region, name=owner.name, order_by="version")
 
 
 def resolve(uow: UnitOfWork, region: str, reference: Reference) -> ParameterVersionRecord:
@@ -58,10 +59,14 @@ def resolve(uow: UnitOfWork, region: str, reference: Reference) -> ParameterVers
             raise not_found(reference.name)
         raise version_not_found(reference.name, reference.version)
     if reference.label is not None:
-        for record in history(uow, region, reference.name):
-            if reference.label in record.labels:
-                return record
-        raise not_found(reference.text)
+        owner = parameter(uow, region, reference.name)
+        labelled = None if owner is None else owner.labels.get(reference.label)
+        found = None
+        if owner is not None and labelled is not None:
+            found = uow.parameter_versions.get(region=region, name=owner.name, version=labelled)
+        if found is None:
+            raise not_found(reference.text)
+        return found
     record = latest(uow, region, reference.name)
     if record is None:
         raise not_found(reference.name)

@@ -48,7 +48,9 @@ def metadata(ctx: RequestContext, record: ParameterRecord) -> dict[str, Any]:
     }
 
 
-def history(box: SecretBox, record: ParameterVersionRecord, decrypt: bool) -> dict[str, Any]:
+def history(
+    box: SecretBox, record: ParameterVersionRecord, labels: list[str], decrypt: bool
+) -> dict[str, Any]:
     """A `ParameterHistory` entry of GetParameterHistory."""
     return {
         "Name": record.name,
@@ -60,7 +62,7 @@ def history(box: SecretBox, record: ParameterVersionRecord, decrypt: bool) -> di
         "Value": sealing.reveal(box, record, decrypt),
         "AllowedPattern": record.allowed_pattern or None,
         "Version": record.version,
-        "Labels": list(record.labels),
+        "Labels": labels,
         "Tier": record.tier,
         "Policies": list(record.policies),
         "DataType": record.data_type,

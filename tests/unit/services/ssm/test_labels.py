@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from codeyard.services.ssm import labels
 from codeyard.services.ssm.errors import ParameterVersionLabelLimitExceeded
-from codeyard.store.ports.ssm import ParameterVersionRecord
-
-
-def version(number: int, *attached: str) -> ParameterVersionRecord:
-    return ParameterVersionRecord(
-        region="us-east-1",
-        name="/p",
-        version=number,
-        type="String",
-        value="v",
-        sealed_value=None,
-        last_modified_at=datetime(2026, 1, 1, tzinfo=UTC),
-        last_modified_user="u",
-        labels=list(attached),
-    )
 
 
 @pytest.mark.parametrize(
@@ -47,24 +30,31 @@ def test_is_valid(label: str, valid: bool) -> None:
 
 
 def test_attach_moves_labels_and_reports_invalid_ones() -> None:
-    versions = [version(1, "prod", "old"), version(2, "beta")]
-    outcome = labels.attach(versions, 2, ["prod", "1bad", "prod", "new"])
+    before = {"prod": 1, "old": 1, "beta": 2}
+    outcome = labels.attach(before, 2, ["prod", "1bad", "prod", "new"])
     assert outcome.invalid == ["1bad"]
-    changed = {record.version: record.labels for record in outcome.changed}
-    assert changed == {1: ["old"], 2: ["beta", "prod", "new"]}
+    assert outcome.changed(before)
+    assert labels.of_version(outcome.labels, 1) == ["old"]
+    assert labels.of_version(outcome.labels, 2) == ["beta", "prod", "new"]
+    assert before == {"prod": 1, "old": 1, "beta": 2}
 
 
 def test_attach_nothing_new_changes_nothing() -> None:
-    outcome = labels.attach([version(1, "prod")], 1, ["prod"])
-    assert outcome.changed == []
+    before = {"prod": 1}
+    outcome = labels.attach(before, 1, ["prod", "9invalid"])
+    assert not outcome.changed(before)
+    assert outcome.invalid == ["9invalid"]
 
 
 def test_attach_limit_counts_labels_already_there() -> None:
-    full = version(1, *[f"l{n}" for n in range(9)])
-    assert len(labels.attach([full], 1, ["tenth"]).changed[0].labels) == 10
+    full = {f"l{n}": 1 for n in range(9)} | {"elsewhere": 2}
+    assert len(labels.of_version(labels.attach(full, 1, ["tenth"]).labels, 1)) == 10
     with pytest.raises(ParameterVersionLabelLimitExceeded):
-        labels.attach([full], 1, ["tenth", "eleventh"])
+        labels.attach(full, 1, ["tenth", "eleventh"])
+    with pytest.raises(ParameterVersionLabelLimitExceeded):
+        labels.attach(full, 1, ["tenth", "elsewhere"])
 
 
 def test_detach() -> None:
-    assert labels.detach(version(1, "a", "b"), ["a", "c", "a"]) == (["a"], ["c"])
+    kept, removed, invalid = labels.detach({"a": 1, "b": 1, "c": 2}, 1, ["a", "c", "a", "zz"])
+    assert (kept, removed, invalid) == ({"b": 1, "c": 2}, ["a"], ["c", "zz"])
