@@ -54,8 +54,8 @@ class SsmApi:
             return [names.resource_arn(ctx, params.get("Name", ""))]
         if operation in ("GetParameters", "DeleteParameters"):
             return [names.resource_arn(ctx, name) for name in params.get("Names", ())] or ["*"]
-        if operation == "GetParametersByPath":
-            return [names.resource_arn(ctx, str(params.get("Path", "")).strip().rstrip("/") or "/")]
+        if operation == "GetParametersByPath":  # the path as sent: `/app/` is `parameter/app/`
+            return [names.resource_arn(ctx, params.get("Path", ""))]
         if operation in _TAGGING and params.get("ResourceType") == PARAMETER:
             return [names.resource_arn(ctx, params.get("ResourceId", ""))]
         return ["*"]

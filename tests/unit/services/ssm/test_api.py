@@ -142,7 +142,8 @@ def test_times_and_users_come_from_the_clock_and_the_caller(world: World) -> Non
             ],
         ),
         ("DeleteParameters", {"Names": ["/a"]}, ["arn:aws:ssm:us-east-1:000000000000:parameter/a"]),
-        ("GetParametersByPath", {"Path": "/app/"}, ["arn:aws:ssm:us-east-1:000000000000:parameter/app"]),
+        ("GetParametersByPath", {"Path": "/app/"}, ["arn:aws:ssm:us-east-1:000000000000:parameter/app/"]),
+        ("GetParametersByPath", {"Path": "/app"}, ["arn:aws:ssm:us-east-1:000000000000:parameter/app"]),
         ("GetParameterHistory", {"Name": "/h"}, ["arn:aws:ssm:us-east-1:000000000000:parameter/h"]),
         ("LabelParameterVersion", {"Name": "/h"}, ["arn:aws:ssm:us-east-1:000000000000:parameter/h"]),
         (
