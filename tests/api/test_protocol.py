@@ -334,3 +334,24 @@ def test_query_errors_are_error_responses(server: Server) -> None:
         send(form_request(server.endpoint, "Action=GetCallerIdentity&Version=2011-06-15"))
     )
     assert (status, code) == (403, "MissingAuthenticationToken")
+
+
+# --- found by the property test -------------------------------------------------------------------
+
+
+def test_nul_characters_are_refused_on_every_backend(server: Server) -> None:
+    """PostgreSQL text cannot hold U+0000: it used to be a 500 from Secrets Manager there."""
+    response = call_json(
+        server, "secretsmanager.CreateSecret", '{"Name": "n", "Description": "a\\u0000b"}', "secretsmanager"
+    )
+    status, code, message = json_error(response)
+    assert (status, code) == (400, "ValidationException")
+    assert "Member must not contain the character U+0000" in message
+
+
+def test_query_errors_echoing_control_characters_stay_parseable(server: Server) -> None:
+    status, code, message = query_error(
+        call_query(server, "Action=CreateUser&Version=2010-05-08&UserName=a%01b")
+    )
+    assert (status, code) == (400, "ValidationError")
+    assert "'ab'" in message

@@ -125,6 +125,15 @@ def decode_params(operation: OperationModel, fields: dict[str, str]) -> dict[str
     return params
 
 
+# Characters XML 1.0 cannot carry, even escaped: dropped from text, so the document stays parseable.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text escaped for an XML element."""
+    return escape(_NOT_XML.sub("", text))
+
+
 def _timestamp(value: datetime) -> str:
     value = value.astimezone(UTC)
     return value.strftime("%Y-%m-%dT%H:%M:%S") + (
@@ -169,7 +178,7 @@ def _encode(shape: Shape, value: Any, name: str, out: list[str]) -> None:
             text = base64.b64encode(value).decode()
         else:
             text = str(value)
-        out.append(f"<{name}>{escape(text)}</{name}>")
+        out.append(f"<{name}>{xml_text(text)}</{name}>")
 
 
 def dump_response(
@@ -190,6 +199,6 @@ def dump_error(namespace: str, code: str, message: str, sender_fault: bool, requ
     kind = "Sender" if sender_fault else "Receiver"
     return (
         f'<ErrorResponse xmlns="{namespace}"><Error><Type>{kind}</Type>'
-        f"<Code>{escape(code)}</Code><Message>{escape(message)}</Message></Error>"
+        f"<Code>{xml_text(code)}</Code><Message>{xml_text(message)}</Message></Error>"
         f"<RequestId>{request_id}</RequestId></ErrorResponse>"
     ).encode()

@@ -214,6 +214,12 @@ class Validator:
 
     def _string(self, shape: Any, value: str, path: str, failures: list[str]) -> None:
         self._length(shape, value, len(value), path, failures)
+        if "\x00" in value:
+            # Our choice, for every service alike: PostgreSQL text cannot hold U+0000 and the
+            # SQLite store could, so it is refused here rather than stored on one backend only.
+            failures.append(
+                f"Value at '{path}' failed to satisfy constraint: Member must not contain the character U+0000"
+            )
         enum = shape.enum
         if enum and value not in enum:
             failures.append(

@@ -247,3 +247,10 @@ def test_error_document() -> None:
     assert parsed["Error"] == {"Type": "Sender", "Code": "NoSuchEntity", "Message": "The user <x> & y"}
     assert parsed["ResponseMetadata"]["RequestId"] == "rid"
     assert b"<Type>Receiver</Type>" in query_codec.dump_error("ns", "InternalFailure", "m", False, "r")
+
+
+def test_text_xml_cannot_carry_is_dropped() -> None:
+    body = query_codec.dump_error("ns", "ValidationError", "Value 'a\x00b\x1fc\ud800' & <d>", True, "rid")
+    root = ElementTree.fromstring(body)
+    assert root.findtext("{ns}Error/{ns}Message") == "Value 'abc' & <d>"
+    assert query_codec.xml_text("tab\tnew\nline ü") == "tab\tnew\nline ü"

@@ -285,3 +285,8 @@ def test_a_pattern_python_cannot_compile_is_skipped() -> None:
     assert matcher is not None
     assert matcher("abc") is not None
     assert matcher("abc1") is None
+
+
+def test_nul_characters_are_refused_for_every_backend() -> None:
+    message = invalid(PUT_PARAMETER, {"Name": "n", "Value": "a\x00b"})
+    assert "at 'value' failed to satisfy constraint: Member must not contain the character U+0000" in message
