@@ -60,6 +60,9 @@ def test_put_existing_without_overwrite_is_refused(server: Server) -> None:
     code, message = error_of(excinfo)
     assert code == "ParameterAlreadyExists"
     assert "overwrite" in message
+    with pytest.raises(ClientError) as excinfo:
+        ssm.put_parameter(Name="/x", Value="2")
+    assert error_of(excinfo)[0] == "ParameterAlreadyExists"
     assert ssm.get_parameter(Name="/x")["Parameter"]["Value"] == "1"
 
 

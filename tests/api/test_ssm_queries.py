@@ -236,6 +236,9 @@ def test_delete_parameter(server: Server) -> None:
         ssm.delete_parameter(Name="/gone")
     assert error_code(excinfo) == "ParameterNotFound"
     assert excinfo.value.response["Error"]["Message"] == "Parameter /gone not found."
+    with pytest.raises(ClientError) as excinfo:
+        ssm.delete_parameter(Name="aws-reserved")
+    assert error_code(excinfo) == "AccessDeniedException"
     # A name deleted and made again starts its versions over.
     assert ssm.put_parameter(Name="/gone", Value="again", Type="String")["Version"] == 1
 
@@ -244,7 +247,7 @@ def test_delete_parameters(server: Server) -> None:
     ssm = server.client("ssm")
     ssm.put_parameter(Name="/d/one", Value="v", Type="String")
     ssm.put_parameter(Name="two", Value="v", Type="String")
-    answer = ssm.delete_parameters(Names=["/d/one", "/missing", "/two", "bad name"])
+    answer = ssm.delete_parameters(Names=["/d/one", "/missing", "/two", "bad name", "/aws/x"])
     assert answer["DeletedParameters"] == ["/d/one", "/two"]
-    assert answer["InvalidParameters"] == ["/missing", "bad name"]
+    assert answer["InvalidParameters"] == ["/missing", "bad name", "/aws/x"]
     assert ssm.describe_parameters()["Parameters"] == []

@@ -10,7 +10,7 @@ from typing import Any
 from codeyard.accounts import RequestContext
 from codeyard.clock import Clock
 from codeyard.crypto import SecretBox
-from codeyard.errors import ValidationException
+from codeyard.errors import CodeyardError, ValidationException
 from codeyard.services.events import EventFactory
 from codeyard.services.ssm import labels, names, policies, records, sealing, values
 from codeyard.services.ssm.errors import (
@@ -98,6 +98,9 @@ class ParameterChanges:
         parsed: list[dict[str, str]] | None,
     ) -> ParameterRecord:
         if request.type is None:
+            # Without Overwrite, a name that exists is "already exists" before anything else.
+            if not request.overwrite and uow.parameters.get(region=ctx.region, name=name) is not None:
+                raise ParameterAlreadyExists(ALREADY_EXISTS)
             raise ValidationException("A parameter type is required when you create a parameter.")
         key_id = sealing.key_for(request.type, request.key_id, None)
         data_type = request.data_type or "text"
@@ -219,7 +222,7 @@ class ParameterChanges:
         uow.outbox.add(event)
 
     def delete(self, ctx: RequestContext, name: str) -> None:
-        checked = names.check_syntax(name)
+        checked = names.check_writable(name, ctx)  # AWS refuses reserved names here too
         with self._store.unit_of_work() as uow:
             if not self._remove(uow, ctx, checked):
                 raise records.not_found(checked)
@@ -232,8 +235,8 @@ class ParameterChanges:
         with self._store.unit_of_work() as uow:
             for name in dict.fromkeys(requested):
                 try:
-                    found = self._remove(uow, ctx, names.check_syntax(name))
-                except ValidationException:
+                    found = self._remove(uow, ctx, names.check_writable(name, ctx))
+                except CodeyardError:  # a name no parameter can have
                     found = False
                 (deleted if found else invalid).append(name)
             uow.commit()
