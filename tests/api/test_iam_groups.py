@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.support.iam import allow, document
+from tests.support.iam import allow, client, document
 from tests.support.server import Server
 
 
 def test_group_lifecycle(server: Server) -> None:
-    iam = server.client("iam")
+    iam = client(server, "iam")
     group = iam.create_group(GroupName="devs", Path="/eng/")["Group"]
     assert group["Arn"] == "arn:aws:iam::000000000000:group/eng/devs"
     assert group["GroupId"].startswith("AGPA")
@@ -34,7 +34,7 @@ def test_group_lifecycle(server: Server) -> None:
 
 
 def test_list_groups(server: Server) -> None:
-    iam = server.client("iam")
+    iam = client(server, "iam")
     iam.create_group(GroupName="ops", Path="/ops/")
     iam.create_group(GroupName="devs")
     assert [g["GroupName"] for g in iam.list_groups()["Groups"]] == ["devs", "ops"]
@@ -42,7 +42,7 @@ def test_list_groups(server: Server) -> None:
 
 
 def test_group_errors(server: Server) -> None:
-    iam = server.client("iam")
+    iam = client(server, "iam")
     iam.create_group(GroupName="devs")
     with pytest.raises(ClientError) as caught:
         iam.create_group(GroupName="devs")
@@ -59,7 +59,7 @@ def test_group_errors(server: Server) -> None:
 
 
 def test_update_group_renames_members_and_policies(server: Server) -> None:
-    iam = server.client("iam")
+    iam = client(server, "iam")
     iam.create_group(GroupName="devs")
     iam.create_user(UserName="bob")
     iam.add_user_to_group(GroupName="devs", UserName="bob")
@@ -78,7 +78,7 @@ def test_update_group_renames_members_and_policies(server: Server) -> None:
 
 
 def test_delete_group_conflicts_then_succeeds(server: Server) -> None:
-    iam = server.client("iam")
+    iam = client(server, "iam")
     iam.create_group(GroupName="devs")
     iam.create_user(UserName="bob")
     iam.add_user_to_group(GroupName="devs", UserName="bob")
@@ -106,7 +106,7 @@ def test_delete_group_conflicts_then_succeeds(server: Server) -> None:
 
 
 def test_groups_per_user_limit(server: Server) -> None:
-    iam = server.client("iam")
+    iam = client(server, "iam")
     iam.create_user(UserName="bob")
     for i in range(10):
         iam.create_group(GroupName=f"g{i}")

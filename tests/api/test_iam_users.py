@@ -7,12 +7,12 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.support.iam import allow, document, make_user, rsa_public_key
+from tests.support.iam import allow, client, document, make_user, rsa_public_key
 from tests.support.server import Server
 
 
 def test_create_and_get_user(server: Server) -> None:
-    iam = server.client("iam")
+    iam = client(server, "iam")
     created = iam.create_user(UserName="alice", Path="/team/", Tags=[{"Key": "team", "Value": "red"}])["User"]
     assert created["Arn"] == "arn:aws:iam::000000000000:user/team/alice"
     assert created["UserId"].startswith("AIDA")
@@ -25,7 +25,7 @@ def test_create_and_get_user(server: Server) -> None:
 
 
 def test_create_user_twice_is_a_conflict(server: Server) -> None:
-    iam = server.client("iam")
+    iam = client(server, "iam")
     iam.create_user(UserName="alice")
     with pytest.raises(ClientError) as caught:
         iam.create_user(UserName="alice")
@@ -36,14 +36,14 @@ def test_create_user_twice_is_a_conflict(server: Server) -> None:
 
 def test_get_missing_user(server: Server) -> None:
     with pytest.raises(ClientError) as caught:
-        server.client("iam").get_user(UserName="nobody")
+        client(server, "iam").get_user(UserName="nobody")
     assert caught.value.response["Error"]["Code"] == "NoSuchEntity"
     assert caught.value.response["Error"]["Message"] == "The user with name nobody cannot be found."
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
 
 
 def test_get_user_without_name_is_the_caller(server: Server) -> None:
-    root = server.client("iam").get_user()["User"]
+    root = client(server, "iam").get_user()["User"]
     assert root["Arn"] == "arn:aws:iam::000000000000:root"
     assert root["UserId"] == "000000000000"
     assert "UserName" not in root
@@ -54,7 +54,7 @@ def test_get_user_without_name_is_the_caller(server: Server) -> None:
 
 
 def test_list_users_with_path_prefix_and_pages(server: Server) -> None:
-    iam = server.client("iam")
+    iam = client(server, "iam")
     for name in ("carol", "alice", "dave", "bob"):
         iam.create_user(UserName=name, Path="/eng/" if name in ("alice", "dave") else "/")
     everyone = iam.list_users()
@@ -79,12 +79,12 @@ def test_list_users_with_path_prefix_and_pages(server: Server) -> None:
 
 def test_list_users_bad_marker(server: Server) -> None:
     with pytest.raises(ClientError) as caught:
-        server.client("iam").list_users(Marker="!!!not-a-marker")
+        client(server, "iam").list_users(Marker="!!!not-a-marker")
     assert caught.value.response["Error"]["Code"] == "InvalidInput"
 
 
 def test_update_user_renames_and_moves_everything(server: Server) -> None:
-    iam = server.client("iam")
+    iam = client(server, "iam")
     alice = make_user(server, "alice", allow("iam:GetUser"))
     iam.create_group(GroupName="devs")
     iam.add_user_to_group(GroupName="devs", UserName="alice")
@@ -101,7 +101,7 @@ def test_update_user_renames_and_moves_everything(server: Server) -> None:
 
 
 def test_update_user_to_a_taken_name(server: Server) -> None:
-    iam = server.client("iam")
+    iam = client(server, "iam")
     iam.create_user(UserName="a")
     iam.create_user(UserName="b")
     with pytest.raises(ClientError) as caught:
@@ -122,7 +122,7 @@ def test_update_user_to_a_taken_name(server: Server) -> None:
     ],
 )
 def test_delete_user_with_dependents_is_refused(server: Server, blocker: str, message: str) -> None:
-    iam = server.client("iam")
+    iam = client(server, "iam")
     iam.create_user(UserName="alice")
     if blocker == "login":
         iam.create_login_profile(UserName="alice", Password="Corr3ct-Horse")
@@ -147,7 +147,7 @@ def test_delete_user_with_dependents_is_refused(server: Server, blocker: str, me
 
 
 def test_delete_user(server: Server) -> None:
-    iam = server.client("iam")
+    iam = client(server, "iam")
     iam.create_user(UserName="alice")
     iam.delete_user(UserName="alice")
     assert iam.list_users()["Users"] == []
@@ -157,7 +157,7 @@ def test_delete_user(server: Server) -> None:
 
 
 def test_user_tags(server: Server) -> None:
-    iam = server.client("iam")
+    iam = client(server, "iam")
     iam.create_user(UserName="alice", Tags=[{"Key": "team", "Value": "red"}])
     iam.tag_user(UserName="alice", Tags=[{"Key": "team", "Value": "blue"}, {"Key": "cost", "Value": "42"}])
     assert iam.list_user_tags(UserName="alice")["Tags"] == [
@@ -178,7 +178,7 @@ def test_user_tags(server: Server) -> None:
 
 
 def test_user_permissions_boundary(server: Server) -> None:
-    iam = server.client("iam")
+    iam = client(server, "iam")
     iam.create_user(UserName="alice")
     arn = "arn:aws:iam::aws:policy/IAMReadOnlyAccess"
     iam.put_user_permissions_boundary(UserName="alice", PermissionsBoundary=arn)
@@ -198,7 +198,7 @@ def test_user_permissions_boundary(server: Server) -> None:
 
 def test_model_validation_of_user_names(server: Server) -> None:
     with pytest.raises(ClientError) as caught:
-        server.client("iam").create_user(UserName="bad name!")
+        client(server, "iam").create_user(UserName="bad name!")
     assert caught.value.response["Error"]["Code"] == "ValidationError"
 
 

@@ -21,11 +21,31 @@ _SOURCE = re.compile(r"arn:aws:iam::(\d{12}):(user|group|role)/(?:.*/)?([^/]+)")
 
 @dataclass(frozen=True)
 class Source:
-    """A policy taking part in a simulation, named as MatchedStatements name it."""
+    """A policy taking part in a simulation, named as MatchedStatements name it.
+
+    `owner` is the (type, name) of the user, group or role an inline or attached policy is on.
+    """
 
     policy_id: str
     policy_type: str
     policy: Policy
+    owner: tuple[str, str] = ("", "")
+
+
+def _excluded(source: Source, identifier: Mapping[str, Any]) -> bool:
+    """Whether a PolicyIdentifier of PolicyExclusionList names `source`."""
+    inline = source.policy_type in (USER, GROUP, ROLE)
+    kind = identifier.get("PolicyType")
+    if kind is not None:
+        return (kind == "inline" and inline) or kind == source.policy_type
+    if "PolicyArn" in identifier:
+        return not inline and identifier["PolicyArn"] == source.policy_id
+    named = identifier.get("InlinePolicyIdentifier") or {}
+    return (
+        inline
+        and named.get("PolicyName") == source.policy_id
+        and (named.get("AttachmentType"), named.get("AttachmentName")) == source.owner
+    )
 
 
 def _context(entries: Sequence[Mapping[str, Any]] | None) -> dict[str, ContextValue]:
@@ -114,26 +134,27 @@ class SimulationMixin(IamBase):
             raise InvalidInput(f"Invalid Entity Arn: {arn} does not clearly define entity type and name.")
         kind, name = matched.group(2), matched.group(3)
         boundary: str | None = None
+        owners = [(kind, name)]
         if kind == USER:
             user = uow.users.get(user_name=name)
             if user is None or user.arn != arn:
                 raise NoSuchEntity(f"The user with name {name} cannot be found.")
-            found = owner_documents(uow, USER, name)
-            for membership in uow.group_members.find(user_name=name):
-                found += owner_documents(uow, GROUP, membership.group_name)
+            owners += [(GROUP, m.group_name) for m in uow.group_members.find(user_name=name)]
             boundary = user.permissions_boundary
         elif kind == GROUP:
             group = uow.groups.get(group_name=name)
             if group is None or group.arn != arn:
                 raise NoSuchEntity(f"The group with name {name} cannot be found.")
-            found = owner_documents(uow, GROUP, name)
         else:
             role = uow.roles.get(role_name=name)
             if role is None or role.arn != arn:
                 raise NoSuchEntity(f"The role with name {name} cannot be found.")
-            found = owner_documents(uow, ROLE, name)
             boundary = role.permissions_boundary
-        sources = [Source(pid, kind_, parse_policy(doc)) for pid, kind_, doc in found]
+        sources = [
+            Source(pid, source_type, parse_policy(doc), owner)
+            for owner in owners
+            for pid, source_type, doc in owner_documents(uow, *owner)
+        ]
         return sources, boundary, name if kind == USER else None
 
     def simulate_principal_policy(
@@ -144,7 +165,7 @@ class SimulationMixin(IamBase):
         action_names: list[str],
         policy_input_list: list[str] | None = None,
         permissions_boundary_policy_input_list: list[str] | None = None,
-        policy_exclusion_list: list[str] | None = None,
+        policy_exclusion_list: list[dict[str, Any]] | None = None,
         resource_arns: list[str] | None = None,
         resource_policy: str | None = None,
         resource_owner: str | None = None,
@@ -154,11 +175,13 @@ class SimulationMixin(IamBase):
         max_items: int | None = None,
         marker: str | None = None,
     ) -> dict[str, Any]:
-        excluded = set(policy_exclusion_list or ())
+        exclusions = policy_exclusion_list or []
         with self._store.reader() as uow:
             sources, boundary_arn, user_name = self._entity_sources(uow, policy_source_arn)
             boundary_document = default_document(uow, boundary_arn) if boundary_arn else None
-        sources = [s for s in sources if s.policy_id not in excluded]
+        sources = [s for s in sources if not any(_excluded(s, e) for e in exclusions)]
+        if any(e.get("PolicyType") == "permission-boundary" for e in exclusions):
+            boundary_arn = None
         sources += _inputs(policy_input_list, "PolicyInputList")
         boundary: list[Source] | None = None
         if permissions_boundary_policy_input_list:
