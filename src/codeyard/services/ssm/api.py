@@ -40,11 +40,7 @@ class SsmApi:
     def __init__(
         self, store: Store, box: SecretBox, clock: Clock, ids: IdGenerator, events: EventFactory
     ) -> None:
-        self._store = store
-        self._box = box
-        self._clock = clock
-        self._ids = ids
-        self._events = events
+        # `ids` is part of every service's constructor; Parameter Store makes none of its own.
         self._changes = ParameterChanges(store, box, clock, events)
         self._queries = ParameterQueries(store, box)
         self._tags = ParameterTags(store)
