@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from codeyard.config import Settings
+from codeyard.config import Settings, SettingsError
 from codeyard.ids import IdGenerator
 
 ROOT_CREDENTIALS_FILE = "root-credentials.json"
@@ -17,9 +17,10 @@ MASTER_KEY_FILE = "master.key"
 @dataclass(frozen=True)
 class RootCredentials:
     access_key_id: str
-    secret_access_key: str
+    secret_access_key: str = field(repr=False)
     created: bool
     path: Path
+    given: bool = False  # by flags, environment or settings file: nothing is read or written
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -36,10 +37,18 @@ def root_credentials(settings: Settings, ids: IdGenerator) -> RootCredentials:
     """The root key: given explicitly, else the one in the data directory, else a new one."""
     path = settings.data_dir / ROOT_CREDENTIALS_FILE
     if settings.root_access_key_id and settings.root_secret_access_key:
-        return RootCredentials(settings.root_access_key_id, settings.root_secret_access_key, False, path)
+        return RootCredentials(
+            settings.root_access_key_id, settings.root_secret_access_key, False, path, given=True
+        )
     if path.is_file():
-        stored = json.loads(path.read_text())
-        return RootCredentials(stored["AccessKeyId"], stored["SecretAccessKey"], False, path)
+        try:
+            stored = json.loads(path.read_text())
+            return RootCredentials(str(stored["AccessKeyId"]), str(stored["SecretAccessKey"]), False, path)
+        except (ValueError, KeyError, TypeError):
+            raise SettingsError(
+                f"{path}: not a root credentials file (AccessKeyId, SecretAccessKey); "
+                "fix it, or remove it to have new root credentials made"
+            ) from None
     key_id, secret = ids.aws_id("AKIA"), ids.secret()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     _write_private(path, json.dumps({"AccessKeyId": key_id, "SecretAccessKey": secret}, indent=2) + "\n")
@@ -71,6 +80,8 @@ def banner(settings: Settings, root: RootCredentials) -> str:
             f"  aws configure set region {settings.default_region} --profile codeyard",
             f"  aws --profile codeyard --endpoint-url {settings.endpoint} sts get-caller-identity",
         ]
+    elif root.given:
+        lines.append(f"Root access key: {root.access_key_id} (given in the settings)")
     else:
-        lines.append(f"Root credentials: {root.path}")
+        lines.append(f"Root access key: {root.access_key_id} (secret in {root.path})")
     return "\n".join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -10,10 +11,20 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_PORT = 4567
+CONFIG_FILE = "codeyard.toml"
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+_URL_PASSWORD = re.compile(r"(://[^/:@]*:)[^@/]*@")
 
 
-def default_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+class SettingsError(ValueError):
+    """A setting Codeyard cannot use; the message names the setting and where it came from."""
+
+
+def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    environ = os.environ if environ is None else environ
+    base = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "codeyard"
 
 
@@ -37,7 +48,8 @@ class Settings:
 
     @property
     def endpoint(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     def describe(self) -> dict[str, str]:
         """Every setting as text, secrets masked: what `codeyard config` prints."""
@@ -47,24 +59,106 @@ class Settings:
             if not item.repr and value:
                 value = "********"
             shown[item.name] = str(value)
-        shown["effective_database_url"] = self.effective_database_url
+        shown["database_url"] = mask_url(self.database_url)
+        shown["effective_database_url"] = mask_url(self.effective_database_url)
         return shown
 
 
-_SECRET_FIELDS = {"root_secret_access_key", "master_key"}
+def mask_url(url: str) -> str:
+    """The URL with its password, if any, replaced by asterisks."""
+    return _URL_PASSWORD.sub(r"\1********@", url)
 
 
-def _coerce(name: str, raw: Any) -> Any:
-    kind = {f.name: f.type for f in fields(Settings)}[name]
+_NAMES = tuple(f.name for f in fields(Settings))
+_TYPES = {f.name: str(f.type) for f in fields(Settings)}
+
+
+def _coerce(name: str, raw: Any, source: str) -> Any:
+    """The typed value of one setting, or a SettingsError naming it and its source."""
+    kind = _TYPES[name]
     if kind == "int":
-        return int(raw)
+        text = str(raw).strip() if not isinstance(raw, bool) else ""
+        if not text.isdigit():
+            raise SettingsError(f"{name} must be a number, not {raw!r} (from {source})")
+        number = int(text)
+        if name == "port" and not 1 <= number <= 65535:
+            raise SettingsError(f"port must be between 1 and 65535, not {number} (from {source})")
+        return number
     if kind == "bool":
         if isinstance(raw, bool):
             return raw
-        return str(raw).strip().lower() in ("1", "true", "yes", "on")
+        lowered = str(raw).strip().lower()
+        if lowered not in _TRUE + _FALSE:
+            raise SettingsError(f"{name} must be true or false, not {raw!r} (from {source})")
+        return lowered in _TRUE
+    if not isinstance(raw, str | Path):
+        raise SettingsError(f"{name} must be text, not {raw!r} (from {source}; quote it in TOML)")
     if kind == "Path":
-        return Path(str(raw)).expanduser()
-    return str(raw)
+        return Path(str(raw)).expanduser().absolute()
+    text = str(raw)
+    if name == "account_id" and not re.fullmatch(r"[0-9]{12}", text):
+        raise SettingsError(f"account_id must be 12 digits, not {text!r} (from {source})")
+    if name == "log_level" and text.lower() not in LOG_LEVELS:
+        raise SettingsError(f"log_level must be one of {', '.join(LOG_LEVELS)}, not {text!r} (from {source})")
+    if name == "log_level":
+        return text.lower()
+    if name == "host" and not text.strip():
+        raise SettingsError(f"host must not be empty (from {source})")
+    return text
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{path}: not valid TOML: {error}") from None
+    except OSError as error:
+        raise SettingsError(f"{path}: cannot read it: {error.strerror}") from None
+    section = document.get("codeyard", document)
+    if not isinstance(section, dict):
+        raise SettingsError(f"{path}: [codeyard] must be a table")
+    values: dict[str, Any] = {}
+    for key, value in section.items():
+        name = key.replace("-", "_")
+        if name not in _NAMES:
+            raise SettingsError(f"{path}: unknown setting {key!r} (known: {', '.join(_NAMES)})")
+        values[name] = value
+    return values
+
+
+def resolve_settings(
+    flags: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+) -> tuple[Settings, dict[str, str]]:
+    """The merged settings and, for each, where its value came from.
+
+    A flag given as None counts as not given; an empty environment variable too. The settings
+    file is `config_file`, else `$CODEYARD_CONFIG`, else `./codeyard.toml` when it exists.
+    """
+    environ = os.environ if environ is None else environ
+    raw: dict[str, tuple[Any, str]] = {}
+    explicit = config_file or (Path(environ["CODEYARD_CONFIG"]) if environ.get("CODEYARD_CONFIG") else None)
+    toml_path = explicit or Path(CONFIG_FILE)
+    if explicit is not None or toml_path.is_file():
+        if not toml_path.is_file():
+            raise SettingsError(f"{toml_path}: no such settings file")
+        raw.update({name: (value, str(toml_path)) for name, value in _read_toml(toml_path).items()})
+    for name in _NAMES:
+        variable = f"CODEYARD_{name.upper()}"
+        if environ.get(variable):
+            raw[name] = (environ[variable], f"environment {variable}")
+    for name, value in (flags or {}).items():
+        if value is not None and name in _NAMES:
+            raw[name] = (value, f"flag --{name.replace('_', '-')}")
+    values = {name: _coerce(name, value, source) for name, (value, source) in raw.items()}
+    values.setdefault("data_dir", default_data_dir(environ))
+    settings = replace(Settings(), **values)
+    if bool(settings.root_access_key_id) != bool(settings.root_secret_access_key):
+        raise SettingsError("give both root_access_key_id and root_secret_access_key, or neither")
+    sources = {name: raw[name][1] if name in raw else "default" for name in _NAMES}
+    return settings, sources
 
 
 def load_settings(
@@ -72,26 +166,5 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
     config_file: Path | None = None,
 ) -> Settings:
-    """Merge the three sources; a flag given as None counts as not given."""
-    environ = os.environ if environ is None else environ
-    names = [f.name for f in fields(Settings)]
-    merged: dict[str, Any] = {}
-    toml_path = config_file or Path(environ.get("CODEYARD_CONFIG", "codeyard.toml"))
-    if toml_path.is_file():
-        with toml_path.open("rb") as handle:
-            document = tomllib.load(handle)
-        section = document.get("codeyard", document)
-        for key, value in section.items():
-            name = key.replace("-", "_")
-            if name not in names:
-                raise ValueError(f"{toml_path}: unknown setting {key!r}")
-            merged[name] = value
-    for name in names:
-        env_value = environ.get(f"CODEYARD_{name.upper()}")
-        if env_value is not None and env_value != "":
-            merged[name] = env_value
-    for name, value in (flags or {}).items():
-        if value is not None and name in names:
-            merged[name] = value
-    settings = Settings()
-    return replace(settings, **{name: _coerce(name, value) for name, value in merged.items()})
+    """Merge the three sources over the defaults (see resolve_settings)."""
+    return resolve_settings(flags, environ, config_file)[0]

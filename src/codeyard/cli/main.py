@@ -4,18 +4,40 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
+import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from codeyard import __version__
-from codeyard.config import Settings, load_settings
+from codeyard.config import Settings, SettingsError, mask_url, resolve_settings
+
+# Exit codes: 0 stopped cleanly, 1 could not run (port taken, database unreachable), 2 bad settings.
+EXIT_FAILED = 1
+EXIT_SETTINGS = 2
+_FLAGS = (
+    "host",
+    "port",
+    "data_dir",
+    "database_url",
+    "account_id",
+    "root_access_key_id",
+    "root_secret_access_key",
+    "test_mode",
+    "log_level",
+)
+
+
+class _Failure(Exception):
+    """A start-up failure with a one-line explanation."""
 
 
 def _server_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help="address to listen on (CODEYARD_HOST; default 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port to listen on (CODEYARD_PORT; default 4567)")
+    parser.add_argument("--port", help="port to listen on (CODEYARD_PORT; default 4567)")
     parser.add_argument("--data-dir", type=Path, help="state directory (default ~/.local/share/codeyard)")
     parser.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db")
     parser.add_argument("--account-id", help="the AWS account id (default 000000000000)")
@@ -23,67 +45,126 @@ def _server_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root-secret-access-key", help="use this root secret access key")
     parser.add_argument("--test-mode", action="store_true", default=None, help="moto-style test mode")
     parser.add_argument("--log-level", help="debug, info, warning or error")
-    parser.add_argument("--config", type=Path, help="settings file (default ./codeyard.toml)")
+    parser.add_argument(
+        "--config", type=Path, help="settings file (CODEYARD_CONFIG; default ./codeyard.toml)"
+    )
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    flags: dict[str, Any] = {
-        name: getattr(args, name, None)
-        for name in (
-            "host",
-            "port",
-            "data_dir",
-            "database_url",
-            "account_id",
-            "root_access_key_id",
-            "root_secret_access_key",
-            "test_mode",
-            "log_level",
-        )
-    }
-    return load_settings(flags, config_file=getattr(args, "config", None))
+def _settings(args: argparse.Namespace) -> tuple[Settings, dict[str, str]]:
+    flags: dict[str, Any] = {name: getattr(args, name, None) for name in _FLAGS}
+    return resolve_settings(flags, config_file=getattr(args, "config", None))
+
+
+def _logging(settings: Settings) -> None:
+    level = getattr(logging, settings.log_level.upper())
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Alembic tells every start which migration context it uses: noise unless debugging.
+    logging.getLogger("alembic").setLevel(level if level <= logging.DEBUG else max(level, logging.WARNING))
+
+
+def _data_dir(settings: Settings) -> None:
+    """Made private to the user when Codeyard makes it: it holds the keys and the database."""
+    try:
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise _Failure(f"cannot make the data directory {settings.data_dir}: {error.strerror}") from None
+
+
+def _listen(settings: Settings) -> socket.socket:
+    """The listening socket, bound before anything else starts, so a taken port fails at once."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((settings.host, settings.port))
+    except OSError as error:
+        sock.close()
+        raise _Failure(
+            f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}"
+        ) from None
+    return sock
+
+
+@contextmanager
+def _quiet_signals() -> Iterator[None]:
+    """uvicorn handles SIGINT/SIGTERM while it runs, then raises them again for the previous
+    handlers: these no-op ones make Ctrl-C and `kill` a clean stop instead of a traceback."""
+    previous = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _open_failure(settings: Settings, error: Exception) -> _Failure:
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return _Failure(f"cannot open the database {mask_url(settings.effective_database_url)}: {first_line}")
 
 
 def _serve(settings: Settings) -> int:
     import uvicorn
+    from sqlalchemy.exc import SQLAlchemyError
 
     from codeyard.app import build
     from codeyard.bootstrap import banner
 
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    codeyard = build(settings)
-    print(banner(settings, codeyard.root), flush=True)
-    config = uvicorn.Config(
-        codeyard.app,
-        host=settings.host,
-        port=settings.port,
-        lifespan="off",
-        log_level="warning",
-        access_log=False,
-        timeout_graceful_shutdown=5,
-    )
+    _logging(settings)
+    _data_dir(settings)
+    sock = _listen(settings)
     try:
-        uvicorn.Server(config).run()
+        try:
+            codeyard = build(settings)
+        except SQLAlchemyError as error:
+            raise _open_failure(settings, error) from None
+        try:
+            print(banner(settings, codeyard.root), flush=True)
+            config = uvicorn.Config(
+                codeyard.app,
+                lifespan="off",
+                log_level="warning",
+                access_log=False,
+                timeout_graceful_shutdown=5,
+            )
+            with _quiet_signals():
+                uvicorn.Server(config).run(sockets=[sock])
+        finally:
+            codeyard.close()
     finally:
-        codeyard.close()
+        sock.close()
     print("Codeyard stopped.", flush=True)
     return 0
 
 
 def _db_upgrade(settings: Settings) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from codeyard.store.sql.engine import make_engine
     from codeyard.store.sql.schema import current_revision, upgrade
 
+    _logging(settings)
+    _data_dir(settings)
     engine = make_engine(settings.effective_database_url)
-    upgrade(engine)
-    print(f"database at revision {current_revision(engine)}")
-    engine.dispose()
+    try:
+        upgrade(engine)
+        print(f"database {mask_url(settings.effective_database_url)} at revision {current_revision(engine)}")
+    except SQLAlchemyError as error:
+        raise _open_failure(settings, error) from None
+    finally:
+        engine.dispose()
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _print_config(settings: Settings, sources: dict[str, str]) -> int:
+    shown = settings.describe()
+    width = max(len(name) for name in shown)
+    for name, value in shown.items():
+        source = sources.get(name, "derived")
+        print(f"{name.ljust(width)} = {value}  ({source})")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="codeyard", description="Self-hosted AWS developer tools.")
     parser.add_argument("--version", action="version", version=f"codeyard {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -93,23 +174,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         "server", help="run an API server node (same as up, without embedded workers)"
     )
     _server_flags(server)
-    config = commands.add_parser("config", help="print the effective settings")
+    config = commands.add_parser("config", help="print the effective settings (secrets masked)")
     _server_flags(config)
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_upgrade = db_commands.add_parser("upgrade", help="apply the schema migrations")
     _server_flags(db_upgrade)
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     try:
-        settings = _settings(args)
-    except ValueError as error:
+        settings, sources = _settings(args)
+        if args.command in ("up", "server"):
+            return _serve(settings)
+        if args.command == "config":
+            return _print_config(settings, sources)
+        return _db_upgrade(settings)
+    except SettingsError as error:
         print(f"codeyard: {error}", file=sys.stderr)
-        return 2
-    if args.command in ("up", "server"):
-        return _serve(settings)
-    if args.command == "config":
-        for name, value in settings.describe().items():
-            print(f"{name} = {value}")
+        return EXIT_SETTINGS
+    except _Failure as error:
+        print(f"codeyard: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("Codeyard stopped.", flush=True)
         return 0
-    return _db_upgrade(settings)
