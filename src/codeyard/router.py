@@ -10,6 +10,7 @@ Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+RESERVED = ("/_codeyard/", "/moto-api/")
 
 
 async def send_json(send: Send, status: int, payload: object) -> None:
@@ -51,8 +52,12 @@ class Router:
                 await app(scope, receive, send)
                 return
         # AWS calls are POSTs (any path: an endpoint URL may carry a prefix) or, for the query
-        # protocol and presigned URLs, GETs of "/" with a query string.
+        # protocol and presigned URLs, GETs of "/" with a query string. Paths of servers we stand
+        # in for (moto's /moto-api/) are 404 unless mounted: never mistaken for an AWS call.
         method = scope["method"]
+        if path.startswith(RESERVED):
+            await send_json(send, 404, not_found(path))
+            return
         if method == "POST" or (method == "GET" and path == "/" and scope.get("query_string")):
             await self._api(scope, receive, send)
             return
