@@ -12,7 +12,7 @@ from typing import Any
 
 from codeyard.services.iam.conditions import ContextValue, condition_matches, known_operator
 from codeyard.services.iam.errors import MalformedPolicyDocument
-from codeyard.services.iam.patterns import wildcard_match
+from codeyard.services.iam.patterns import LITERAL_QUESTION, LITERAL_STAR, wildcard_match
 
 VERSIONS = ("2012-10-17", "2008-10-17")
 _VARIABLE = re.compile(r"\$\{([^}]+)\}")
@@ -69,12 +69,13 @@ class Statement:
         return not hit if self.not_actions else hit
 
     def matches_resource(self, resource: str, context: Mapping[str, ContextValue]) -> bool:
-        hit = any(wildcard_match(substitute(p, context), resource) for p in self.resources)
+        hit = any(wildcard_match(substitute(p, context, pattern=True), resource) for p in self.resources)
         return not hit if self.not_resources else hit
 
     def matches_conditions(self, context: Mapping[str, ContextValue]) -> bool:
         for condition in self.conditions:
-            values = tuple(substitute(v, context) for v in condition.values)
+            pattern = "like" in condition.operator.lower()
+            values = tuple(substitute(v, context, pattern=pattern) for v in condition.values)
             if not condition_matches(condition.operator, condition.key, values, context):
                 return False
         return True
@@ -93,19 +94,24 @@ class Policy:
     version: str = "2012-10-17"
 
 
-def substitute(pattern: str, context: Mapping[str, ContextValue]) -> str:
+def substitute(text: str, context: Mapping[str, ContextValue], *, pattern: bool = False) -> str:
     """Replace policy variables (`${aws:username}`, `${key, 'default'}`, `${*}`) from the context.
 
     A variable without a value and without a default stays as written, so it matches nothing
-    but itself, as in AWS.
+    but itself, as in AWS. In a wildcard `pattern`, `${*}` and `${?}` stand for the characters
+    themselves, not for wildcards.
     """
-    if "${" not in pattern:
-        return pattern
+    if "${" not in text:
+        return text
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name in ("*", "?", "$"):
+        if name == "$":
             return name
+        if name in ("*", "?"):
+            if not pattern:
+                return name
+            return LITERAL_STAR if name == "*" else LITERAL_QUESTION
         key, _, default = name.partition(",")
         value = context.get(key.strip().lower())
         if isinstance(value, str):
@@ -113,7 +119,7 @@ def substitute(pattern: str, context: Mapping[str, ContextValue]) -> str:
         default = default.strip()
         return default.strip("'") if default else match.group(0)
 
-    return _VARIABLE.sub(replace, pattern)
+    return _VARIABLE.sub(replace, text)
 
 
 def _strings(value: Any) -> tuple[str, ...]:
