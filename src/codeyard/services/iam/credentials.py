@@ -9,7 +9,7 @@ from codeyard.clock import Clock
 from codeyard.crypto import SecretBox
 from codeyard.ids import IdGenerator
 from codeyard.services.iam.arns import root_principal, user_principal
-from codeyard.services.iam.epoch import EpochCache, bump_epoch, read_epoch
+from codeyard.services.iam.epoch import EpochCache, RequestEpochs, bump_epoch, read_epoch
 from codeyard.store.ports import Store, UnitOfWork
 from codeyard.store.ports.iam import AccessKeyRecord, SessionCredentialRecord
 
@@ -40,10 +40,13 @@ class IamCredentials:
         self._account_id = account_id
         self._ids = ids or IdGenerator()
         self._cache: EpochCache[str, Credential] = EpochCache()
+        # Shared with the authorizer and IamApi (composition root) to save epoch reads.
+        self.epochs = RequestEpochs(clock)
 
     def resolve(self, access_key_id: str) -> Credential | None:
         with self._store.reader() as uow:
             epoch = read_epoch(uow)
+            self.epochs.note(access_key_id, epoch)
             cached = self._cache.get(epoch, access_key_id)
             if cached is not None:
                 return cached

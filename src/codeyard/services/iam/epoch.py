@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
+from codeyard.clock import Clock
 from codeyard.ids import IdGenerator
 from codeyard.store.ports import UnitOfWork
 from codeyard.store.ports.iam import IamEpochRecord
@@ -72,3 +74,31 @@ class EpochCache(Generic[K, V]):
     def epoch(self) -> str | None:
         with self._lock:
             return self._epoch
+
+
+class RequestEpochs:
+    """The epoch token each thread read when it last resolved an access key.
+
+    A request is handled on one thread: the resolver reads the epoch to authenticate it, and the
+    authorizer and the resource lookup of the same request take that token instead of reading it
+    again (each read is a transaction). The token is used only for the same access key and only
+    briefly, so a caller that skipped resolving (no access key) always reads afresh.
+    """
+
+    WINDOW = timedelta(seconds=1)
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._local = threading.local()
+
+    def note(self, access_key_id: str, epoch: str | None) -> None:
+        self._local.seen = (access_key_id, epoch, self._clock.now())
+
+    def recent(self, access_key_id: str) -> tuple[bool, str | None]:
+        """(True, token) when this thread just read `token` resolving `access_key_id`."""
+        seen: tuple[str, str | None, datetime] | None = getattr(self._local, "seen", None)
+        if seen is None or not access_key_id or seen[0] != access_key_id:
+            return False, None
+        if abs(self._clock.now() - seen[2]) > self.WINDOW:
+            return False, None
+        return True, seen[1]

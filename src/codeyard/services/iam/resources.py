@@ -7,6 +7,7 @@ from typing import Any
 
 from codeyard.accounts import PrincipalKind, RequestContext
 from codeyard.services.iam.arns import iam_arn
+from codeyard.services.iam.epoch import EpochCache, RequestEpochs, read_epoch
 from codeyard.store.ports import Store
 
 _USER_OPERATIONS = frozenset(
@@ -106,27 +107,44 @@ _POLICY_OPERATIONS = frozenset(
 
 
 class IamResources:
-    """Finds the ARN (with its path) of the user, group, role or policy a call acts on."""
+    """Finds the ARN (with its path) of the user, group, role or policy a call acts on.
 
-    def __init__(self, store: Store, account_id: str) -> None:
+    ARNs are cached per IAM epoch; with the epoch the request's key was resolved under, a
+    repeated lookup costs no read.
+    """
+
+    def __init__(self, store: Store, account_id: str, epochs: RequestEpochs) -> None:
         self._store = store
         self._account_id = account_id
+        self._epochs = epochs
+        self._cache: EpochCache[tuple[str, str], str] = EpochCache()
 
-    def _entity(self, kind: str, name: str, new_path: str | None, creating: bool) -> str:
-        if not creating:
-            with self._store.reader() as uow:
-                if kind == "user":
-                    user = uow.users.get(user_name=name)
-                    found = user.arn if user else None
-                elif kind == "group":
-                    group = uow.groups.get(group_name=name)
-                    found = group.arn if group else None
-                else:
-                    role = uow.roles.get(role_name=name)
-                    found = role.arn if role else None
-            if found is not None:
-                return found
-        return iam_arn(self._account_id, kind, new_path or "/", name)
+    def _existing(self, ctx: RequestContext, kind: str, name: str) -> str | None:
+        principal = ctx.principal
+        if kind == "user" and principal.kind is PrincipalKind.USER and principal.name == name:
+            return principal.arn
+        known, epoch = self._epochs.recent(principal.access_key_id)
+        cached = self._cache.get(epoch, (kind, name)) if known else None
+        if cached is not None:
+            return cached
+        with self._store.reader() as uow:
+            epoch = read_epoch(uow)
+            if kind == "user":
+                user = uow.users.get(user_name=name)
+                found = user.arn if user else None
+            elif kind == "group":
+                group = uow.groups.get(group_name=name)
+                found = group.arn if group else None
+            else:
+                role = uow.roles.get(role_name=name)
+                found = role.arn if role else None
+        if found is not None:
+            self._cache.put(epoch, (kind, name), found)
+        return found
+
+    def _entity(self, ctx: RequestContext, kind: str, name: str, new_path: str | None, creating: bool) -> str:
+        found = None if creating else self._existing(ctx, kind, name)
+        return found or iam_arn(self._account_id, kind, new_path or "/", name)
 
     def resources_for(self, operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
         creating = operation.startswith("Create") and not operation.endswith(
@@ -137,11 +155,11 @@ class IamResources:
             if not name:
                 principal = ctx.principal
                 return [principal.arn] if principal.kind is not PrincipalKind.ASSUMED_ROLE else ["*"]
-            return [self._entity("user", str(name), params.get("Path"), creating)]
+            return [self._entity(ctx, "user", str(name), params.get("Path"), creating)]
         if operation in _GROUP_OPERATIONS:
-            return [self._entity("group", str(params["GroupName"]), params.get("Path"), creating)]
+            return [self._entity(ctx, "group", str(params["GroupName"]), params.get("Path"), creating)]
         if operation in _ROLE_OPERATIONS:
-            return [self._entity("role", str(params["RoleName"]), params.get("Path"), creating)]
+            return [self._entity(ctx, "role", str(params["RoleName"]), params.get("Path"), creating)]
         if operation in _POLICY_OPERATIONS:
             return [str(params["PolicyArn"])]
         if operation == "CreatePolicy":

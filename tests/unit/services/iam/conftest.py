@@ -54,11 +54,12 @@ def make_world(tmp_path: Path) -> World:
     clock = FakeClock()
     ids = IdGenerator(SeededRandomness(1))
     box = SecretBox(bytes(32))
+    credentials = IamCredentials(store, box, clock, ACCOUNT, ids)
     return World(
-        iam=IamApi(store, box, clock, ids, ACCOUNT),
+        iam=IamApi(store, box, clock, ids, ACCOUNT, credentials.epochs),
         sts=StsApi(store, box, clock, ids, ACCOUNT),
-        authorizer=IamAuthorizer(store, clock),
-        credentials=IamCredentials(store, box, clock, ACCOUNT, ids),
+        authorizer=IamAuthorizer(store, clock, credentials.epochs),
+        credentials=credentials,
         store=store,
         clock=clock,
     )
