@@ -69,12 +69,12 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     account_id = settings.account_id
     events = EventFactory(clock, ids)
 
-    credentials = IamCredentials(store, box, clock, account_id)
+    credentials = IamCredentials(store, box, clock, account_id, ids)
     root = root_credentials(settings, ids)
     credentials.ensure_root_key(root.access_key_id, root.secret_access_key)
 
     services: dict[str, ServiceApi] = {
-        "iam": IamApi(store, box, clock, ids, account_id),
+        "iam": IamApi(store, box, clock, ids, account_id, credentials.epochs),
         "sts": StsApi(store, box, clock, ids, account_id),
         "ssm": SsmApi(store, box, clock, ids, events),
         "secretsmanager": SecretsManagerApi(store, box, clock, ids),
@@ -87,7 +87,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         catalog,
         services,
         authenticator,
-        IamAuthorizer(store, clock),
+        IamAuthorizer(store, clock, credentials.epochs),
         ids,
         account_id,
         strict_output=settings.test_mode,
