@@ -7,7 +7,7 @@ import hmac
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, unquote_plus
@@ -33,10 +33,17 @@ class HttpRequest:
     query_string: str
     headers: Sequence[tuple[str, str]]
     body: bytes
+    _index: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, str] = {}
+        for name, value in self.headers:
+            index[name] = f"{index[name]},{value}" if name in index else value
+        object.__setattr__(self, "_index", index)
 
     def header(self, name: str) -> str | None:
-        values = [v for k, v in self.headers if k == name]
-        return ",".join(values) if values else None
+        """The value of a header (lower-case name); repeated headers joined with commas."""
+        return self._index.get(name)
 
 
 @dataclass(frozen=True, slots=True)
