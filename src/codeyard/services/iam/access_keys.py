@@ -33,7 +33,7 @@ class AccessKeysMixin(IamBase):
     def create_access_key(self, ctx: RequestContext, *, user_name: str | None = None) -> dict[str, Any]:
         owner = self._key_owner(ctx, user_name)
         key_id, secret = self._ids.aws_id("AKIA"), self._ids.secret(40)
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             if owner is not None:
                 self._user(uow, owner)
             if uow.access_keys.count(user_name=owner) >= MAX_KEYS_PER_USER:
@@ -86,7 +86,7 @@ class AccessKeysMixin(IamBase):
         self, ctx: RequestContext, *, access_key_id: str, status: str, user_name: str | None = None
     ) -> dict[str, Any]:
         owner = self._key_owner(ctx, user_name)
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             key = self._key(uow, access_key_id, owner)
             uow.access_keys.update(replace(key, status=status))
             self._commit(uow)
@@ -96,7 +96,7 @@ class AccessKeysMixin(IamBase):
         self, ctx: RequestContext, *, access_key_id: str, user_name: str | None = None
     ) -> dict[str, Any]:
         owner = self._key_owner(ctx, user_name)
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._key(uow, access_key_id, owner)
             uow.access_keys.remove(access_key_id=access_key_id)
             self._commit(uow)

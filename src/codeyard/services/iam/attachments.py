@@ -18,7 +18,7 @@ _QUOTAS = {USER: "PoliciesPerUser", GROUP: "PoliciesPerGroup", ROLE: "PoliciesPe
 
 class AttachmentsMixin(IamBase):
     def _attach(self, owner_type: str, owner_name: str, policy_arn: str) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._owner_exists(uow, owner_type, owner_name)
             self._require_policy(uow, policy_arn)
             if uow.policy_attachments.get(
@@ -32,7 +32,7 @@ class AttachmentsMixin(IamBase):
         return {}
 
     def _detach(self, owner_type: str, owner_name: str, policy_arn: str) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._owner_exists(uow, owner_type, owner_name)
             if not uow.policy_attachments.remove(
                 owner_type=owner_type, owner_name=owner_name, policy_arn=policy_arn

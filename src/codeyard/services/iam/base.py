@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from codeyard.accounts import PrincipalKind, RequestContext
 from codeyard.clock import Clock
 from codeyard.crypto import SecretBox
@@ -10,8 +13,8 @@ from codeyard.ids import IdGenerator
 from codeyard.services.iam.arns import iam_arn
 from codeyard.services.iam.aws_managed import aws_managed_policy
 from codeyard.services.iam.epoch import bump_epoch
-from codeyard.services.iam.errors import NoSuchEntity
-from codeyard.store.ports import Store, UnitOfWork
+from codeyard.services.iam.errors import ConcurrentModification, NoSuchEntity
+from codeyard.store.ports import Conflict, Store, UnitOfWork
 from codeyard.store.ports.iam import GroupRecord, RoleRecord, UserRecord
 
 USER, GROUP, ROLE = "user", "group", "role"
@@ -29,6 +32,19 @@ class IamBase:
 
     def _arn(self, kind: str, path: str, name: str) -> str:
         return iam_arn(self._account_id, kind, path, name)
+
+    @contextmanager
+    def _changes(self) -> Iterator[UnitOfWork]:
+        """A unit of work for a change. A uniqueness conflict that the operation did not expect
+        (another request changed the same entity at the same moment) answers 409, not 500."""
+        with self._store.unit_of_work() as uow:
+            try:
+                yield uow
+            except Conflict:
+                raise ConcurrentModification(
+                    "The request was rejected because multiple requests to change this object were "
+                    "submitted simultaneously. Wait a few minutes and submit your request again."
+                ) from None
 
     def _commit(self, uow: UnitOfWork) -> None:
         """Commit an IAM change, replacing the epoch token so every server's caches see it."""

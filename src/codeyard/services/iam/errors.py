@@ -52,3 +52,8 @@ class UnrecognizedPublicKeyEncoding(CodeyardError):
 class ServiceNotSupported(CodeyardError):
     code = "ServiceNotSupportedException"
     status = 404
+
+
+class ConcurrentModification(CodeyardError):
+    code = "ConcurrentModificationException"
+    status = 409

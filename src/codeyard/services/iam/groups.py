@@ -33,7 +33,7 @@ class GroupsMixin(IamBase):
             arn=self._arn(GROUP, path, group_name),
             created_at=self._clock.now(),
         )
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             try:
                 uow.groups.add(record)
             except Conflict:
@@ -72,7 +72,7 @@ class GroupsMixin(IamBase):
         new_path: str | None = None,
         new_group_name: str | None = None,
     ) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             group = self._group(uow, group_name)
             name = new_group_name or group_name
             path = new_path or group.path
@@ -101,7 +101,7 @@ class GroupsMixin(IamBase):
             uow.policy_attachments.add(PolicyAttachmentRecord(GROUP, new, attachment.policy_arn))
 
     def delete_group(self, ctx: RequestContext, *, group_name: str) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._group(uow, group_name)
             blockers = (
                 (uow.group_members.count(group_name=group_name), "remove users from group"),
@@ -119,7 +119,7 @@ class GroupsMixin(IamBase):
         return {}
 
     def add_user_to_group(self, ctx: RequestContext, *, group_name: str, user_name: str) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._group(uow, group_name)
             self._user(uow, user_name)
             if uow.group_members.get(group_name=group_name, user_name=user_name) is not None:
@@ -133,7 +133,7 @@ class GroupsMixin(IamBase):
     def remove_user_from_group(
         self, ctx: RequestContext, *, group_name: str, user_name: str
     ) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._group(uow, group_name)
             self._user(uow, user_name)
             if not uow.group_members.remove(group_name=group_name, user_name=user_name):

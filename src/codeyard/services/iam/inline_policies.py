@@ -22,7 +22,7 @@ class InlinePoliciesMixin(IamBase):
     ) -> dict[str, Any]:
         checked(document, INLINE_POLICY_SIZE[owner_type], _QUOTAS[owner_type])
         record = InlinePolicyRecord(owner_type, owner_name, policy_name, document)
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._owner_exists(uow, owner_type, owner_name)
             key = {"owner_type": owner_type, "owner_name": owner_name, "policy_name": policy_name}
             if uow.inline_policies.get(**key) is None:
@@ -51,7 +51,7 @@ class InlinePoliciesMixin(IamBase):
         }
 
     def _delete_inline(self, owner_type: str, owner_name: str, policy_name: str) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._owner_exists(uow, owner_type, owner_name)
             if not uow.inline_policies.remove(
                 owner_type=owner_type, owner_name=owner_name, policy_name=policy_name

@@ -57,7 +57,7 @@ class LoginProfilesMixin(IamBase):
             created_at=self._clock.now(),
             password_reset_required=bool(password_reset_required),
         )
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._user(uow, owner)
             if uow.login_profiles.get(user_name=owner) is not None:
                 raise EntityAlreadyExists(f"Login Profile for user {owner} already exists.")
@@ -84,7 +84,7 @@ class LoginProfilesMixin(IamBase):
         if password is not None:
             check_policy(password, user_name)
         hashed = hash_password(password) if password is not None else None
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._user(uow, user_name)
             profile = self._profile(uow, user_name)
             profile = replace(
@@ -102,7 +102,7 @@ class LoginProfilesMixin(IamBase):
 
     def delete_login_profile(self, ctx: RequestContext, *, user_name: str | None = None) -> dict[str, Any]:
         owner = self._target_user(ctx, user_name)
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._user(uow, owner)
             self._profile(uow, owner)
             uow.login_profiles.remove(user_name=owner)

@@ -88,7 +88,7 @@ class ManagedPoliciesMixin(IamBase):
             tags=merged([], tags or [], "TagsPerPolicy"),
         )
         duplicate = f"A policy called {policy_name} already exists. Duplicate names are not allowed."
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             if uow.managed_policies.count(policy_name=policy_name):
                 raise EntityAlreadyExists(duplicate)
             try:
@@ -134,7 +134,7 @@ class ManagedPoliciesMixin(IamBase):
         return {"Policies": chunk, **more}
 
     def delete_policy(self, ctx: RequestContext, *, policy_arn: str) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._customer_policy(uow, policy_arn)
             in_use = (
                 uow.policy_attachments.count(policy_arn=policy_arn)
@@ -163,7 +163,7 @@ class ManagedPoliciesMixin(IamBase):
     ) -> dict[str, Any]:
         checked(policy_document, MANAGED_POLICY_SIZE, "PolicySize")
         now = self._clock.now()
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             record = self._customer_policy(uow, policy_arn)
             if uow.policy_versions.count(policy_arn=policy_arn) >= MAX_VERSIONS:
                 raise LimitExceeded(
@@ -229,7 +229,7 @@ class ManagedPoliciesMixin(IamBase):
     def delete_policy_version(
         self, ctx: RequestContext, *, policy_arn: str, version_id: str
     ) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             record = self._customer_policy(uow, policy_arn)
             if version_id == record.default_version_id:
                 raise DeleteConflict("Cannot delete the default version of a policy.")
@@ -243,7 +243,7 @@ class ManagedPoliciesMixin(IamBase):
     def set_default_policy_version(
         self, ctx: RequestContext, *, policy_arn: str, version_id: str
     ) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             record = self._customer_policy(uow, policy_arn)
             if uow.policy_versions.get(policy_arn=policy_arn, version_id=version_id) is None:
                 raise NoSuchEntity(
@@ -258,14 +258,14 @@ class ManagedPoliciesMixin(IamBase):
     def tag_policy(
         self, ctx: RequestContext, *, policy_arn: str, tags: list[dict[str, str]]
     ) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             record = self._customer_policy(uow, policy_arn)
             uow.managed_policies.update(replace(record, tags=merged(record.tags, tags, "TagsPerPolicy")))
             self._commit(uow)
         return {}
 
     def untag_policy(self, ctx: RequestContext, *, policy_arn: str, tag_keys: list[str]) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             record = self._customer_policy(uow, policy_arn)
             uow.managed_policies.update(replace(record, tags=without(record.tags, tag_keys)))
             self._commit(uow)

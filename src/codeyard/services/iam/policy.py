@@ -239,7 +239,7 @@ def parse_policy(document: str, *, resource_policy: bool = False) -> Policy:
     """
     try:
         raw = json.loads(document)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         raise MalformedPolicyDocument(SYNTAX) from None
     if not isinstance(raw, dict) or set(raw) - {"Version", "Id", "Statement"}:
         raise MalformedPolicyDocument(SYNTAX)

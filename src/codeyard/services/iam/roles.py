@@ -48,7 +48,7 @@ class RolesMixin(IamBase):
         tags: list[dict[str, str]] | None = None,
     ) -> dict[str, Any]:
         path = path or "/"
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._trust_document(uow, assume_role_policy_document)
             if permissions_boundary:
                 self._require_policy(uow, permissions_boundary)
@@ -101,7 +101,7 @@ class RolesMixin(IamBase):
         max_signin_session_duration: int | None = None,
         reset_max_signin_session_duration: bool | None = None,
     ) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             role = self._role(uow, role_name)
             uow.roles.update(
                 replace(
@@ -116,7 +116,7 @@ class RolesMixin(IamBase):
     def update_role_description(
         self, ctx: RequestContext, *, role_name: str, description: str
     ) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             role = replace(self._role(uow, role_name), description=description)
             uow.roles.update(role)
             self._commit(uow)
@@ -125,7 +125,7 @@ class RolesMixin(IamBase):
     def update_assume_role_policy(
         self, ctx: RequestContext, *, role_name: str, policy_document: str
     ) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             role = self._role(uow, role_name)
             self._trust_document(uow, policy_document)
             uow.roles.update(replace(role, assume_role_policy_document=policy_document))
@@ -133,7 +133,7 @@ class RolesMixin(IamBase):
         return {}
 
     def delete_role(self, ctx: RequestContext, *, role_name: str) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._role(uow, role_name)
             if uow.inline_policies.count(owner_type=ROLE, owner_name=role_name):
                 raise DeleteConflict("Cannot delete entity, must delete policies first.")
@@ -144,14 +144,14 @@ class RolesMixin(IamBase):
         return {}
 
     def tag_role(self, ctx: RequestContext, *, role_name: str, tags: list[dict[str, str]]) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             role = self._role(uow, role_name)
             uow.roles.update(replace(role, tags=merged(role.tags, tags, "TagsPerRole")))
             self._commit(uow)
         return {}
 
     def untag_role(self, ctx: RequestContext, *, role_name: str, tag_keys: list[str]) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             role = self._role(uow, role_name)
             uow.roles.update(replace(role, tags=without(role.tags, tag_keys)))
             self._commit(uow)
@@ -168,7 +168,7 @@ class RolesMixin(IamBase):
     def put_role_permissions_boundary(
         self, ctx: RequestContext, *, role_name: str, permissions_boundary: str
     ) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             role = self._role(uow, role_name)
             self._require_policy(uow, permissions_boundary)
             uow.roles.update(replace(role, permissions_boundary=permissions_boundary))
@@ -176,7 +176,7 @@ class RolesMixin(IamBase):
         return {}
 
     def delete_role_permissions_boundary(self, ctx: RequestContext, *, role_name: str) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             role = self._role(uow, role_name)
             uow.roles.update(replace(role, permissions_boundary=None))
             self._commit(uow)

@@ -75,7 +75,7 @@ class ServiceCredentialsMixin(IamBase):
                 "CredentialAgeDays is only valid for services that support long-term API keys."
             )
         password = self._ids.secret(PASSWORD_LENGTH)
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._user(uow, user_name)
             if (
                 uow.service_credentials.count(user_name=user_name, service_name=service_name)
@@ -125,7 +125,7 @@ class ServiceCredentialsMixin(IamBase):
         self, ctx: RequestContext, *, service_specific_credential_id: str, user_name: str | None = None
     ) -> dict[str, Any]:
         password = self._ids.secret(PASSWORD_LENGTH)
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             record = self._credential(uow, service_specific_credential_id, user_name)
             record = replace(record, password_digest=self._box.digest(password))
             uow.service_credentials.update(record)
@@ -140,7 +140,7 @@ class ServiceCredentialsMixin(IamBase):
         status: str,
         user_name: str | None = None,
     ) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             record = self._credential(uow, service_specific_credential_id, user_name)
             uow.service_credentials.update(replace(record, status=status))
             self._commit(uow)
@@ -149,7 +149,7 @@ class ServiceCredentialsMixin(IamBase):
     def delete_service_specific_credential(
         self, ctx: RequestContext, *, service_specific_credential_id: str, user_name: str | None = None
     ) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._credential(uow, service_specific_credential_id, user_name)
             uow.service_credentials.remove(service_specific_credential_id=service_specific_credential_id)
             self._commit(uow)

@@ -51,6 +51,8 @@ def _excluded(source: Source, identifier: Mapping[str, Any]) -> bool:
 def _context(entries: Sequence[Mapping[str, Any]] | None) -> dict[str, ContextValue]:
     context: dict[str, ContextValue] = {}
     for entry in entries or ():
+        if not entry.get("ContextKeyName"):
+            continue
         values = [str(v) for v in entry.get("ContextKeyValues", [])]
         plural = str(entry.get("ContextKeyType", "")).endswith("List")
         context[str(entry["ContextKeyName"]).lower()] = values if plural or len(values) != 1 else values[0]

@@ -39,12 +39,12 @@ def _load(body: str) -> PublicKey:
     if text.startswith("-----BEGIN"):
         try:
             key = serialization.load_pem_public_key(text.encode())
-        except (ValueError, UnsupportedAlgorithm):
+        except (ValueError, UnsupportedAlgorithm, TypeError, IndexError):
             raise InvalidPublicKey("The public key is not a valid PEM-encoded public key.") from None
     elif text.split(" ", 1)[0] in OPENSSH_TYPES:
         try:
             key = serialization.load_ssh_public_key(text.encode())
-        except (ValueError, UnsupportedAlgorithm, binascii.Error):
+        except (ValueError, UnsupportedAlgorithm, binascii.Error, TypeError, IndexError):
             raise InvalidPublicKey("The public key is not a valid SSH public key.") from None
     else:
         raise UnrecognizedPublicKeyEncoding(

@@ -42,7 +42,7 @@ class SshKeysMixin(IamBase):
         self, ctx: RequestContext, *, user_name: str, ssh_public_key_body: str
     ) -> dict[str, Any]:
         key = read_public_key(ssh_public_key_body)
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._user(uow, user_name)
             existing = uow.ssh_keys.find(user_name=user_name)
             if any(k.fingerprint == key.fingerprint for k in existing):
@@ -101,7 +101,7 @@ class SshKeysMixin(IamBase):
     def update_ssh_public_key(
         self, ctx: RequestContext, *, user_name: str, ssh_public_key_id: str, status: str
     ) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._user(uow, user_name)
             record = self._ssh_key(uow, user_name, ssh_public_key_id)
             uow.ssh_keys.update(replace(record, status=status))
@@ -111,7 +111,7 @@ class SshKeysMixin(IamBase):
     def delete_ssh_public_key(
         self, ctx: RequestContext, *, user_name: str, ssh_public_key_id: str
     ) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._user(uow, user_name)
             self._ssh_key(uow, user_name, ssh_public_key_id)
             uow.ssh_keys.remove(ssh_public_key_id=ssh_public_key_id)

@@ -32,7 +32,7 @@ class UsersMixin(IamBase):
         tags: list[dict[str, str]] | None = None,
     ) -> dict[str, Any]:
         path = path or "/"
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             if permissions_boundary:
                 self._require_policy(uow, permissions_boundary)
             record = UserRecord(
@@ -87,7 +87,7 @@ class UsersMixin(IamBase):
         new_path: str | None = None,
         new_user_name: str | None = None,
     ) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             user = self._user(uow, user_name)
             name = new_user_name or user_name
             path = new_path or user.path
@@ -129,7 +129,7 @@ class UsersMixin(IamBase):
             )
 
     def delete_user(self, ctx: RequestContext, *, user_name: str) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             self._user(uow, user_name)
             # The order of AWS's checks: credentials first, then policies, then groups.
             blockers = (
@@ -149,14 +149,14 @@ class UsersMixin(IamBase):
         return {}
 
     def tag_user(self, ctx: RequestContext, *, user_name: str, tags: list[dict[str, str]]) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             user = self._user(uow, user_name)
             uow.users.update(replace(user, tags=merged(user.tags, tags, "TagsPerUser")))
             self._commit(uow)
         return {}
 
     def untag_user(self, ctx: RequestContext, *, user_name: str, tag_keys: list[str]) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             user = self._user(uow, user_name)
             uow.users.update(replace(user, tags=without(user.tags, tag_keys)))
             self._commit(uow)
@@ -173,7 +173,7 @@ class UsersMixin(IamBase):
     def put_user_permissions_boundary(
         self, ctx: RequestContext, *, user_name: str, permissions_boundary: str
     ) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             user = self._user(uow, user_name)
             self._require_policy(uow, permissions_boundary)
             uow.users.update(replace(user, permissions_boundary=permissions_boundary))
@@ -181,7 +181,7 @@ class UsersMixin(IamBase):
         return {}
 
     def delete_user_permissions_boundary(self, ctx: RequestContext, *, user_name: str) -> dict[str, Any]:
-        with self._store.unit_of_work() as uow:
+        with self._changes() as uow:
             user = self._user(uow, user_name)
             uow.users.update(replace(user, permissions_boundary=None))
             self._commit(uow)

@@ -114,7 +114,7 @@ class StsApi:
     ) -> list[str]:
         if policy is not None:
             parse_policy(policy)
-        arns = [str(item["arn"]) for item in policy_arns or []]
+        arns = [str(item["arn"]) for item in policy_arns or [] if item.get("arn")]
         for arn in arns:
             if policy_view(uow, arn) is None:
                 raise InvalidParameter(f"The policy {arn} does not exist or is not attachable.")

@@ -28,6 +28,7 @@ GOOD = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
     ("text", "message"),
     [
         ("not json", SYNTAX),
+        ("[" * 100_000 + "]" * 100_000, SYNTAX),
         ("[]", SYNTAX),
         (json.dumps({"Version": "2012-10-17"}), SYNTAX),
         (json.dumps({"Version": "2012-10-17", "Statement": []}), SYNTAX),
