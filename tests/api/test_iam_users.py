@@ -212,3 +212,23 @@ def test_cli_create_and_list_users(server: Server) -> None:
     failed = server.aws("iam", "create-user", "--user-name", "cli-user", check=False)
     assert failed.returncode != 0
     assert "EntityAlreadyExists" in failed.stderr
+
+
+def test_names_are_unique_regardless_of_case(server: Server) -> None:
+    iam = client(server, "iam")
+    iam.create_user(UserName="John")
+    with pytest.raises(ClientError) as caught:
+        iam.create_user(UserName="john")
+    assert caught.value.response["Error"]["Code"] == "EntityAlreadyExists"
+    iam.create_user(UserName="mary")
+    with pytest.raises(ClientError) as caught:
+        iam.update_user(UserName="mary", NewUserName="JOHN")
+    assert caught.value.response["Error"]["Code"] == "EntityAlreadyExists"
+    iam.update_user(UserName="John", NewUserName="john")  # its own name in another case
+    assert [u["UserName"] for u in iam.list_users()["Users"]] == ["john", "mary"]
+    iam.create_group(GroupName="Devs")
+    with pytest.raises(ClientError):
+        iam.create_group(GroupName="DEVS")
+    iam.create_policy(PolicyName="Deploy", PolicyDocument=document(allow("s3:*")))
+    with pytest.raises(ClientError):
+        iam.create_policy(PolicyName="deploy", PolicyDocument=document(allow("s3:*")))

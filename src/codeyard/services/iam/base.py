@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from codeyard.accounts import PrincipalKind, RequestContext
@@ -50,6 +50,13 @@ class IamBase:
         """Commit an IAM change, replacing the epoch token so every server's caches see it."""
         bump_epoch(uow, self._ids)
         uow.commit()
+
+    @staticmethod
+    def _taken(names: Iterable[str], name: str, *, renaming: str | None = None) -> bool:
+        """Whether `name` is in use. IAM names are unique regardless of case, as in AWS ("John"
+        and "john" cannot both exist); an entity may change the case of its own name."""
+        lowered = name.lower()
+        return any(n.lower() == lowered and n != renaming for n in names)
 
     def _user(self, uow: UnitOfWork, user_name: str) -> UserRecord:
         user = uow.users.get(user_name=user_name)

@@ -34,6 +34,8 @@ class GroupsMixin(IamBase):
             created_at=self._clock.now(),
         )
         with self._changes() as uow:
+            if self._taken((g.group_name for g in uow.groups.find()), group_name):
+                raise EntityAlreadyExists(f"Group with name {group_name} already exists.")
             try:
                 uow.groups.add(record)
             except Conflict:
@@ -80,7 +82,7 @@ class GroupsMixin(IamBase):
             if name == group_name:
                 uow.groups.update(updated)
             else:
-                if uow.groups.get(group_name=name) is not None:
+                if self._taken((g.group_name for g in uow.groups.find()), name, renaming=group_name):
                     raise EntityAlreadyExists(f"Group with name {name} already exists.")
                 uow.groups.remove(group_name=group_name)
                 uow.groups.add(updated)

@@ -89,7 +89,7 @@ class ManagedPoliciesMixin(IamBase):
         )
         duplicate = f"A policy called {policy_name} already exists. Duplicate names are not allowed."
         with self._changes() as uow:
-            if uow.managed_policies.count(policy_name=policy_name):
+            if self._taken((p.policy_name for p in uow.managed_policies.find()), policy_name):
                 raise EntityAlreadyExists(duplicate)
             try:
                 uow.managed_policies.add(record)

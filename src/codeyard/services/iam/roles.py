@@ -64,6 +64,8 @@ class RolesMixin(IamBase):
                 permissions_boundary=permissions_boundary,
                 tags=merged([], tags or [], "TagsPerRole"),
             )
+            if self._taken((r.role_name for r in uow.roles.find()), role_name):
+                raise EntityAlreadyExists(f"Role with name {role_name} already exists.")
             try:
                 uow.roles.add(record)
             except Conflict:

@@ -44,6 +44,8 @@ class UsersMixin(IamBase):
                 permissions_boundary=permissions_boundary,
                 tags=merged([], tags or [], "TagsPerUser"),
             )
+            if self._taken((u.user_name for u in uow.users.find()), user_name):
+                raise EntityAlreadyExists(f"User with name {user_name} already exists.")
             try:
                 uow.users.add(record)
             except Conflict:
@@ -95,7 +97,7 @@ class UsersMixin(IamBase):
             if name == user_name:
                 uow.users.update(updated)
             else:
-                if uow.users.get(user_name=name) is not None:
+                if self._taken((u.user_name for u in uow.users.find()), name, renaming=user_name):
                     raise EntityAlreadyExists(f"User with name {name} already exists.")
                 uow.users.remove(user_name=user_name)
                 uow.users.add(updated)
