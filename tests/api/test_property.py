@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 import botocore.session
 import httpx
 import pytest
+from botocore.awsrequest import AWSRequest
 from botocore.model import Shape
 from botocore.serialize import create_serializer
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +27,7 @@ from hypothesis import strategies as st
 
 from codeyard.app import SPOKEN_SERVICES
 from codeyard.cli.compatibility import coverage
+from codeyard.protocol import cbor_codec
 from tests.support.server import Server
 from tests.support.signing import form_request, json_request, send, sign
 
@@ -224,6 +226,45 @@ def test_random_query_calls_never_fail_on_the_server(server: Server, http: httpx
         response = send(sign(form_request(server.endpoint, form), service=signing_name), http)
         _no_server_error(server, response, form[:400])
         assert response.headers["content-type"] == "text/xml"
+
+    check()
+
+
+CBOR_SERVICES = sorted(n for n, m in MODELS.items() if m.metadata["protocol"] == "smithy-rpc-v2-cbor")
+
+
+@st.composite
+def cbor_calls(draw: st.DrawFn) -> tuple[str, str, bytes]:
+    """(signing name, path, body) of a Smithy RPC v2 CBOR call."""
+    name, _, operation_name = _operation_names(draw, CBOR_SERVICES).partition(".")
+    service = MODELS[name]
+    path = f"/service/{service.metadata['targetPrefix']}/operation/{operation_name}"
+    if not draw(st.integers(0, 9)):
+        path = draw(st.sampled_from([path + "x", "/service/x/operation/y", "/service/", path + "/extra"]))
+    value = draw(_input(name, operation_name))
+    try:
+        encoded = cbor_codec.dump(value)
+    except TypeError:  # an integer beyond 64 bits: send it as random bytes instead
+        encoded = b"\x1b" + b"\xff" * 9
+    body = draw(st.one_of(st.just(encoded), st.binary(max_size=40), st.just(b"")))
+    return service.signing_name, path, body
+
+
+@pytest.mark.skipif(not CBOR_SERVICES, reason="botocore speaks RPC v2 CBOR to none of the spoken services")
+def test_random_cbor_calls_never_fail_on_the_server(server: Server, http: httpx.Client) -> None:
+    @settings(PROPERTY_SETTINGS, max_examples=EXAMPLES // 3)
+    @given(cbor_calls())
+    def check(call: tuple[str, str, bytes]) -> None:
+        signing_name, path, body = call
+        request = AWSRequest(
+            method="POST",
+            url=server.endpoint + path,
+            data=body,
+            headers={"smithy-protocol": "rpc-v2-cbor", "Content-Type": "application/cbor"},
+        )
+        response = send(sign(request, service=signing_name), http)
+        _no_server_error(server, response, f"{path} {body[:300]!r}")
+        assert response.headers["content-type"] == "application/cbor"
 
     check()
 

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from botocore import xform_name
@@ -24,32 +24,23 @@ from codeyard.errors import (
 )
 from codeyard.ids import IdGenerator
 from codeyard.operations import ServiceApi, implemented_operations
-from codeyard.protocol import json_codec, query_codec
+from codeyard.protocol import json_codec, query_codec, wire
 from codeyard.protocol.authentication import Authenticator
 from codeyard.protocol.errors import wire_error
 from codeyard.protocol.models import ServiceCatalog, ServiceSpec
 from codeyard.protocol.sigv4 import HttpRequest
 from codeyard.protocol.validation import Validator
+from codeyard.protocol.wire import HttpResponse, Protocol
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 32 * 1024 * 1024
 DRAIN_LIMIT = 64 * 1024 * 1024
 WORKERS = 16  # calls served at once; each holds at most one database connection
-JSON_TYPE = "application/x-amz-json-1.1"
-QUERY_NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/"
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class HttpResponse:
-    status: int
-    content_type: str
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +103,8 @@ class ApiHandler:
     def handle(self, request: HttpRequest) -> HttpResponse:
         """The order of checks is a choice (AWS does not document it):
 
-        1. locate the service from X-Amz-Target (JSON) or the form's Action (query), so that even
-           an authentication error has the service's error format;
+        1. locate the service from X-Amz-Target (JSON), the path (RPC v2 CBOR) or the form's
+           Action (query), so that even an authentication error has the service's error format;
         2. authenticate: nothing about operations is answered to an unsigned or badly signed call;
         3. refuse an unknown operation (400) and a credential scoped to another service;
         4. answer 501 for an operation of the model that has no code yet, *before* validating the
@@ -122,19 +113,18 @@ class ApiHandler:
         5. parse and validate the input, authorise with IAM, call the service, serialise.
         """
         request_id = self._ids.request_id()
-        target = request.header("x-amz-target")
-        protocol = "json" if target is not None else "query"
+        protocol = wire.protocol_of(request)
         spec: ServiceSpec | None = None
         try:
             fields: dict[str, str] | None = None
-            if target is not None:
-                spec, op_name = self._json_target(target)
-            else:
+            if protocol is Protocol.QUERY:
                 fields = query_codec.parse_form(request.body, request.query_string)
                 spec, op_name = self._query_target(request, fields)
+            else:
+                spec, op_name = self._target(request, protocol)
             authenticated = self._authenticator.authenticate(request)
             if spec is None or op_name not in spec.operations:
-                raise UnknownOperation(self._unknown_message(target, fields))
+                raise UnknownOperation(self._unknown_message(request, protocol, fields))
             signature = authenticated.signature
             if signature.service != spec.signing_name:
                 raise InvalidSignature(
@@ -146,7 +136,7 @@ class ApiHandler:
                     f"Codeyard does not implement {spec.model.service_id} {op_name} yet."
                 )
             if fields is None:
-                raw_params = json_codec.parse_body(request.body)
+                raw_params = wire.parse(protocol, request.body)
             else:
                 raw_params = query_codec.decode_params(route.operation, fields)
             params = self._validator.validate(route.operation.input_shape, raw_params)
@@ -163,11 +153,16 @@ class ApiHandler:
         except CodeyardError as error:
             return self._failure(error, spec, protocol, request_id)
         except Exception:
-            log.exception("internal error in %s", target or "query request")
+            log.exception(
+                "internal error in %s %s", protocol, request.header("x-amz-target") or request.raw_path
+            )
             return self._failure(InternalFailure("An internal error occurred."), spec, protocol, request_id)
 
-    def _json_target(self, target: str) -> tuple[ServiceSpec | None, str]:
-        prefix, _, op_name = target.rpartition(".")
+    def _target(self, request: HttpRequest, protocol: Protocol) -> tuple[ServiceSpec | None, str]:
+        if protocol is Protocol.JSON:
+            prefix, _, op_name = (request.header("x-amz-target") or "").rpartition(".")
+        else:
+            prefix, op_name = wire.rpc_v2_target(request.raw_path)
         return self._catalog.by_target_prefix.get(prefix), op_name
 
     def _query_target(
@@ -187,9 +182,11 @@ class ApiHandler:
         return self._catalog.query_actions.get(action), action
 
     @staticmethod
-    def _unknown_message(target: str | None, fields: Mapping[str, str] | None) -> str:
-        if target is not None:
-            return f"Unknown operation {target}"
+    def _unknown_message(request: HttpRequest, protocol: Protocol, fields: Mapping[str, str] | None) -> str:
+        if protocol is Protocol.JSON:
+            return f"Unknown operation {request.header('x-amz-target')}"
+        if protocol is Protocol.CBOR:
+            return f"Unknown operation at {request.raw_path}"
         form = fields or {}
         action = form.get("Action")
         if not action:
@@ -209,28 +206,20 @@ class ApiHandler:
             f"{resource} because no identity-based policy allows the {route.action} action"
         )
 
-    def _success(self, route: Route, result: dict[str, Any], protocol: str, request_id: str) -> HttpResponse:
+    def _success(
+        self, route: Route, result: dict[str, Any], protocol: Protocol, request_id: str
+    ) -> HttpResponse:
         if self._strict_output:
             problems = json_codec.check_output(route.operation.output_shape, result)
             if problems:
                 raise InternalFailure("output does not match the model: " + "; ".join(problems))
-        headers = (("x-amzn-requestid", request_id),)
-        if protocol == "json":
-            return HttpResponse(200, JSON_TYPE, json_codec.dump(result), headers)
-        body = query_codec.dump_response(route.operation, route.spec.xml_namespace, result, request_id)
-        return HttpResponse(200, "text/xml", body, headers)
+        return wire.success(protocol, route.operation, route.spec.xml_namespace, result, request_id)
 
     def _failure(
-        self, error: CodeyardError, spec: ServiceSpec | None, protocol: str, request_id: str
+        self, error: CodeyardError, spec: ServiceSpec | None, protocol: Protocol, request_id: str
     ) -> HttpResponse:
-        wire = wire_error(error, spec, protocol)
-        headers = (("x-amzn-requestid", request_id), ("x-amzn-errortype", wire.code))
-        if protocol == "json":
-            body = json_codec.dump({"__type": wire.code, "message": wire.message})
-            return HttpResponse(wire.status, JSON_TYPE, body, headers)
-        namespace = spec.xml_namespace if spec else QUERY_NAMESPACE
-        body = query_codec.dump_error(namespace, wire.code, wire.message, wire.sender_fault, request_id)
-        return HttpResponse(wire.status, "text/xml", body, headers)
+        namespace = spec.xml_namespace if spec else None
+        return wire.failure(protocol, wire_error(error, spec, protocol), namespace, request_id)
 
 
 async def read_body(receive: Receive, limit: int = MAX_BODY) -> bytes:
@@ -287,13 +276,8 @@ def _declared_length(scope: Scope) -> int:
 
 def _too_large(scope: Scope, error: RequestEntityTooLarge) -> HttpResponse:
     """413 in the error format of the protocol the request speaks."""
-    is_json = any(name.lower() == b"x-amz-target" for name, _ in scope["headers"])
-    wire = wire_error(error, None, "json" if is_json else "query")
-    if is_json:
-        payload = json_codec.dump({"__type": wire.code, "message": wire.message})
-        return HttpResponse(wire.status, JSON_TYPE, payload)
-    payload = query_codec.dump_error(QUERY_NAMESPACE, wire.code, wire.message, True, "")
-    return HttpResponse(wire.status, "text/xml", payload)
+    protocol = wire.protocol_of(http_request(scope, b""))
+    return wire.failure(protocol, wire_error(error, None, protocol), None, "")
 
 
 class ApiEndpoint:

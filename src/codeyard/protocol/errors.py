@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from codeyard.errors import CodeyardError
+from codeyard.errors import AuthenticationError, CodeyardError
 from codeyard.protocol.models import ServiceSpec
 
 # Generic errors raised across services, named as each query-protocol service spells them.
@@ -31,12 +31,14 @@ class WireError:
 def wire_error(error: CodeyardError, spec: ServiceSpec | None, protocol: str) -> WireError:
     """The wire code and status of `error` for the service (when known) and protocol."""
     code, status = error.code, error.status
-    if spec is not None:
+    modelled = None
+    # Authentication happens before any service: a service's own shape of the same name (STS
+    # models ExpiredTokenException for SAML assertions, with status 400) does not apply.
+    if spec is not None and not isinstance(error, AuthenticationError):
         modelled = spec.error_codes.get(error.code)
-        if modelled is not None:
-            code, status = modelled
-            if error.status >= 500:
-                status = error.status
-    if protocol == "query" and code in _QUERY_CODES and (spec is None or error.code not in spec.error_codes):
+    if modelled is not None:
+        code = modelled[0]
+        status = error.status if error.status >= 500 else modelled[1]
+    elif protocol == "query" and code in _QUERY_CODES:
         code = _QUERY_CODES[code]
     return WireError(code=code, status=status, message=error.message, sender_fault=error.sender_fault)

@@ -62,7 +62,9 @@ def _path_join(path: str, name: str) -> str:
 
 
 def parse_timestamp(value: Any) -> datetime:
-    """Epoch seconds (JSON) or ISO 8601 text (query) into an aware datetime."""
+    """Epoch seconds (JSON), ISO 8601 text (query) or a datetime (CBOR) into an aware datetime."""
+    if isinstance(value, datetime):  # CBOR's tag 1, already decoded
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, bool):
         raise ValueError("boolean is not a timestamp")
     if isinstance(value, int | float):
