@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import socket
@@ -16,6 +17,35 @@ import httpx
 
 ROOT_KEY = "AKIAROOTTESTKEY00001"
 ROOT_SECRET = "root-secret-for-tests-only-0123456789abcd"
+
+
+@functools.cache
+def _session() -> Any:
+    import boto3
+
+    return boto3.session.Session()
+
+
+def _new_client(
+    endpoint: str, service: str, key: str, secret: str, token: str | None, region: str, **kwargs: Any
+) -> Any:
+    from botocore.config import Config
+
+    return _session().client(
+        service,
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+        aws_session_token=token,
+        config=kwargs.pop("config", Config(retries={"max_attempts": 1, "mode": "standard"})),
+        **kwargs,
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_client(endpoint: str, service: str, key: str, secret: str, token: str | None, region: str) -> Any:
+    return _new_client(endpoint, service, key, secret, token, region)
 
 
 def free_port() -> int:
@@ -102,19 +132,12 @@ class Server:
         response.raise_for_status()
 
     def client(self, service: str, key: str = ROOT_KEY, secret: str = ROOT_SECRET, **kwargs: Any) -> Any:
-        import boto3
-        from botocore.config import Config
-
-        session = boto3.session.Session(
-            aws_access_key_id=key, aws_secret_access_key=secret, **kwargs.pop("session", {})
-        )
-        return session.client(
-            service,
-            endpoint_url=self.endpoint,
-            region_name=kwargs.pop("region_name", "us-east-1"),
-            config=Config(retries={"max_attempts": 1, "mode": "standard"}),
-            **kwargs,
-        )
+        """A boto3 client for this server; plain ones are cached (making one costs ~0.1 s)."""
+        region = kwargs.pop("region_name", "us-east-1")
+        token = kwargs.pop("aws_session_token", None)
+        if not kwargs:
+            return _cached_client(self.endpoint, service, key, secret, token, region)
+        return _new_client(self.endpoint, service, key, secret, token, region, **kwargs)
 
     def aws(
         self,
