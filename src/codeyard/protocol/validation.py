@@ -28,7 +28,8 @@ class _Patterns:
         if pattern in self._compiled:
             return self._compiled[pattern]
         try:
-            compiled: Callable[[str], object] | None = regex.compile(pattern, regex.DOTALL).fullmatch
+            # No DOTALL: in Java, whose syntax the models use, "." does not match a line break.
+            compiled: Callable[[str], object] | None = regex.compile(pattern).fullmatch
         except regex.error:
             compiled = None
         with self._lock:
@@ -229,7 +230,9 @@ class Validator:
                 f"Member must satisfy enum value set: [{', '.join(enum)}]"
             )
         pattern = shape.metadata.get("pattern")
-        if pattern:
+        high = shape.metadata.get("max")
+        # A value already too long is not matched too: no pattern gets to run over megabytes.
+        if pattern and (high is None or len(value) <= high):
             matcher = self._patterns.matcher(pattern)
             if matcher is not None and matcher(value) is None:
                 failures.append(

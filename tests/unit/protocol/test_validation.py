@@ -290,3 +290,27 @@ def test_a_pattern_python_cannot_compile_is_skipped() -> None:
 def test_nul_characters_are_refused_for_every_backend() -> None:
     message = invalid(PUT_PARAMETER, {"Name": "n", "Value": "a\x00b"})
     assert "at 'value' failed to satisfy constraint: Member must not contain the character U+0000" in message
+
+
+def test_dot_does_not_match_a_line_break_as_in_java() -> None:
+    pipeline = shape("codepipeline", "GetPipeline")
+    arn_shape = SESSION.get_service_model("codepipeline").shape_for("RoleArn")
+    assert arn_shape.metadata["pattern"].endswith("role/.*")
+    create = shape("codepipeline", "CreatePipeline")
+    declaration = {
+        "name": "p",
+        "roleArn": "arn:aws:iam::123456789012:role/line\nbreak",
+        "stages": [],
+    }
+    message = invalid(create, {"pipeline": declaration})
+    assert (
+        "at 'pipeline.roleArn' failed to satisfy constraint: Member must satisfy regular expression"
+        in message
+    )
+    assert VALIDATOR.validate(pipeline, {"name": "p"}) == {"name": "p"}
+
+
+def test_a_value_over_its_length_is_not_matched_against_the_pattern() -> None:
+    message = invalid(CREATE_REPOSITORY, {"repositoryName": "no spaces " * 20})
+    assert message.startswith("1 validation error detected: ")
+    assert "Member must have length less than or equal to 100" in message
