@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ MAX_SKEW = timedelta(minutes=5)
 MAX_PRESIGNED_EXPIRES = 604800
 _AMZ_DATE = "%Y%m%dT%H%M%SZ"
 _QUERY_SAFE = "-_.~"
+_SCOPE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,49}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,9 @@ def _parse_credential(credential: str) -> tuple[str, str, str, str]:
             f"Credential should be scoped to a valid region, not '{credential}'. "
             "The credential must be AKID/yyyymmdd/region/service/aws4_request."
         )
+    if _SCOPE_NAME.fullmatch(parts[2]) is None:
+        # The region goes into every ARN: refuse what could never be one (AWS: "a valid region").
+        raise IncompleteSignature(f"Credential should be scoped to a valid region, not '{parts[2]}'.")
     return parts[0], parts[1], parts[2], parts[3]
 
 

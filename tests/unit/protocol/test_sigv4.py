@@ -399,3 +399,17 @@ def test_known_answer_from_the_aws_test_suite() -> None:
     request = HttpRequest("GET", "/", "", headers, b"")
     assert checks(request)
     assert not checks(replace(request, method="POST"))
+
+
+@pytest.mark.parametrize("region", ["us-east-1:evil", "US-EAST-1", "é", "-x", "a" * 51])
+def test_region_must_be_one_an_arn_can_hold(region: str) -> None:
+    authorization = f"AWS4-HMAC-SHA256 Credential=AKID/20150830/{region}/service/aws4_request, SignedHeaders=host, Signature=ab"
+    request = HttpRequest(
+        "GET",
+        "/",
+        "",
+        [("host", HOST), ("authorization", authorization), ("x-amz-date", "20150830T123600Z")],
+        b"",
+    )
+    with pytest.raises(IncompleteSignature, match="valid region"):
+        parse_signature(request)
