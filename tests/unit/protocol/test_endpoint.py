@@ -247,23 +247,36 @@ def test_output_outside_the_model_is_caught_in_test_mode(handler: ApiHandler) ->
     assert b"surprise" in response.body
 
 
-def test_malformed_cbor_body(handler: ApiHandler) -> None:
-    good = request("codebuild", "BatchGetProjects", {"names": ["p"]}, signed=False)
-    aws = AWSRequest(method="POST", url="http://codeyard.test" + good.raw_path, data=b"\xa1\x61", headers={})
+def signed_cbor(path: str, body: bytes) -> HttpRequest:
+    """A CBOR call to any path, signed, whatever its body."""
+    aws = AWSRequest(method="POST", url="http://codeyard.test" + path, data=body, headers={})
     aws.headers["smithy-protocol"] = "rpc-v2-cbor"
     sign(aws, service="codebuild", key="AKIAROOT", secret=SECRET, when=NOW)
     prepared = aws.prepare()
     headers = [(k.lower(), v) for k, v in prepared.headers.items()] + [("host", "codeyard.test")]
-    response = handler.handle(HttpRequest("POST", good.raw_path, "", headers, prepared.body))
+    return HttpRequest("POST", path, "", headers, prepared.body)
+
+
+def test_malformed_cbor_body(handler: ApiHandler) -> None:
+    response = handler.handle(
+        signed_cbor("/service/CodeBuild_20161006/operation/BatchGetProjects", b"\xa1\x61")
+    )
     assert error("codebuild", "BatchGetProjects", response) == (400, "SerializationException")
 
 
-def test_unknown_cbor_operation(handler: ApiHandler) -> None:
-    good = request("codebuild", "BatchGetProjects", {"names": ["p"]})
-    for path in ("/service/CodeBuild_20161006/operation/NoSuch", "/service/Nope/operation/BatchGetProjects"):
-        response = handler.handle(HttpRequest("POST", path, "", good.headers, good.body))
-        assert response.status in (400, 403)
-        assert response.content_type == "application/cbor"
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/service/CodeBuild_20161006/operation/NoSuch",
+        "/service/Nope/operation/BatchGetProjects",
+        "/service/CodeBuild_20161006/BatchGetProjects",
+        "/service/",
+    ],
+)
+def test_unknown_cbor_operation(handler: ApiHandler, path: str) -> None:
+    response = handler.handle(signed_cbor(path, b"\xa0"))
+    assert error("codebuild", "BatchGetProjects", response) == (400, "UnknownOperationException")
+    assert response.content_type == "application/cbor"
 
 
 def test_unimplemented_cbor_operation(handler: ApiHandler) -> None:
