@@ -23,6 +23,10 @@ A test fails when this file differs from what the script prints.
 
 An operation marked ✅ is implemented; one marked — answers HTTP 501 (`NotImplemented`, naming the
 service and the operation) after the request is authenticated.
+
+Each service is served in every protocol its model lists: AWS JSON 1.1 (`X-Amz-Target`), Smithy
+RPC v2 CBOR (`/service/<prefix>/operation/<Operation>`, which botocore prefers where the model
+offers it) and the query protocol (IAM, STS). The table names the protocol botocore picks.
 """
 
 
