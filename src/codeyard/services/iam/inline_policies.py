@@ -24,8 +24,10 @@ class InlinePoliciesMixin(IamBase):
         record = InlinePolicyRecord(owner_type, owner_name, policy_name, document)
         with self._changes() as uow:
             self._owner_exists(uow, owner_type, owner_name)
-            key = {"owner_type": owner_type, "owner_name": owner_name, "policy_name": policy_name}
-            if uow.inline_policies.get(**key) is None:
+            existing = uow.inline_policies.get(
+                owner_type=owner_type, owner_name=owner_name, policy_name=policy_name
+            )
+            if existing is None:
                 uow.inline_policies.add(record)
             else:
                 uow.inline_policies.update(record)

@@ -56,10 +56,11 @@ class Session:
         """The secret named by a name, a full ARN or a partial ARN; None when there is none."""
         ref = parse_secret_id(self.ctx, secret_id)
         secret = None
+        # Writers lock the secret's row, so concurrent changes to one secret queue up.
         if ref.arn is not None:
-            secret = self.uow.secrets.get(arn=ref.arn)
+            secret = self.uow.secrets.get(arn=ref.arn, for_update=self._writing)
         if secret is None and ref.name is not None:
-            secret = self.uow.secrets.get(region=self.ctx.region, name=ref.name)
+            secret = self.uow.secrets.get(region=self.ctx.region, name=ref.name, for_update=self._writing)
         if secret is None or secret.region != self.ctx.region:
             return None
         if self._vault.expired(secret):

@@ -81,7 +81,7 @@ class ParameterChanges:
 
     def _existing(self, uow: UnitOfWork, region: str, name: str, overwrite: bool) -> ParameterRecord | None:
         if overwrite:
-            return records.parameter(uow, region, name)
+            return records.parameter(uow, region, name, for_update=True)
         # A new name is inserted straight away (its key clash says "exists"); only the other
         # spelling of a top-level name (`a` for `/a`) needs a look first.
         for other in names.forms(name)[1:]:

@@ -19,9 +19,10 @@ def version_not_found(name: str, version: int) -> ParameterVersionNotFound:
     )
 
 
-def parameter(uow: UnitOfWork, region: str, name: str) -> ParameterRecord | None:
+def parameter(uow: UnitOfWork, region: str, name: str, *, for_update: bool = False) -> ParameterRecord | None:
+    """`for_update` holds the row until commit, so concurrent writers of one parameter queue up."""
     for form in names.forms(name):
-        record = uow.parameters.get(region=region, name=form)
+        record = uow.parameters.get(region=region, name=form, for_update=for_update)
         if record is not None:
             return record
     return None

@@ -36,7 +36,10 @@ class Conflict(Exception):
 class Repository(Protocol[T]):
     """Rows of one table as frozen records. Keys and filters are record field names."""
 
-    def get(self, **key: Any) -> T | None: ...
+    def get(self, *, for_update: bool = False, **key: Any) -> T | None:
+        """The row with these field values; `for_update` locks it until the transaction ends
+        (PostgreSQL; SQLite's write transactions are serialised already)."""
+        ...
 
     def find(
         self,
@@ -45,6 +48,7 @@ class Repository(Protocol[T]):
         descending: bool = False,
         prefix: Mapping[str, str] | None = None,
         limit: int | None = None,
+        for_update: bool = False,
         **equals: Any,
     ) -> list[T]: ...
 

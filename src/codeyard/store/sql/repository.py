@@ -81,6 +81,8 @@ class TableMapping(Generic[T]):
             statement = statement.order_by(*(col.desc() if descending else col.asc() for col in columns))
             if limited:
                 statement = statement.limit(bindparam("limit_"))
+            if shape[7]:
+                statement = statement.with_for_update()
             return statement
         if kind == "count":
             counted = select(func.count()).select_from(self.table)
@@ -105,8 +107,8 @@ class SqlRepository(Generic[T]):
         self._conn = connection
         self._map = mapping
 
-    def get(self, **key: Any) -> T | None:
-        rows = self.find(limit=1, **key)
+    def get(self, *, for_update: bool = False, **key: Any) -> T | None:
+        rows = self.find(limit=1, for_update=for_update, **key)
         return rows[0] if rows else None
 
     def find(
@@ -116,6 +118,7 @@ class SqlRepository(Generic[T]):
         descending: bool = False,
         prefix: Mapping[str, str] | None = None,
         limit: int | None = None,
+        for_update: bool = False,
         **equals: Any,
     ) -> list[T]:
         present, nulls, params = _split(equals)
@@ -124,7 +127,7 @@ class SqlRepository(Generic[T]):
             params[f"p_{name}"] = _escape_like((prefix or {})[name]) + "%"
         if limit is not None:
             params["limit_"] = limit
-        shape = ("select", present, nulls, prefixes, order_by, descending, limit is not None)
+        shape = ("select", present, nulls, prefixes, order_by, descending, limit is not None, for_update)
         result = self._conn.execute(self._map.statement(shape), params)
         return [self._map.record(row) for row in result]
 
