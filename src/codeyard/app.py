@@ -21,6 +21,7 @@ from codeyard.services.iam.api import IamApi
 from codeyard.services.iam.arns import root_principal
 from codeyard.services.iam.authorizer import IamAuthorizer
 from codeyard.services.iam.credentials import IamCredentials
+from codeyard.services.iam.epoch import IamEpoch
 from codeyard.services.secretsmanager.api import SecretsManagerApi
 from codeyard.services.ssm.api import SsmApi
 from codeyard.services.sts.api import StsApi
@@ -69,12 +70,13 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     account_id = settings.account_id
     events = EventFactory(clock, ids)
 
-    credentials = IamCredentials(store, box, clock, account_id, ids)
+    epoch = IamEpoch(store, clock)
+    credentials = IamCredentials(store, box, clock, account_id, epoch, ids)
     root = root_credentials(settings, ids)
     credentials.ensure_root_key(root.access_key_id, root.secret_access_key)
 
     services: dict[str, ServiceApi] = {
-        "iam": IamApi(store, box, clock, ids, account_id, credentials.epochs),
+        "iam": IamApi(store, box, clock, ids, account_id, epoch),
         "sts": StsApi(store, box, clock, ids, account_id),
         "ssm": SsmApi(store, box, clock, ids, events),
         "secretsmanager": SecretsManagerApi(store, box, clock, ids),
@@ -87,7 +89,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         catalog,
         services,
         authenticator,
-        IamAuthorizer(store, clock, credentials.epochs),
+        IamAuthorizer(store, clock, epoch),
         ids,
         account_id,
         strict_output=settings.test_mode,
@@ -95,6 +97,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
 
     def reset() -> None:
         store.wipe()
+        epoch.forget()
         credentials.ensure_root_key(root.access_key_id, root.secret_access_key)
 
     admin = AdminApi(reset if settings.test_mode else None, lambda: True)

@@ -11,7 +11,7 @@ from codeyard.crypto import SecretBox
 from codeyard.ids import IdGenerator
 from codeyard.services.iam.access_keys import AccessKeysMixin
 from codeyard.services.iam.attachments import AttachmentsMixin
-from codeyard.services.iam.epoch import RequestEpochs
+from codeyard.services.iam.epoch import IamEpoch
 from codeyard.services.iam.groups import GroupsMixin
 from codeyard.services.iam.inline_policies import InlinePoliciesMixin
 from codeyard.services.iam.login_profiles import LoginProfilesMixin
@@ -47,10 +47,10 @@ class IamApi(
         clock: Clock,
         ids: IdGenerator,
         account_id: str,
-        epochs: RequestEpochs | None = None,
+        epoch: IamEpoch,
     ) -> None:
-        super().__init__(store, box, clock, ids, account_id)
-        self._resources = IamResources(store, account_id, epochs or RequestEpochs(clock))
+        super().__init__(store, box, clock, ids, account_id, epoch)
+        self._resources = IamResources(store, account_id, epoch)
 
     def resources_for(self, operation: str, params: Mapping[str, Any], ctx: RequestContext) -> Sequence[str]:
         return self._resources.resources_for(operation, params, ctx)

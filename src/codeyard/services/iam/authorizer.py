@@ -10,7 +10,7 @@ from codeyard.accounts import AuthorizationRequest, Principal, PrincipalKind
 from codeyard.clock import Clock
 from codeyard.services.iam.conditions import ContextValue
 from codeyard.services.iam.documents import default_document, owner_documents
-from codeyard.services.iam.epoch import EpochCache, RequestEpochs, read_epoch
+from codeyard.services.iam.epoch import EpochCache, IamEpoch
 from codeyard.services.iam.policy import Decision, Policy, evaluate, parse_policy
 from codeyard.store.ports import Store, UnitOfWork
 
@@ -101,30 +101,24 @@ def load_grants(uow: UnitOfWork, principal: Principal) -> Grants:
 class IamAuthorizer:
     """Explicit deny wins, default deny for non-root principals, the root user may do anything.
 
-    A principal's policies are parsed once and kept until any IAM change (the epoch token); when
-    the request's key was just resolved on this thread, its epoch read is reused and a call
-    costs no read at all.
+    A principal's policies are parsed once and kept until any IAM change (the epoch token), so a
+    call usually costs no read at all.
     """
 
-    def __init__(self, store: Store, clock: Clock, epochs: RequestEpochs | None = None) -> None:
+    def __init__(self, store: Store, clock: Clock, epoch: IamEpoch) -> None:
         self._store = store
         self._clock = clock
-        self._epochs = epochs or RequestEpochs(clock)
+        self._epoch = epoch
         self._cache: EpochCache[tuple[str, str, str, str], Grants] = EpochCache()
 
     def grants(self, principal: Principal) -> Grants:
         session = principal.access_key_id if principal.kind is PrincipalKind.ASSUMED_ROLE else ""
         key = (str(principal.kind), principal.name, principal.role_name, session)
-        known, epoch = self._epochs.recent(principal.access_key_id)
-        if known:
-            cached = self._cache.get(epoch, key)
-            if cached is not None:
-                return cached
+        epoch = self._epoch.current()
+        cached = self._cache.get(epoch, key)
+        if cached is not None:
+            return cached
         with self._store.reader() as uow:
-            epoch = read_epoch(uow)
-            cached = self._cache.get(epoch, key)
-            if cached is not None:
-                return cached
             grants = load_grants(uow, principal)
         self._cache.put(epoch, key, grants)
         return grants

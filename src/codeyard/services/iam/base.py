@@ -12,7 +12,7 @@ from codeyard.errors import ValidationException
 from codeyard.ids import IdGenerator
 from codeyard.services.iam.arns import iam_arn
 from codeyard.services.iam.aws_managed import aws_managed_policy
-from codeyard.services.iam.epoch import bump_epoch
+from codeyard.services.iam.epoch import IamEpoch, bump_epoch
 from codeyard.services.iam.errors import ConcurrentModification, NoSuchEntity
 from codeyard.store.ports import Conflict, Store, UnitOfWork
 from codeyard.store.ports.iam import GroupRecord, RoleRecord, UserRecord
@@ -23,8 +23,11 @@ USER, GROUP, ROLE = "user", "group", "role"
 class IamBase:
     """The state of IamApi; operation mixins subclass it."""
 
-    def __init__(self, store: Store, box: SecretBox, clock: Clock, ids: IdGenerator, account_id: str) -> None:
+    def __init__(
+        self, store: Store, box: SecretBox, clock: Clock, ids: IdGenerator, account_id: str, epoch: IamEpoch
+    ) -> None:
         self._store = store
+        self._epoch = epoch
         self._box = box
         self._clock = clock
         self._ids = ids
@@ -48,8 +51,9 @@ class IamBase:
 
     def _commit(self, uow: UnitOfWork) -> None:
         """Commit an IAM change, replacing the epoch token so every server's caches see it."""
-        bump_epoch(uow, self._ids)
+        token = bump_epoch(uow, self._ids)
         uow.commit()
+        self._epoch.committed(token)
 
     @staticmethod
     def _taken(names: Iterable[str], name: str, *, renaming: str | None = None) -> bool:

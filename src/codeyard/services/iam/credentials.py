@@ -9,7 +9,7 @@ from codeyard.clock import Clock
 from codeyard.crypto import SecretBox
 from codeyard.ids import IdGenerator
 from codeyard.services.iam.arns import root_principal, user_principal
-from codeyard.services.iam.epoch import EpochCache, RequestEpochs, bump_epoch, read_epoch
+from codeyard.services.iam.epoch import EpochCache, IamEpoch, bump_epoch
 from codeyard.store.ports import Store, UnitOfWork
 from codeyard.store.ports.iam import AccessKeyRecord, SessionCredentialRecord
 
@@ -32,24 +32,28 @@ class IamCredentials:
     """
 
     def __init__(
-        self, store: Store, box: SecretBox, clock: Clock, account_id: str, ids: IdGenerator | None = None
+        self,
+        store: Store,
+        box: SecretBox,
+        clock: Clock,
+        account_id: str,
+        epoch: IamEpoch,
+        ids: IdGenerator | None = None,
     ) -> None:
         self._store = store
         self._box = box
         self._clock = clock
         self._account_id = account_id
+        self._epoch = epoch
         self._ids = ids or IdGenerator()
         self._cache: EpochCache[str, Credential] = EpochCache()
-        # Shared with the authorizer and IamApi (composition root) to save epoch reads.
-        self.epochs = RequestEpochs(clock)
 
     def resolve(self, access_key_id: str) -> Credential | None:
+        epoch = self._epoch.current()
+        cached = self._cache.get(epoch, access_key_id)
+        if cached is not None:
+            return cached
         with self._store.reader() as uow:
-            epoch = read_epoch(uow)
-            self.epochs.note(access_key_id, epoch)
-            cached = self._cache.get(epoch, access_key_id)
-            if cached is not None:
-                return cached
             credential = self._load(uow, access_key_id)
         if credential is not None:
             self._cache.put(epoch, access_key_id, credential)
@@ -127,6 +131,7 @@ class IamCredentials:
                 uow.access_keys.add(record)
             else:
                 uow.access_keys.update(record)
-            bump_epoch(uow, self._ids)
+            token = bump_epoch(uow, self._ids)
             uow.commit()
+        self._epoch.committed(token)
         return existing is None

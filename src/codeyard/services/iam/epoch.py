@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 
 from codeyard.clock import Clock
 from codeyard.ids import IdGenerator
-from codeyard.store.ports import UnitOfWork
+from codeyard.store.ports import Store, UnitOfWork
 from codeyard.store.ports.iam import IamEpochRecord
 
 K = TypeVar("K")
@@ -23,7 +23,7 @@ def read_epoch(uow: UnitOfWork) -> str | None:
     return None if record is None else record.token
 
 
-def bump_epoch(uow: UnitOfWork, ids: IdGenerator) -> None:
+def bump_epoch(uow: UnitOfWork, ids: IdGenerator) -> str:
     """Replace the token in the transaction that changes IAM state.
 
     Tokens are unique rather than counted, so two concurrent changes can never leave behind a
@@ -34,6 +34,7 @@ def bump_epoch(uow: UnitOfWork, ids: IdGenerator) -> None:
         uow.iam_epoch.add(record)
     else:
         uow.iam_epoch.update(record)
+    return record.token
 
 
 class EpochCache(Generic[K, V]):
@@ -76,29 +77,47 @@ class EpochCache(Generic[K, V]):
             return self._epoch
 
 
-class RequestEpochs:
-    """The epoch token each thread read when it last resolved an access key.
+class IamEpoch:
+    """The epoch token as this server knows it.
 
-    A request is handled on one thread: the resolver reads the epoch to authenticate it, and the
-    authorizer and the resource lookup of the same request take that token instead of reading it
-    again (each read is a transaction). The token is used only for the same access key and only
-    briefly, so a caller that skipped resolving (no access key) always reads afresh.
+    It is read from the database at most once per FRESHNESS, and replaced at once when this server
+    commits an IAM change: a change takes effect on the server that made it immediately, and on
+    the other servers of a scaled-out deployment within FRESHNESS (IAM is eventually consistent
+    in AWS too). Most requests therefore authenticate and authorise without any database read.
     """
 
-    WINDOW = timedelta(seconds=1)
+    FRESHNESS = timedelta(seconds=1)
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
         self._clock = clock
-        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._token: str | None = None
+        self._read_at: datetime | None = None
+        self._generation = 0
 
-    def note(self, access_key_id: str, epoch: str | None) -> None:
-        self._local.seen = (access_key_id, epoch, self._clock.now())
+    def current(self) -> str | None:
+        now = self._clock.now()
+        with self._lock:
+            if self._read_at is not None and abs(now - self._read_at) < self.FRESHNESS:
+                return self._token
+            generation = self._generation
+        with self._store.reader() as uow:
+            token = read_epoch(uow)
+        with self._lock:
+            # A change committed here while we were reading is newer than what we read.
+            if generation == self._generation:
+                self._token, self._read_at = token, now
+            return self._token if self._read_at is not None else token
 
-    def recent(self, access_key_id: str) -> tuple[bool, str | None]:
-        """(True, token) when this thread just read `token` resolving `access_key_id`."""
-        seen: tuple[str, str | None, datetime] | None = getattr(self._local, "seen", None)
-        if seen is None or not access_key_id or seen[0] != access_key_id:
-            return False, None
-        if abs(self._clock.now() - seen[2]) > self.WINDOW:
-            return False, None
-        return True, seen[1]
+    def committed(self, token: str) -> None:
+        """This server committed an IAM change under `token`."""
+        with self._lock:
+            self._generation += 1
+            self._token, self._read_at = token, self._clock.now()
+
+    def forget(self) -> None:
+        """Read afresh next time (after a test-mode reset)."""
+        with self._lock:
+            self._generation += 1
+            self._token, self._read_at = None, None

@@ -7,7 +7,7 @@ from typing import Any
 
 from codeyard.accounts import PrincipalKind, RequestContext
 from codeyard.services.iam.arns import iam_arn
-from codeyard.services.iam.epoch import EpochCache, RequestEpochs, read_epoch
+from codeyard.services.iam.epoch import EpochCache, IamEpoch
 from codeyard.store.ports import Store
 
 _USER_OPERATIONS = frozenset(
@@ -109,26 +109,24 @@ _POLICY_OPERATIONS = frozenset(
 class IamResources:
     """Finds the ARN (with its path) of the user, group, role or policy a call acts on.
 
-    ARNs are cached per IAM epoch; with the epoch the request's key was resolved under, a
-    repeated lookup costs no read.
+    ARNs are cached per IAM epoch, so a repeated lookup usually costs no read.
     """
 
-    def __init__(self, store: Store, account_id: str, epochs: RequestEpochs) -> None:
+    def __init__(self, store: Store, account_id: str, epoch: IamEpoch) -> None:
         self._store = store
         self._account_id = account_id
-        self._epochs = epochs
+        self._epoch = epoch
         self._cache: EpochCache[tuple[str, str], str] = EpochCache()
 
     def _existing(self, ctx: RequestContext, kind: str, name: str) -> str | None:
         principal = ctx.principal
         if kind == "user" and principal.kind is PrincipalKind.USER and principal.name == name:
             return principal.arn
-        known, epoch = self._epochs.recent(principal.access_key_id)
-        cached = self._cache.get(epoch, (kind, name)) if known else None
+        epoch = self._epoch.current()
+        cached = self._cache.get(epoch, (kind, name))
         if cached is not None:
             return cached
         with self._store.reader() as uow:
-            epoch = read_epoch(uow)
             if kind == "user":
                 user = uow.users.get(user_name=name)
                 found = user.arn if user else None

@@ -16,6 +16,7 @@ from codeyard.services.iam.api import IamApi
 from codeyard.services.iam.arns import root_principal, user_principal
 from codeyard.services.iam.authorizer import IamAuthorizer
 from codeyard.services.iam.credentials import IamCredentials
+from codeyard.services.iam.epoch import IamEpoch
 from codeyard.services.sts.api import StsApi
 from codeyard.store.sql.engine import make_engine
 from codeyard.store.sql.schema import upgrade
@@ -54,11 +55,12 @@ def make_world(tmp_path: Path) -> World:
     clock = FakeClock()
     ids = IdGenerator(SeededRandomness(1))
     box = SecretBox(bytes(32))
-    credentials = IamCredentials(store, box, clock, ACCOUNT, ids)
+    epoch = IamEpoch(store, clock)
+    credentials = IamCredentials(store, box, clock, ACCOUNT, epoch, ids)
     return World(
-        iam=IamApi(store, box, clock, ids, ACCOUNT, credentials.epochs),
+        iam=IamApi(store, box, clock, ids, ACCOUNT, epoch),
         sts=StsApi(store, box, clock, ids, ACCOUNT),
-        authorizer=IamAuthorizer(store, clock, credentials.epochs),
+        authorizer=IamAuthorizer(store, clock, epoch),
         credentials=credentials,
         store=store,
         clock=clock,

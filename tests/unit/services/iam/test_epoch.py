@@ -1,4 +1,4 @@
-"""The IAM epoch: caches keyed by it, and the reads a request saves by sharing it."""
+"""The IAM epoch: caches keyed by it, how often it is read, and how changes take effect."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from dataclasses import replace
 from sqlalchemy import event
 
 from codeyard.accounts import AuthorizationRequest
-from codeyard.clock import FakeClock
-from codeyard.services.iam.epoch import EpochCache, RequestEpochs
+from codeyard.ids import IdGenerator, SeededRandomness
+from codeyard.services.iam.epoch import EpochCache, IamEpoch, bump_epoch
 from tests.unit.services.iam.conftest import World
 
 
@@ -35,18 +35,6 @@ def test_epoch_cache_answers_only_under_its_epoch() -> None:
     assert cache.get("e2", "y") == 7
 
 
-def test_request_epochs_are_per_key_and_brief() -> None:
-    clock = FakeClock()
-    epochs = RequestEpochs(clock)
-    assert epochs.recent("AKIA1") == (False, None)
-    epochs.note("AKIA1", "e1")
-    assert epochs.recent("AKIA1") == (True, "e1")
-    assert epochs.recent("AKIA2") == (False, None)
-    assert epochs.recent("") == (False, None)
-    clock.advance(2)
-    assert epochs.recent("AKIA1") == (False, None)
-
-
 @contextmanager
 def statements(world: World) -> Iterator[list[str]]:
     seen: list[str] = []
@@ -61,29 +49,61 @@ def statements(world: World) -> Iterator[list[str]]:
         event.remove(world.store.engine, "before_cursor_execute", record)
 
 
-def test_a_request_reads_the_epoch_once(world: World) -> None:
-    world.user("ann")
-    world.iam.put_user_policy(
-        world.ctx(),
-        user_name="ann",
-        policy_name="p",
-        policy_document='{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}',
-    )
-    key_id = world.iam.create_access_key(world.ctx(), user_name="ann")["AccessKey"]["AccessKeyId"]
+POLICY = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}'
+
+
+def _user_with_key(world: World, name: str) -> str:
+    world.user(name)
+    world.iam.put_user_policy(world.ctx(), user_name=name, policy_name="p", policy_document=POLICY)
+    return str(world.iam.create_access_key(world.ctx(), user_name=name)["AccessKey"]["AccessKeyId"])
+
+
+def test_a_steady_request_reads_nothing(world: World) -> None:
+    key_id = _user_with_key(world, "ann")
     credential = world.credentials.resolve(key_id)
     assert credential is not None
     request = AuthorizationRequest(credential.principal, "iam:GetUser", ["*"])
-    world.authorizer.authorize(request)  # first time: reads the policies
+    assert world.authorizer.authorize(request)  # first time: reads the policies
     with statements(world) as seen:
         again = world.credentials.resolve(key_id)
         assert again is not None
         assert world.authorizer.authorize(AuthorizationRequest(again.principal, "iam:GetUser", ["*"]))
-    assert len(seen) == 1  # the epoch, read once, when the key was resolved
-    keyless = replace(credential.principal, access_key_id="")  # as from a git password check
+    assert seen == []  # the epoch was confirmed less than a second ago
+    world.clock.advance(2)
     with statements(world) as seen:
-        assert world.authorizer.authorize(AuthorizationRequest(keyless, "iam:GetUser", ["*"]))
-    assert len(seen) == 1  # no key resolved for it: the epoch is read afresh
-    world.clock.advance(5)
-    with statements(world) as seen:
+        assert world.credentials.resolve(key_id) is not None
         assert world.authorizer.authorize(request)
-    assert len(seen) == 1  # the resolved epoch is too old to trust
+    assert len(seen) == 1  # the epoch is read again, once, and still holds
+
+
+def test_a_change_made_here_takes_effect_at_once(world: World) -> None:
+    key_id = _user_with_key(world, "bob")
+    assert world.credentials.resolve(key_id) is not None
+    world.iam.update_access_key(world.ctx(), user_name="bob", access_key_id=key_id, status="Inactive")
+    assert world.credentials.resolve(key_id) is None
+
+
+def test_a_change_made_by_another_server_takes_effect_within_a_second(world: World) -> None:
+    key_id = _user_with_key(world, "cy")
+    assert world.credentials.resolve(key_id) is not None
+    with world.store.unit_of_work() as uow:  # another server: same database, not this process
+        key = uow.access_keys.get(access_key_id=key_id)
+        assert key is not None
+        uow.access_keys.update(replace(key, status="Inactive"))
+        bump_epoch(uow, IdGenerator(SeededRandomness(99)))
+        uow.commit()
+    assert world.credentials.resolve(key_id) is not None  # still trusted, for at most FRESHNESS
+    world.clock.advance(IamEpoch.FRESHNESS.total_seconds())
+    assert world.credentials.resolve(key_id) is None
+
+
+def test_forget_reads_afresh(world: World) -> None:
+    epoch = IamEpoch(world.store, world.clock)
+    first = epoch.current()
+    with statements(world) as seen:
+        assert epoch.current() == first
+    assert seen == []
+    epoch.forget()
+    with statements(world) as seen:
+        assert epoch.current() == first
+    assert len(seen) == 1
