@@ -9,7 +9,6 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
     Connection,
-    Executable,
     Table,
     and_,
     bindparam,
@@ -19,9 +18,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.elements import ClauseElement
 
 from codeyard.store.ports import Conflict
+from codeyard.store.sql.prepared import Prepared
 
 T = TypeVar("T")
 
@@ -37,24 +38,32 @@ class TableMapping(Generic[T]):
     bound parameters, so each call only executes: SQLAlchemy's compiled cache does the rest.
     """
 
-    def __init__(self, table: Table, record_type: type[T]) -> None:
+    def __init__(self, table: Table, record_type: type[T], dialect: Dialect) -> None:
         self.table = table
         self.record_type = record_type
+        self.dialect = dialect
+        self.integrity_error: type[Exception] = dialect.loaded_dbapi.IntegrityError
         self.fields = tuple(f.name for f in dataclasses.fields(record_type))  # type: ignore[arg-type]
         self.keys = tuple(c.name for c in table.primary_key.columns)
-        self._statements: dict[tuple[Any, ...], Executable] = {}
+        columns = [c.name for c in table.columns]
+        if sorted(columns) != sorted(self.fields):
+            raise TypeError(f"{table.name} columns {columns} differ from {record_type.__name__} fields")
+        order = [columns.index(name) for name in self.fields]
+        self._field_order: list[int] | None = None if order == sorted(order) else order
+        self._statements: dict[tuple[Any, ...], Prepared] = {}
         self._lock = threading.Lock()
 
-    def record(self, row: Any) -> T:
-        return self.record_type(**row._mapping)
+    def record(self, row: tuple[Any, ...]) -> T:
+        order = self._field_order
+        return self.record_type(*row) if order is None else self.record_type(*(row[i] for i in order))
 
     def values(self, record: T) -> dict[str, Any]:
         return {name: getattr(record, name) for name in self.fields}
 
-    def statement(self, shape: tuple[Any, ...]) -> Executable:
+    def statement(self, shape: tuple[Any, ...], column_keys: tuple[str, ...] = ()) -> Prepared:
         cached = self._statements.get(shape)
         if cached is None:
-            cached = self._build(shape)
+            cached = Prepared(self._build(shape), self.dialect, column_keys)
             with self._lock:
                 self._statements[shape] = cached
         return cached
@@ -66,10 +75,11 @@ class TableMapping(Generic[T]):
         clauses += [c[name].like(bindparam(f"p_{name}"), escape="\\") for name in prefixes]
         return and_(*clauses) if clauses else None
 
-    def _build(self, shape: tuple[Any, ...]) -> Executable:
+    def _build(self, shape: tuple[Any, ...]) -> ClauseElement:
         kind = shape[0]
         if kind == "insert":
-            return insert(self.table)
+            generated = [self.table.c[k] for k in self.keys if k not in shape[1]]
+            return insert(self.table).returning(*generated) if generated else insert(self.table)
         equals, nulls, prefixes = shape[1], shape[2], shape[3]
         where = self._conditions(equals, nulls, prefixes)
         if kind == "select":
@@ -128,13 +138,13 @@ class SqlRepository(Generic[T]):
         if limit is not None:
             params["limit_"] = limit
         shape = ("select", present, nulls, prefixes, order_by, descending, limit is not None, for_update)
-        result = self._conn.execute(self._map.statement(shape), params)
-        return [self._map.record(row) for row in result]
+        record = self._map.record
+        return [record(row) for row in self._map.statement(shape).rows(self._conn, params)]
 
     def count(self, **equals: Any) -> int:
         present, nulls, params = _split(equals)
-        result = self._conn.execute(self._map.statement(("count", present, nulls, ())), params)
-        return int(result.scalar_one())
+        rows = self._map.statement(("count", present, nulls, ())).rows(self._conn, params)
+        return int(rows[0][0])
 
     def add(self, record: T) -> T:
         """Insert. After a Conflict the transaction is spoilt: the caller must give it up."""
@@ -142,16 +152,16 @@ class SqlRepository(Generic[T]):
         generated = [k for k in self._map.keys if values.get(k) is None]
         for key in generated:
             values.pop(key)
+        columns = tuple(values)
+        prepared = self._map.statement(("insert", columns), columns)
         try:
-            result = self._conn.execute(self._map.statement(("insert",)), values)
-        except IntegrityError as error:
-            raise Conflict(str(error.orig)) from None
-        if generated:
-            primary = result.inserted_primary_key
-            assert primary is not None
-            names = list(self._map.keys)
-            filled = {k: primary[names.index(k)] for k in generated}
-            record = dataclasses.replace(record, **filled)  # type: ignore[type-var]
+            rows = prepared.rows(self._conn, values) if generated else None
+            if rows is None:
+                prepared.run(self._conn, values).close()
+        except self._map.integrity_error as error:
+            raise Conflict(str(error)) from None
+        if rows:
+            record = dataclasses.replace(record, **dict(zip(generated, rows[0], strict=True)))  # type: ignore[type-var]
         return record
 
     def update(self, record: T) -> None:
@@ -159,9 +169,18 @@ class SqlRepository(Generic[T]):
         key = {k: values.pop(k) for k in self._map.keys}
         present, nulls, params = _split(key)
         params.update(values)
-        self._conn.execute(self._map.statement(("update", present, nulls, ())), params)
+        columns = tuple(values)
+        try:
+            self._map.statement(("update", present, nulls, (), columns), columns).run(
+                self._conn, params
+            ).close()
+        except self._map.integrity_error as error:
+            raise Conflict(str(error)) from None
 
     def remove(self, **equals: Any) -> int:
         present, nulls, params = _split(equals)
-        result = self._conn.execute(self._map.statement(("delete", present, nulls, ())), params)
-        return int(result.rowcount)
+        cursor = self._map.statement(("delete", present, nulls, ())).run(self._conn, params)
+        try:
+            return int(cursor.rowcount)
+        finally:
+            cursor.close()

@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, overload
 
 from sqlalchemy import Connection, Engine, Table
+from sqlalchemy.engine import Dialect
 
 from codeyard.store.ports import Repository
 from codeyard.store.ports.events import OutboxEvent
@@ -124,10 +125,10 @@ class SqlUnitOfWork:
             connection.close()
 
 
-def table_mappings() -> dict[str, TableMapping[Any]]:
+def table_mappings(dialect: Dialect) -> dict[str, TableMapping[Any]]:
     """One mapping per repository slot of the unit of work."""
     return {
-        name: TableMapping(slot.table, slot.record_type)
+        name: TableMapping(slot.table, slot.record_type, dialect)
         for name, slot in vars(SqlUnitOfWork).items()
         if isinstance(slot, _Slot)
     }
@@ -138,7 +139,7 @@ class SqlStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._mappings = table_mappings()
+        self._mappings = table_mappings(engine.dialect)
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self._mappings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import event
 
@@ -37,16 +38,26 @@ def test_epoch_cache_answers_only_under_its_epoch() -> None:
 
 @contextmanager
 def statements(world: World) -> Iterator[list[str]]:
+    """The SQL statements (not BEGIN/COMMIT) that reach SQLite while the block runs."""
     seen: list[str] = []
 
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        seen.append(statement)
+    def record(statement: str) -> None:
+        if statement.split(None, 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+            seen.append(statement)
 
-    event.listen(world.store.engine, "before_cursor_execute", record)
+    def checkout(dbapi_connection: Any, _record: object, _proxy: object) -> None:
+        dbapi_connection.set_trace_callback(record)
+
+    def checkin(dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.set_trace_callback(None)
+
+    event.listen(world.store.engine, "checkout", checkout)
+    event.listen(world.store.engine, "checkin", checkin)
     try:
         yield seen
     finally:
-        event.remove(world.store.engine, "before_cursor_execute", record)
+        event.remove(world.store.engine, "checkout", checkout)
+        event.remove(world.store.engine, "checkin", checkin)
 
 
 POLICY = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}'
