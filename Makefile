@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 up: $(STAMP)
-	$(BIN)/codeyard up $(ARGS)
+	CODEYARD_DEMO=1 $(BIN)/codeyard up $(ARGS)
 
 system-deps:
 	scripts/install-system-deps.sh

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from codeyard.accounts import Principal
+from codeyard import demo
+from codeyard.accounts import Principal, RequestContext
 from codeyard.admin import AdminApi
 from codeyard.bootstrap import MASTER_KEY_FILE, RootCredentials, root_credentials
 from codeyard.clock import Clock, SystemClock
@@ -54,6 +55,7 @@ class Codeyard:
     store: SqlStore
     root: RootCredentials
     root_principal: Principal
+    services: dict[str, ServiceApi]
 
     def close(self) -> None:
         self.store.dispose()
@@ -75,11 +77,14 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     root = root_credentials(settings, ids)
     credentials.ensure_root_key(root.access_key_id, root.secret_access_key)
 
+    iam = IamApi(store, box, clock, ids, account_id, epoch)
+    ssm = SsmApi(store, box, clock, ids, events)
+    secrets = SecretsManagerApi(store, box, clock, ids)
     services: dict[str, ServiceApi] = {
-        "iam": IamApi(store, box, clock, ids, account_id, epoch),
+        "iam": iam,
         "sts": StsApi(store, box, clock, ids, account_id),
-        "ssm": SsmApi(store, box, clock, ids, events),
-        "secretsmanager": SecretsManagerApi(store, box, clock, ids),
+        "ssm": ssm,
+        "secretsmanager": secrets,
     }
     catalog = ServiceCatalog(SPOKEN_SERVICES)
     catalog.load_all()
@@ -106,4 +111,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         mounts.append(("/moto-api/", admin))
     # Embedded SQLite answers in well under a millisecond: calls run on the event loop.
     router = Router(ApiEndpoint(handler, inline=engine.dialect.name == "sqlite"), mounts)
-    return Codeyard(settings, router, handler, store, root, principal)
+    if settings.demo:
+        ctx = RequestContext(principal, settings.default_region, account_id, ids.request_id())
+        demo.seed(ctx, iam, ssm, secrets)
+    return Codeyard(settings, router, handler, store, root, principal, services)

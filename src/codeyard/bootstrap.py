@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codeyard import demo
 from codeyard.config import Settings, SettingsError
 from codeyard.ids import IdGenerator
 
@@ -84,4 +85,6 @@ def banner(settings: Settings, root: RootCredentials) -> str:
         lines.append(f"Root access key: {root.access_key_id} (given in the settings)")
     else:
         lines.append(f"Root access key: {root.access_key_id} (secret in {root.path})")
+    if settings.demo:
+        lines += ["", *demo.commands(settings.endpoint)]
     return "\n".join(lines)

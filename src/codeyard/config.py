@@ -37,6 +37,7 @@ class Settings:
     account_id: str = "000000000000"
     default_region: str = "us-east-1"
     test_mode: bool = False
+    demo: bool = False
     root_access_key_id: str = ""
     root_secret_access_key: str = field(default="", repr=False)
     master_key: str = field(default="", repr=False)
