@@ -78,7 +78,15 @@ class AuthorizationRequest:
     context: Mapping[str, str | Sequence[str]] = field(default_factory=dict)
 
 
+class Decision(StrEnum):
+    """The outcome of a policy evaluation, as IAM names it."""
+
+    ALLOW = "Allow"
+    EXPLICIT_DENY = "ExplicitDeny"
+    IMPLICIT_DENY = "ImplicitDeny"
+
+
 class Authorizer(Protocol):
-    def authorize(self, request: AuthorizationRequest) -> bool:
-        """True when the principal's policies allow the action on every resource."""
+    def decide(self, request: AuthorizationRequest) -> Decision:
+        """Allow when the principal's policies allow the action on every resource."""
         ...

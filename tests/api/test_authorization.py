@@ -24,6 +24,7 @@ def test_user_without_policies_is_denied_on_both_protocols(server: Server) -> No
     with pytest.raises(ClientError) as caught:
         bob.client("iam").list_users()
     assert _code(caught) == "AccessDenied"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
     assert caught.value.response["Error"]["Message"] == (
         f"User: {bob.arn} is not authorized to perform: iam:ListUsers on resource: * "
         "because no identity-based policy allows the iam:ListUsers action"
@@ -48,6 +49,9 @@ def test_attach_allows_then_group_deny_wins_then_detach_denies(server: Server) -
     with pytest.raises(ClientError) as caught:
         bob_iam.list_users()
     assert _code(caught) == "AccessDenied"
+    assert caught.value.response["Error"]["Message"].endswith(
+        "on resource: * with an explicit deny in an identity-based policy"
+    )
     assert bob_iam.list_groups()["Groups"]  # the rest of the managed policy still applies
     iam.remove_user_from_group(GroupName="locked", UserName="bob")
     assert bob_iam.list_users()["Users"]
@@ -194,3 +198,25 @@ def test_strict_server_refuses_inactive_and_deleted_keys(strict_live_server: Ser
     with pytest.raises(ClientError) as caught:
         bob.client("sts").get_caller_identity()
     assert _code(caught) == "InvalidClientTokenId"
+
+
+def test_requested_region_and_source_ip_reach_conditions(server: Server) -> None:
+    iam = client(server, "iam")
+    bob = make_user(server, "bob")
+    iam.put_user_policy(
+        UserName="bob",
+        PolicyName="west-only-from-loopback",
+        PolicyDocument=document(
+            allow(
+                "ssm:DescribeParameters",
+                Condition={
+                    "StringEquals": {"aws:RequestedRegion": "eu-west-1"},
+                    "IpAddress": {"aws:SourceIp": "127.0.0.0/8"},
+                },
+            )
+        ),
+    )
+    assert "Parameters" in bob.client("ssm", region="eu-west-1").describe_parameters()
+    with pytest.raises(ClientError) as caught:
+        bob.client("ssm", region="us-east-1").describe_parameters()
+    assert _code(caught) == "AccessDeniedException"

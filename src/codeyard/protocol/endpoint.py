@@ -12,7 +12,7 @@ from typing import Any
 from botocore import xform_name
 from botocore.model import OperationModel
 
-from codeyard.accounts import AuthorizationRequest, Authorizer, Principal, RequestContext
+from codeyard.accounts import AuthorizationRequest, Authorizer, Decision, Principal, RequestContext
 from codeyard.errors import (
     AccessDeniedException,
     CodeyardError,
@@ -145,6 +145,7 @@ class ApiHandler:
                 region=signature.region,
                 account_id=self._account_id,
                 request_id=request_id,
+                source_ip=request.client_ip or "127.0.0.1",
             )
             self._authorize(route, op_name, params, ctx)
             kwargs = {route.kwarg_names[k]: v for k, v in params.items()}
@@ -198,12 +199,18 @@ class ApiHandler:
         if principal.is_root or op_name in getattr(route.api, "always_allowed", ()):
             return
         resources = route.api.resources_for(op_name, params, ctx)
-        if self._authorizer.authorize(AuthorizationRequest(principal, route.action, resources)):
+        context = {"aws:RequestedRegion": ctx.region, "aws:SourceIp": ctx.source_ip}
+        decision = self._authorizer.decide(AuthorizationRequest(principal, route.action, resources, context))
+        if decision is Decision.ALLOW:
             return
         resource = resources[0] if resources else "*"
+        reason = (
+            "with an explicit deny in an identity-based policy"
+            if decision is Decision.EXPLICIT_DENY
+            else f"because no identity-based policy allows the {route.action} action"
+        )
         raise AccessDeniedException(
-            f"User: {principal.arn} is not authorized to perform: {route.action} on resource: "
-            f"{resource} because no identity-based policy allows the {route.action} action"
+            f"User: {principal.arn} is not authorized to perform: {route.action} on resource: {resource} {reason}"
         )
 
     def _success(
@@ -255,6 +262,7 @@ def http_request(scope: Scope, body: bytes) -> HttpRequest:
         query_string=scope.get("query_string", b"").decode("latin-1"),
         headers=[(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope["headers"]],
         body=body,
+        client_ip=(scope.get("client") or ("",))[0] or "",
     )
 
 

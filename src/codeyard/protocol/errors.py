@@ -41,4 +41,6 @@ def wire_error(error: CodeyardError, spec: ServiceSpec | None, protocol: str) ->
         status = error.status if error.status >= 500 else modelled[1]
     elif protocol == "query" and code in _QUERY_CODES:
         code = _QUERY_CODES[code]
+        # The query services (IAM, STS) answer a denial with 403, where JSON services use 400.
+        status = 403 if code == "AccessDenied" else status
     return WireError(code=code, status=status, message=error.message, sender_fault=error.sender_fault)

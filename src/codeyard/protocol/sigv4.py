@@ -35,6 +35,7 @@ class HttpRequest:
     query_string: str
     headers: Sequence[tuple[str, str]]
     body: bytes
+    client_ip: str = ""
     _index: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -15,7 +15,14 @@ from botocore.awsrequest import AWSRequest
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 
-from codeyard.accounts import AuthorizationRequest, Credential, Principal, PrincipalKind, RequestContext
+from codeyard.accounts import (
+    AuthorizationRequest,
+    Credential,
+    Decision,
+    Principal,
+    PrincipalKind,
+    RequestContext,
+)
 from codeyard.clock import FakeClock
 from codeyard.errors import CodeyardError
 from codeyard.ids import IdGenerator, SeededRandomness
@@ -57,8 +64,8 @@ class Keys:
 
 
 class DenyBob:
-    def authorize(self, request: AuthorizationRequest) -> bool:
-        return request.principal.name != "bob"
+    def decide(self, request: AuthorizationRequest) -> Decision:
+        return Decision.IMPLICIT_DENY if request.principal.name == "bob" else Decision.ALLOW
 
 
 class InvalidInput(CodeyardError):
@@ -298,7 +305,7 @@ def test_denied_user_json_and_query(handler: ApiHandler) -> None:
     assert error("codebuild", "BatchGetProjects", response) == (400, "AccessDeniedException")
     assert b"is not authorized to perform: codebuild:BatchGetProjects" in response.body
     response = handler.handle(request("iam", "GetUser", {"UserName": "alice"}, key="AKIABOB"))
-    assert error("iam", "GetUser", response) == (400, "AccessDenied")
+    assert error("iam", "GetUser", response) == (403, "AccessDenied")
 
 
 def test_always_allowed_operation(handler: ApiHandler) -> None:

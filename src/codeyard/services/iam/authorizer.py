@@ -6,12 +6,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from codeyard.accounts import AuthorizationRequest, Principal, PrincipalKind
+from codeyard.accounts import AuthorizationRequest, Decision, Principal, PrincipalKind
 from codeyard.clock import Clock
 from codeyard.services.iam.conditions import ContextValue
 from codeyard.services.iam.documents import default_document, owner_documents
 from codeyard.services.iam.epoch import EpochCache, IamEpoch
-from codeyard.services.iam.policy import Decision, Policy, evaluate, parse_policy
+from codeyard.services.iam.policy import Policy, evaluate, parse_policy
 from codeyard.store.ports import Store, UnitOfWork
 
 _PRINCIPAL_TYPES = {

@@ -10,6 +10,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
+from codeyard.accounts import Decision
 from codeyard.services.iam.conditions import ContextValue, condition_matches, known_operator
 from codeyard.services.iam.errors import MalformedPolicyDocument
 from codeyard.services.iam.patterns import LITERAL_QUESTION, LITERAL_STAR, wildcard_match
@@ -37,12 +38,6 @@ SYNTAX = "Syntax errors in policy."
 class Effect(StrEnum):
     ALLOW = "Allow"
     DENY = "Deny"
-
-
-class Decision(StrEnum):
-    ALLOW = "Allow"
-    EXPLICIT_DENY = "ExplicitDeny"
-    IMPLICIT_DENY = "ImplicitDeny"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from codeyard.accounts import AuthorizationRequest, Principal
+from codeyard.accounts import AuthorizationRequest, Decision, Principal
 from codeyard.services.iam.arns import user_principal
 from codeyard.services.iam.conditions import ContextValue
-from codeyard.services.iam.policy import Decision, evaluate, parse_policy
+from codeyard.services.iam.policy import evaluate, parse_policy
 from tests.unit.services.iam.conftest import ACCOUNT, World
 
 ALLOW, EXPLICIT, IMPLICIT = Decision.ALLOW, Decision.EXPLICIT_DENY, Decision.IMPLICIT_DENY
