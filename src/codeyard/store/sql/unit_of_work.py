@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import weakref
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, overload
 
 from sqlalchemy import Connection, Engine, Table
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import SQLAlchemyError
 
 from codeyard.store.ports import Repository
 from codeyard.store.ports.events import OutboxEvent
@@ -84,9 +88,13 @@ class SqlUnitOfWork:
     outbox = _Slot(tables.outbox, OutboxEvent)
 
     def __init__(
-        self, engine: Engine, mappings: dict[str, TableMapping[Any]], *, read_only: bool = False
+        self,
+        connections: ThreadConnections,
+        mappings: dict[str, TableMapping[Any]],
+        *,
+        read_only: bool = False,
     ) -> None:
-        self._engine = engine
+        self._connections = connections
         self._mappings = mappings
         self._read_only = read_only
         self._connection: Connection | None = None
@@ -98,10 +106,14 @@ class SqlUnitOfWork:
         return self._connection
 
     def __enter__(self) -> Self:
-        connection = self._engine.connect()
-        if self._read_only and self._engine.dialect.name == "sqlite":
-            connection = connection.execution_options(sqlite_begin="DEFERRED")
-        connection.begin()
+        connection = self._connections.checkout()
+        try:
+            if connection.dialect.name == "sqlite":
+                connection.execution_options(sqlite_begin="DEFERRED" if self._read_only else "IMMEDIATE")
+            connection.begin()
+        except BaseException:
+            self._connections.checkin(connection, broken=True)
+            raise
         self._connection = connection
         return self
 
@@ -118,10 +130,72 @@ class SqlUnitOfWork:
         self._repositories.clear()
         if connection is None:
             return
+        broken = isinstance(exc, SQLAlchemyError | self._connections.driver_error)
         try:
             if connection.in_transaction():
                 connection.rollback()
+        except BaseException:
+            broken = True
+            raise
         finally:
+            self._connections.checkin(connection, broken=broken)
+
+
+class ThreadConnections:
+    """One open connection per thread, kept between units of work.
+
+    Checking a connection out of the pool and back for every unit of work cost more than the
+    queries of a typical call. A unit of work opened inside another one on the same thread gets a
+    connection of its own. A connection that saw a database error is closed, not kept.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.driver_error: type[Exception] = engine.dialect.loaded_dbapi.Error
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._kept: list[Connection] = []
+        # Closed when the store goes away, even if nobody called dispose().
+        self._finalizer = weakref.finalize(self, _close_all, self._kept, self._lock)
+
+    def checkout(self) -> Connection:
+        kept: Connection | None = getattr(self._local, "connection", None)
+        if (
+            kept is not None
+            and not getattr(self._local, "busy", False)
+            and not kept.closed
+            and not kept.invalidated
+        ):
+            self._local.busy = True
+            return kept
+        connection = self.engine.connect()
+        if kept is None or kept.closed or kept.invalidated:
+            self._local.connection, self._local.busy = connection, True
+            with self._lock:
+                self._kept.append(connection)
+        return connection
+
+    def checkin(self, connection: Connection, *, broken: bool = False) -> None:
+        if connection is getattr(self._local, "connection", None):
+            self._local.busy = False
+            if not broken:
+                return
+            self._local.connection = None
+            with self._lock:
+                if connection in self._kept:
+                    self._kept.remove(connection)
+        connection.close()
+
+    def close(self) -> None:
+        self._local = threading.local()
+        _close_all(self._kept, self._lock)
+
+
+def _close_all(connections: list[Connection], lock: threading.Lock) -> None:
+    with lock:
+        kept, connections[:] = list(connections), []
+    for connection in kept:
+        with contextlib.suppress(Exception):  # closing at shutdown: nothing left to tell
             connection.close()
 
 
@@ -140,13 +214,14 @@ class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._mappings = table_mappings(engine.dialect)
+        self._connections = ThreadConnections(engine)
 
     def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self._mappings)
+        return SqlUnitOfWork(self._connections, self._mappings)
 
     def reader(self) -> SqlUnitOfWork:
         """A unit of work that only reads: no write lock on SQLite."""
-        return SqlUnitOfWork(self.engine, self._mappings, read_only=True)
+        return SqlUnitOfWork(self._connections, self._mappings, read_only=True)
 
     def wipe(self) -> None:
         """Delete every row of every table (test-mode reset)."""
@@ -155,4 +230,5 @@ class SqlStore:
                 connection.execute(table.delete())
 
     def dispose(self) -> None:
+        self._connections.close()
         self.engine.dispose()

@@ -51,11 +51,14 @@ def statements(world: World) -> Iterator[list[str]]:
     def checkin(dbapi_connection: Any, _record: object) -> None:
         dbapi_connection.set_trace_callback(None)
 
+    # The store keeps a connection per thread: let go of it, so the next one is watched.
+    world.store.dispose()
     event.listen(world.store.engine, "checkout", checkout)
     event.listen(world.store.engine, "checkin", checkin)
     try:
         yield seen
     finally:
+        world.store.dispose()
         event.remove(world.store.engine, "checkout", checkout)
         event.remove(world.store.engine, "checkin", checkin)
 
