@@ -34,14 +34,20 @@ class Prepared:
             list(compiled.positiontup or []) if self._positional else list(compiled.binds)
         )
         self._binders: dict[str, Processor] = {
-            name: bind.type.dialect_impl(dialect).bind_processor(dialect) for name, bind in compiled.binds.items()
+            name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+            for name, bind in compiled.binds.items()
         }
         columns = getattr(statement, "selected_columns", None)
         self._readers: list[Processor] = (
-            [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns] if columns is not None else []
+            [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
+            if columns is not None
+            else []
         )
         if compiled.returning:
-            self._readers = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in compiled.returning]
+            self._readers = [
+                column.type.dialect_impl(dialect).result_processor(dialect, None)
+                for column in compiled.returning
+            ]
 
     def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
         merged = {**self._defaults, **values} if self._defaults else values
