@@ -4,12 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up test lint format docs bench system-deps clean
+.PHONY: up test lint format docs bench lock system-deps clean
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package to the versions the suite last passed with (botocore above
+# all: docs/compatibility.md is generated from its models). `make lock` refreshes it.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 up: $(STAMP)
@@ -34,8 +36,12 @@ docs: $(STAMP)
 	$(BIN)/python scripts/compatibility.py > docs/compatibility.md
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[bench]'
 	$(BIN)/python bench/api.py
+
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet --upgrade -e '.[test,bench]'
+	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
