@@ -88,8 +88,8 @@ def _listen(settings: Settings) -> socket.socket:
 
 @contextmanager
 def _quiet_signals() -> Iterator[None]:
-    """uvicorn handles SIGINT/SIGTERM while it runs, then raises them again for the previous
-    handlers: these no-op ones make Ctrl-C and `kill` a clean stop instead of a traceback."""
+    """The HTTP server handles SIGINT/SIGTERM while it runs; these no-op ones cover the moments
+    around it (Codeyard closing down), so that Ctrl-C and `kill` are a clean stop, not a traceback."""
     previous = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
@@ -104,11 +104,11 @@ def _open_failure(settings: Settings, error: Exception) -> _Failure:
 
 
 def _serve(settings: Settings) -> int:
-    import uvicorn
     from sqlalchemy.exc import SQLAlchemyError
 
     from codeyard.app import build
     from codeyard.bootstrap import banner
+    from codeyard.http import serve
 
     _logging(settings)
     _data_dir(settings)
@@ -124,15 +124,8 @@ def _serve(settings: Settings) -> int:
         gc.freeze()
         try:
             print(banner(settings, codeyard.root), flush=True)
-            config = uvicorn.Config(
-                codeyard.app,
-                lifespan="off",
-                log_level="warning",
-                access_log=False,
-                timeout_graceful_shutdown=5,
-            )
             with _quiet_signals():
-                uvicorn.Server(config).run(sockets=[sock])
+                serve(codeyard.app, [sock], graceful_timeout=5)
         finally:
             codeyard.close()
     finally:
