@@ -10,6 +10,7 @@ from typing import Any, Generic, Self, TypeVar, overload
 
 from sqlalchemy import Connection, Engine, Table
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import SQLAlchemyError
 
 from codeyard.store.ports import Repository
@@ -98,6 +99,7 @@ class SqlUnitOfWork:
         self._mappings = mappings
         self._read_only = read_only
         self._connection: Connection | None = None
+        self._driver: DBAPIConnection | None = None
         self._repositories: dict[str, Any] = {}
 
     @property
@@ -107,18 +109,21 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> Self:
         connection = self._connections.checkout()
+        # The transaction runs on the driver connection, like the statements (prepared.py):
+        # SQLAlchemy's begin/commit with their events cost more than a typical call's queries.
+        driver = connection.connection.dbapi_connection
         try:
-            if connection.dialect.name == "sqlite":
-                connection.execution_options(sqlite_begin="DEFERRED" if self._read_only else "IMMEDIATE")
-            connection.begin()
+            if self._connections.sqlite:
+                driver.execute("BEGIN DEFERRED" if self._read_only else "BEGIN IMMEDIATE")  # type: ignore[union-attr]
         except BaseException:
             self._connections.checkin(connection, broken=True)
             raise
-        self._connection = connection
+        self._connection, self._driver = connection, driver
         return self
 
     def commit(self) -> None:
-        self.connection.commit()
+        assert self._driver is not None, "the unit of work is not open"
+        self._driver.commit()
 
     def __exit__(
         self,
@@ -126,14 +131,14 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        connection, self._connection = self._connection, None
+        connection, driver = self._connection, self._driver
+        self._connection = self._driver = None
         self._repositories.clear()
-        if connection is None:
+        if connection is None or driver is None:
             return
         broken = isinstance(exc, SQLAlchemyError | self._connections.driver_error)
         try:
-            if connection.in_transaction():
-                connection.rollback()
+            driver.rollback()  # after commit() there is nothing left to roll back
         except BaseException:
             broken = True
             raise
@@ -152,6 +157,7 @@ class ThreadConnections:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.driver_error: type[Exception] = engine.dialect.loaded_dbapi.Error
+        self.sqlite = engine.dialect.name == "sqlite"
         self._local = threading.local()
         self._lock = threading.Lock()
         self._kept: list[Connection] = []
