@@ -11,12 +11,14 @@ from codeyard.bootstrap import MASTER_KEY_FILE, RootCredentials, root_credential
 from codeyard.clock import Clock, SystemClock
 from codeyard.config import Settings
 from codeyard.crypto import SecretBox, load_master_key
+from codeyard.git.storage import GitStorage
 from codeyard.ids import IdGenerator
 from codeyard.operations import ServiceApi
 from codeyard.protocol.authentication import Authenticator
 from codeyard.protocol.endpoint import ApiEndpoint, ApiHandler
 from codeyard.protocol.models import ServiceCatalog
 from codeyard.router import Router
+from codeyard.services.codecommit.api import CodeCommitApi
 from codeyard.services.events import EventFactory
 from codeyard.services.iam.api import IamApi
 from codeyard.services.iam.arns import root_principal
@@ -43,6 +45,14 @@ SPOKEN_SERVICES = (
     "logs",
     "events",
 )
+
+
+def ssh_url_base(settings: Settings) -> str | None:
+    """Where SSH clone URLs point, when the SSH server is on."""
+    if not settings.ssh_port:
+        return None
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return f"ssh://{host}:{settings.ssh_port}"
 
 
 @dataclass
@@ -80,11 +90,22 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     iam = IamApi(store, box, clock, ids, account_id, epoch)
     ssm = SsmApi(store, box, clock, ids, events)
     secrets = SecretsManagerApi(store, box, clock, ids)
+    git = GitStorage(settings.data_dir / "git")
+    codecommit = CodeCommitApi(
+        store,
+        clock,
+        ids,
+        events,
+        git,
+        clone_url_base=settings.clone_url_base,
+        ssh_url_base=ssh_url_base(settings),
+    )
     services: dict[str, ServiceApi] = {
         "iam": iam,
         "sts": StsApi(store, box, clock, ids, account_id),
         "ssm": ssm,
         "secretsmanager": secrets,
+        "codecommit": codecommit,
     }
     catalog = ServiceCatalog(SPOKEN_SERVICES)
     catalog.load_all()
@@ -102,6 +123,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
 
     def reset() -> None:
         store.wipe()
+        git.wipe()
         epoch.forget()
         credentials.ensure_root_key(root.access_key_id, root.secret_access_key)
 

@@ -42,6 +42,14 @@ class Settings:
     root_secret_access_key: str = field(default="", repr=False)
     master_key: str = field(default="", repr=False)
     log_level: str = "info"
+    # The base of CodeCommit HTTPS clone URLs when the server sits behind a proxy ("" = endpoint).
+    public_url: str = ""
+    # The git SSH server's port; 0 leaves it off.
+    ssh_port: int = 0
+
+    @property
+    def clone_url_base(self) -> str:
+        return (self.public_url or self.endpoint).rstrip("/")
 
     @property
     def effective_database_url(self) -> str:

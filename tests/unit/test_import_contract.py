@@ -29,8 +29,20 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
         "codeyard.router",
         "codeyard.admin",
     ),
-    "codeyard.protocol": ("codeyard.services", "codeyard.store", "sqlalchemy", "codeyard.app", "codeyard.cli"),
-    "codeyard.http": ("codeyard.services", "codeyard.store", "codeyard.protocol", "codeyard.app", "codeyard.cli"),
+    "codeyard.protocol": (
+        "codeyard.services",
+        "codeyard.store",
+        "sqlalchemy",
+        "codeyard.app",
+        "codeyard.cli",
+    ),
+    "codeyard.http": (
+        "codeyard.services",
+        "codeyard.store",
+        "codeyard.protocol",
+        "codeyard.app",
+        "codeyard.cli",
+    ),
     "codeyard.store": ("codeyard.services", "codeyard.protocol", "codeyard.app", "codeyard.cli", "botocore"),
     "codeyard.store.ports": ("sqlalchemy", "alembic"),
 }

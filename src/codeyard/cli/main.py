@@ -29,6 +29,8 @@ _FLAGS = (
     "root_secret_access_key",
     "test_mode",
     "log_level",
+    "public_url",
+    "ssh_port",
 )
 
 
@@ -46,6 +48,10 @@ def _server_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root-secret-access-key", help="use this root secret access key")
     parser.add_argument("--test-mode", action="store_true", default=None, help="moto-style test mode")
     parser.add_argument("--log-level", help="debug, info, warning or error")
+    parser.add_argument(
+        "--public-url", help="base of git clone URLs when behind a proxy (default: the endpoint)"
+    )
+    parser.add_argument("--ssh-port", help="serve git over SSH on this port (CODEYARD_SSH_PORT; default off)")
     parser.add_argument(
         "--config", type=Path, help="settings file (CODEYARD_CONFIG; default ./codeyard.toml)"
     )

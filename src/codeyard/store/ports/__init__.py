@@ -6,6 +6,14 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
+from codeyard.store.ports.codecommit import (
+    ApprovalRuleTemplateRecord,
+    CommentRecord,
+    PullRequestEventRecord,
+    PullRequestRecord,
+    RepositoryRecord,
+    TemplateAssociationRecord,
+)
 from codeyard.store.ports.events import OutboxEvent
 from codeyard.store.ports.iam import (
     AccessKeyRecord,
@@ -124,6 +132,24 @@ class UnitOfWork(Protocol):
 
     @property
     def outbox(self) -> Repository[OutboxEvent]: ...
+
+    @property
+    def repositories(self) -> Repository[RepositoryRecord]: ...
+
+    @property
+    def pull_requests(self) -> Repository[PullRequestRecord]: ...
+
+    @property
+    def pull_request_events(self) -> Repository[PullRequestEventRecord]: ...
+
+    @property
+    def approval_rule_templates(self) -> Repository[ApprovalRuleTemplateRecord]: ...
+
+    @property
+    def template_associations(self) -> Repository[TemplateAssociationRecord]: ...
+
+    @property
+    def comments(self) -> Repository[CommentRecord]: ...
 
     def commit(self) -> None: ...
 

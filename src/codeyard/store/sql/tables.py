@@ -286,3 +286,103 @@ outbox = Table(
     Column("delivered_at", UtcDateTime),
     Index("ix_outbox_events_pending", "delivered_at", "id"),
 )
+
+# --- CodeCommit ------------------------------------------------------------------------------------
+
+_ID = BigInteger().with_variant(Integer, "sqlite")
+
+repositories = Table(
+    "cc_repositories",
+    metadata,
+    Column("region", String(32), primary_key=True),
+    Column("repository_name", String(100), primary_key=True),
+    Column("repository_id", String(64), nullable=False, unique=True),
+    Column("arn", String(2048), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_modified_at", UtcDateTime, nullable=False),
+    Column("description", String(1000)),
+    Column("default_branch", String(256)),
+    Column("kms_key_id", String(2048), nullable=False),
+    Column("tags", JSON, nullable=False),
+)
+
+pull_requests = Table(
+    "cc_pull_requests",
+    metadata,
+    Column("pull_request_id", _ID, primary_key=True, autoincrement=True),
+    Column("region", String(32), nullable=False),
+    Column("repository_id", String(64), nullable=False),
+    Column("title", String(150), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("author_arn", String(2048), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_activity_at", UtcDateTime, nullable=False),
+    Column("revision_id", String(64), nullable=False),
+    Column("source_reference", String(1024), nullable=False),
+    Column("destination_reference", String(1024), nullable=False),
+    Column("source_commit", String(64), nullable=False),
+    Column("destination_commit", String(64), nullable=False),
+    Column("merge_base", String(64)),
+    Column("description", Text),
+    Column("client_request_token", String(256)),
+    Column("merge_metadata", JSON, nullable=False),
+    Column("approval_rules", JSON, nullable=False),
+    Column("approvals", JSON, nullable=False),
+    Column("override", JSON),
+    Index("ix_cc_pull_requests_repository", "repository_id", "status"),
+    Index("ix_cc_pull_requests_token", "client_request_token"),
+)
+
+pull_request_events = Table(
+    "cc_pull_request_events",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("pull_request_id", _ID, nullable=False, index=True),
+    Column("event_type", String(64), nullable=False),
+    Column("actor_arn", String(2048), nullable=False),
+    Column("event_date", UtcDateTime, nullable=False),
+    Column("metadata", JSON, nullable=False),
+)
+
+approval_rule_templates = Table(
+    "cc_approval_rule_templates",
+    metadata,
+    Column("region", String(32), primary_key=True),
+    Column("template_name", String(100), primary_key=True),
+    Column("template_id", String(64), nullable=False, unique=True),
+    Column("content", Text, nullable=False),
+    Column("content_sha256", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_modified_at", UtcDateTime, nullable=False),
+    Column("last_modified_user", String(2048), nullable=False),
+    Column("description", String(1000), nullable=False),
+)
+
+template_associations = Table(
+    "cc_template_associations",
+    metadata,
+    Column("template_id", String(64), primary_key=True),
+    Column("repository_id", String(64), primary_key=True, index=True),
+)
+
+comments = Table(
+    "cc_comments",
+    metadata,
+    Column("comment_id", String(64), primary_key=True),
+    Column("region", String(32), nullable=False),
+    Column("repository_id", String(64), nullable=False, index=True),
+    Column("author_arn", String(2048), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_modified_at", UtcDateTime, nullable=False),
+    Column("pull_request_id", _ID, index=True),
+    Column("before_commit_id", String(64)),
+    Column("after_commit_id", String(64)),
+    Column("before_blob_id", String(64)),
+    Column("after_blob_id", String(64)),
+    Column("location", JSON),
+    Column("in_reply_to", String(64), index=True),
+    Column("deleted", Boolean, nullable=False),
+    Column("client_request_token", String(256)),
+    Column("reactions", JSON, nullable=False),
+)

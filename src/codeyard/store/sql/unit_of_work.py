@@ -14,6 +14,14 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import SQLAlchemyError
 
 from codeyard.store.ports import Repository
+from codeyard.store.ports.codecommit import (
+    ApprovalRuleTemplateRecord,
+    CommentRecord,
+    PullRequestEventRecord,
+    PullRequestRecord,
+    RepositoryRecord,
+    TemplateAssociationRecord,
+)
 from codeyard.store.ports.events import OutboxEvent
 from codeyard.store.ports.iam import (
     AccessKeyRecord,
@@ -87,6 +95,12 @@ class SqlUnitOfWork:
     secrets = _Slot(tables.secrets, SecretRecord)
     secret_versions = _Slot(tables.secret_versions, SecretVersionRecord)
     outbox = _Slot(tables.outbox, OutboxEvent)
+    repositories = _Slot(tables.repositories, RepositoryRecord)
+    pull_requests = _Slot(tables.pull_requests, PullRequestRecord)
+    pull_request_events = _Slot(tables.pull_request_events, PullRequestEventRecord)
+    approval_rule_templates = _Slot(tables.approval_rule_templates, ApprovalRuleTemplateRecord)
+    template_associations = _Slot(tables.template_associations, TemplateAssociationRecord)
+    comments = _Slot(tables.comments, CommentRecord)
 
     def __init__(
         self,

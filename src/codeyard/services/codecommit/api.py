@@ -1,0 +1,29 @@
+"""The CodeCommit operations, composed from one mixin per group of operations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from codeyard.accounts import RequestContext
+from codeyard.services.codecommit import names
+from codeyard.services.codecommit.branches import BranchesMixin
+from codeyard.services.codecommit.repositories import RepositoriesMixin
+
+
+class CodeCommitApi(
+    RepositoriesMixin,
+    BranchesMixin,
+):
+    service_name = "codecommit"
+
+    def resources_for(self, operation: str, params: Mapping[str, Any], ctx: RequestContext) -> Sequence[str]:
+        """The repository ARN of the call; operations on other resources look theirs up."""
+        name = params.get("repositoryName") or params.get("oldName")
+        if isinstance(name, str) and name:
+            return [names.repository_arn(ctx, name)]
+        if operation in ("TagResource", "UntagResource", "ListTagsForResource"):
+            return [str(params.get("resourceArn") or "*")]
+        if operation == "BatchGetRepositories":
+            return [names.repository_arn(ctx, n) for n in params.get("repositoryNames", ())] or ["*"]
+        return ["*"]
