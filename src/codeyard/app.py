@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from codeyard import demo
 from codeyard.accounts import Principal, RequestContext
@@ -19,7 +20,7 @@ from codeyard.protocol.endpoint import ApiEndpoint, ApiHandler
 from codeyard.protocol.models import ServiceCatalog
 from codeyard.router import Router
 from codeyard.services.codecommit.api import CodeCommitApi
-from codeyard.services.events import EventFactory
+from codeyard.services.events import EventFactory, envelope
 from codeyard.services.iam.api import IamApi
 from codeyard.services.iam.arns import root_principal
 from codeyard.services.iam.authorizer import IamAuthorizer
@@ -127,7 +128,15 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         epoch.forget()
         credentials.ensure_root_key(root.access_key_id, root.secret_access_key)
 
-    admin = AdminApi(reset if settings.test_mode else None, lambda: True)
+    def outbox(source: str | None) -> list[dict[str, Any]]:
+        """Every event in the outbox, oldest first, in the EventBridge envelope (test mode)."""
+        with store.reader() as uow:
+            rows = uow.outbox.find(order_by="id", source=source) if source else uow.outbox.find(order_by="id")
+        return [envelope(row) for row in rows]
+
+    admin = AdminApi(
+        reset if settings.test_mode else None, lambda: True, outbox if settings.test_mode else None
+    )
     mounts = [("/_codeyard/", admin)]
     if settings.test_mode:
         mounts.append(("/moto-api/", admin))

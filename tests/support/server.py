@@ -131,6 +131,14 @@ class Server:
         response = httpx.post(f"{self.endpoint}/_codeyard/v1/reset", timeout=30)
         response.raise_for_status()
 
+    def events(self, source: str | None = None) -> list[dict[str, Any]]:
+        """The outbox, oldest first, as EventBridge envelopes (test mode only)."""
+        params = {"source": source} if source else {}
+        response = httpx.get(f"{self.endpoint}/_codeyard/v1/events", params=params, timeout=30)
+        response.raise_for_status()
+        events: list[dict[str, Any]] = response.json()["events"]
+        return events
+
     def client(self, service: str, key: str = ROOT_KEY, secret: str = ROOT_SECRET, **kwargs: Any) -> Any:
         """A boto3 client for this server; plain ones are cached (making one costs ~0.1 s)."""
         region = kwargs.pop("region_name", "us-east-1")

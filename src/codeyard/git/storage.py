@@ -8,40 +8,17 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from pathlib import Path
 
 import pygit2
 
+from codeyard.git.base import ZERO, GitStorageBase, git_environment
+from codeyard.git.merges import MergeStorage
+from codeyard.git.objects import ObjectStorage
 from codeyard.store.ports.git import HEADS, TAGS, RefUpdateRejected
 
-ZERO = "0" * 40
 
-
-def git_environment() -> dict[str, str]:
-    """The environment every git subprocess runs with: no user or system config."""
-    return {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": "/dev/null",
-        "HOME": "/nonexistent",
-        "LC_ALL": "C",
-    }
-
-
-class GitStorage:
-    """Implements store.ports.git.GitRepositories."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        root.mkdir(parents=True, exist_ok=True)
-
-    def path(self, repository_id: str) -> Path:
-        if not repository_id or "/" in repository_id or repository_id.startswith("."):
-            raise ValueError(f"not a repository id: {repository_id!r}")
-        return self.root / f"{repository_id}.git"
-
-    def open(self, repository_id: str) -> pygit2.Repository:
-        return pygit2.Repository(str(self.path(repository_id)))
+class GitStorage(ObjectStorage, MergeStorage, GitStorageBase):
+    """Implements store.ports.git_store.GitStore: refs here, objects and merges in their mixins."""
 
     def create(self, repository_id: str) -> None:
         path = self.path(repository_id)

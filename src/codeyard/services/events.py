@@ -36,3 +36,18 @@ class EventFactory:
             time=self._clock.now(),
             resources=list(resources),
         )
+
+
+def envelope(event: OutboxEvent) -> dict[str, Any]:
+    """An outbox event as EventBridge delivers it."""
+    return {
+        "version": "0",
+        "id": event.event_id,
+        "detail-type": event.detail_type,
+        "source": event.source,
+        "account": event.account,
+        "time": event.time.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": event.region,
+        "resources": list(event.resources),
+        "detail": event.detail,
+    }

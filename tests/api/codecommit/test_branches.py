@@ -76,3 +76,29 @@ def test_list_branches_pages(server: Server, tmp_path: Path) -> None:
     rest = cc.list_branches(repositoryName="repo", nextToken=page["nextToken"])
     assert len(rest["branches"]) == 6
     assert "nextToken" not in rest
+
+
+def test_branch_changes_are_events(server: Server, tmp_path: Path) -> None:
+    cc = server.client("codecommit")
+    repository_id = cc.create_repository(repositoryName="repo")["repositoryMetadata"]["repositoryId"]
+    first = seed(server, tmp_path / "w", "repo", {"a.txt": "a"})
+    cc.create_branch(repositoryName="repo", branchName="feature", commitId=first)
+    cc.create_branch(repositoryName="repo", branchName="other", commitId=first)
+    cc.delete_branch(repositoryName="repo", branchName="other")
+    events = server.events("aws.codecommit")
+    assert [e["detail"]["event"] for e in events] == ["referenceCreated", "referenceCreated", "referenceDeleted"]
+    created, _, deleted = events
+    assert created["detail-type"] == "CodeCommit Repository State Change"
+    assert created["resources"] == ["arn:aws:codecommit:us-east-1:000000000000:repo"]
+    assert created["detail"] == {
+        "callerUserArn": "arn:aws:iam::000000000000:root",
+        "event": "referenceCreated",
+        "referenceFullName": "refs/heads/feature",
+        "referenceName": "feature",
+        "referenceType": "branch",
+        "repositoryId": repository_id,
+        "repositoryName": "repo",
+        "commitId": first,
+    }
+    assert deleted["detail"]["oldCommitId"] == first
+    assert "commitId" not in deleted["detail"]

@@ -18,7 +18,8 @@ from codeyard.services.codecommit.errors import (
 from codeyard.services.events import EventFactory
 from codeyard.store.ports import Store, UnitOfWork
 from codeyard.store.ports.codecommit import RepositoryRecord
-from codeyard.store.ports.git import HEADS, GitRepositories, RefChange
+from codeyard.store.ports.git import HEADS, RefChange
+from codeyard.store.ports.git_store import GitStore
 
 SOURCE = "aws.codecommit"
 REPOSITORY_STATE_CHANGE = "CodeCommit Repository State Change"
@@ -33,7 +34,7 @@ class CodeCommitBase:
         clock: Clock,
         ids: IdGenerator,
         events: EventFactory,
-        git: GitRepositories,
+        git: GitStore,
         *,
         clone_url_base: str,
         ssh_url_base: str | None = None,
