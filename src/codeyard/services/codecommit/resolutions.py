@@ -1,0 +1,169 @@
+"""The inputs of a merge, checked: merge options, detail levels, strategies, the caller's
+conflict resolution and the commit identity."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from codeyard.services.codecommit.errors import (
+    CommitMessageLengthExceededException,
+    FileContentSizeLimitExceededException,
+    FileModeRequiredException,
+    InvalidConflictDetailLevelException,
+    InvalidConflictResolutionStrategyException,
+    InvalidEmailException,
+    InvalidFileModeException,
+    InvalidMergeOptionException,
+    InvalidPathException,
+    InvalidReplacementContentException,
+    InvalidReplacementTypeException,
+    MaximumConflictResolutionEntriesExceededException,
+    MergeOptionRequiredException,
+    MultipleConflictResolutionEntriesException,
+    NameLengthExceededException,
+    PathRequiredException,
+    ReplacementContentRequiredException,
+    ReplacementTypeRequiredException,
+)
+from codeyard.store.ports.git_merges import (
+    DETAIL_LEVELS,
+    FILE_LEVEL,
+    FILE_MODES,
+    NONE,
+    REPLACEMENT_TYPES,
+    STRATEGIES,
+    USE_NEW_CONTENT,
+    ConflictResolution,
+    ReplaceContent,
+)
+
+FAST_FORWARD_MERGE = "FAST_FORWARD_MERGE"
+SQUASH_MERGE = "SQUASH_MERGE"
+THREE_WAY_MERGE = "THREE_WAY_MERGE"
+MERGE_OPTIONS = (FAST_FORWARD_MERGE, SQUASH_MERGE, THREE_WAY_MERGE)
+
+MAX_RESOLUTION_ENTRIES = 100  # our choice, as the API's limit of files per commit
+MAX_CHANGE_BYTES = 7 * 1024 * 1024  # the combined size of the new contents of one commit
+MAX_NAME_LENGTH = 1024
+MAX_EMAIL_LENGTH = 320
+MAX_MESSAGE_BYTES = 100 * 1024
+_EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+")
+
+
+def merge_option(option: str | None, *, allowed: tuple[str, ...] = MERGE_OPTIONS) -> str:
+    if not option:
+        raise MergeOptionRequiredException("A merge option or strategy is required.")
+    if option not in allowed:
+        raise InvalidMergeOptionException(
+            f"The merge option {option} is not valid here. Valid options: {', '.join(allowed)}."
+        )
+    return option
+
+
+def detail_level(level: str | None) -> str:
+    if level is None:
+        return FILE_LEVEL
+    if level not in DETAIL_LEVELS:
+        raise InvalidConflictDetailLevelException(f"The conflict detail level {level} is not valid.")
+    return level
+
+
+def strategy(value: str | None) -> str:
+    if value is None:
+        return NONE
+    if value not in STRATEGIES:
+        raise InvalidConflictResolutionStrategyException(
+            f"The conflict resolution strategy {value} is not valid."
+        )
+    return value
+
+
+def check_path(path: str | None) -> str:
+    """A repository-relative file path; a leading slash is dropped."""
+    if not path:
+        raise PathRequiredException("A file path is required, but was not specified.")
+    relative = path[1:] if path.startswith("/") else path
+    parts = relative.split("/")
+    if any(part in ("", ".", "..") for part in parts) or "\x00" in relative:
+        raise InvalidPathException(f"The path {path} is not valid.")
+    return relative
+
+
+def _file_mode(mode: str | None, path: str) -> str:
+    if not mode:
+        raise FileModeRequiredException(f"A file mode is required for {path}.")
+    if mode not in FILE_MODES:
+        raise InvalidFileModeException(f"The file mode {mode} of {path} is not valid.")
+    return mode
+
+
+def conflict_resolution(value: dict[str, Any] | None) -> ConflictResolution | None:
+    """The ConflictResolution shape as the port's value, every entry checked."""
+    if not value:
+        return None
+    replaces = value.get("replaceContents") or []
+    deletes = value.get("deleteFiles") or []
+    modes = value.get("setFileModes") or []
+    if len(replaces) + len(deletes) + len(modes) > MAX_RESOLUTION_ENTRIES:
+        raise MaximumConflictResolutionEntriesExceededException(
+            f"A conflict resolution can have at most {MAX_RESOLUTION_ENTRIES} entries."
+        )
+    seen: set[str] = set()
+
+    def once(raw: str | None) -> str:
+        path = check_path(raw)
+        if path in seen:
+            raise MultipleConflictResolutionEntriesException(
+                f"The file {path} has more than one conflict resolution entry."
+            )
+        seen.add(path)
+        return path
+
+    contents: list[ReplaceContent] = []
+    size = 0
+    for entry in replaces:
+        path = once(entry.get("filePath"))
+        kind = entry.get("replacementType")
+        if not kind:
+            raise ReplacementTypeRequiredException(f"A replacement type is required for {path}.")
+        if kind not in REPLACEMENT_TYPES:
+            raise InvalidReplacementTypeException(f"The replacement type {kind} of {path} is not valid.")
+        content = entry.get("content")
+        if kind == USE_NEW_CONTENT and content is None:
+            raise ReplacementContentRequiredException(f"USE_NEW_CONTENT for {path} needs content.")
+        if kind != USE_NEW_CONTENT and content is not None:
+            raise InvalidReplacementContentException(
+                f"Content is given for {path}, but its replacement type is {kind}, not USE_NEW_CONTENT."
+            )
+        size += len(content or b"")
+        mode = entry.get("fileMode")
+        contents.append(
+            ReplaceContent(path, kind, content, _file_mode(mode, path) if mode is not None else None)
+        )
+    if size > MAX_CHANGE_BYTES:
+        raise FileContentSizeLimitExceededException(
+            "The combined file content change size is over 7 MB. Consider making these changes "
+            "using a Git client."
+        )
+    deleted = tuple(once(entry.get("filePath")) for entry in deletes)
+    moded = tuple(
+        (path, _file_mode(entry.get("fileMode"), path))
+        for entry in modes
+        for path in [once(entry.get("filePath"))]
+    )
+    if not (contents or deleted or moded):
+        return None
+    return ConflictResolution(tuple(contents), deleted, moded)
+
+
+def identity(author_name: str | None, email: str | None, message: str | None) -> None:
+    """Checks the author name, email and message of a merge commit."""
+    if author_name is not None and len(author_name) > MAX_NAME_LENGTH:
+        raise NameLengthExceededException(f"The author name is longer than {MAX_NAME_LENGTH} characters.")
+    if email and (len(email) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(email)):
+        raise InvalidEmailException(f"The email address {email} is not valid.")
+    if message is not None and len(message.encode()) > MAX_MESSAGE_BYTES:
+        raise CommitMessageLengthExceededException(
+            f"The commit message is longer than {MAX_MESSAGE_BYTES} bytes."
+        )
