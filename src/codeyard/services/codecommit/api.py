@@ -7,13 +7,17 @@ from typing import Any
 
 from codeyard.accounts import RequestContext
 from codeyard.services.codecommit import names
+from codeyard.services.codecommit.approvals import ApprovalsMixin
 from codeyard.services.codecommit.branches import BranchesMixin
+from codeyard.services.codecommit.pull_requests import PullRequestsMixin
 from codeyard.services.codecommit.repositories import RepositoriesMixin
 
 
 class CodeCommitApi(
     RepositoriesMixin,
     BranchesMixin,
+    PullRequestsMixin,
+    ApprovalsMixin,
 ):
     service_name = "codecommit"
 
@@ -22,6 +26,8 @@ class CodeCommitApi(
         name = params.get("repositoryName") or params.get("oldName")
         if isinstance(name, str) and name:
             return [names.repository_arn(ctx, name)]
+        if params.get("pullRequestId") or params.get("targets"):
+            return self._pull_request_resources(params, ctx)
         if operation in ("TagResource", "UntagResource", "ListTagsForResource"):
             return [str(params.get("resourceArn") or "*")]
         if operation == "BatchGetRepositories":
