@@ -9,6 +9,7 @@ from codeyard.accounts import RequestContext
 from codeyard.services.codecommit import names
 from codeyard.services.codecommit.approvals import ApprovalsMixin
 from codeyard.services.codecommit.branches import BranchesMixin
+from codeyard.services.codecommit.files import FilesMixin
 from codeyard.services.codecommit.pull_requests import PullRequestsMixin
 from codeyard.services.codecommit.repositories import RepositoriesMixin
 
@@ -16,6 +17,7 @@ from codeyard.services.codecommit.repositories import RepositoriesMixin
 class CodeCommitApi(
     RepositoriesMixin,
     BranchesMixin,
+    FilesMixin,
     PullRequestsMixin,
     ApprovalsMixin,
 ):
