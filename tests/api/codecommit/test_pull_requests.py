@@ -439,3 +439,40 @@ def test_authorised_on_the_pull_request_repository(server: Server, tmp_path: Pat
         anyone.client("codecommit").get_pull_request,
         pullRequestId="999999",
     )
+
+
+def test_api_commits_move_pull_requests(server: Server, tmp_path: Path) -> None:
+    repo = make_repo(server, tmp_path)
+    alice = make_user(server, "alice", allow("codecommit:*"))
+    cc = alice.client("codecommit")
+    pull = open_pr(cc)
+    number = pull["pullRequestId"]
+    on_source = cc.put_file(
+        repositoryName="repo",
+        branchName="feature",
+        parentCommitId=repo.feature,
+        filePath="b.txt",
+        fileContent=b"b",
+    )["commitId"]
+    on_destination = cc.put_file(
+        repositoryName="repo", branchName="main", parentCommitId=repo.base, filePath="c.txt", fileContent=b"c"
+    )["commitId"]
+    moved = cc.get_pull_request(pullRequestId=number)["pullRequest"]
+    target = moved["pullRequestTargets"][0]
+    assert (target["sourceCommit"], target["destinationCommit"], target["mergeBase"]) == (
+        on_source,
+        on_destination,
+        repo.base,
+    )
+    assert moved["revisionId"] != pull["revisionId"]
+    assert moved["pullRequestStatus"] == "OPEN"
+    (event,) = cc.describe_pull_request_events(
+        pullRequestId=number, pullRequestEventType="PULL_REQUEST_SOURCE_REFERENCE_UPDATED"
+    )["pullRequestEvents"]
+    assert event["actorArn"] == alice.arn
+    outbox = [(e["detail-type"], e["detail"]["event"]) for e in server.events("aws.codecommit")][-3:]
+    assert outbox == [
+        ("CodeCommit Repository State Change", "referenceUpdated"),
+        ("CodeCommit Pull Request State Change", "pullRequestSourceBranchUpdated"),
+        ("CodeCommit Repository State Change", "referenceUpdated"),
+    ]
