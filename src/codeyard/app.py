@@ -12,13 +12,15 @@ from codeyard.bootstrap import MASTER_KEY_FILE, RootCredentials, root_credential
 from codeyard.clock import Clock, SystemClock
 from codeyard.config import Settings
 from codeyard.crypto import SecretBox, load_master_key
+from codeyard.git.access import GitAccess
+from codeyard.git.smart_http import SmartHttp
 from codeyard.git.storage import GitStorage
 from codeyard.ids import IdGenerator
 from codeyard.operations import ServiceApi
 from codeyard.protocol.authentication import Authenticator
 from codeyard.protocol.endpoint import ApiEndpoint, ApiHandler
 from codeyard.protocol.models import ServiceCatalog
-from codeyard.router import Router
+from codeyard.router import AsgiApp, Router
 from codeyard.services.codecommit.api import CodeCommitApi
 from codeyard.services.events import EventFactory, envelope
 from codeyard.services.iam.api import IamApi
@@ -112,11 +114,12 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     catalog.load_all()
     principal = root_principal(account_id, root.access_key_id)
     authenticator = Authenticator(credentials, clock, principal, test_mode=settings.test_mode)
+    authorizer = IamAuthorizer(store, clock, epoch)
     handler = ApiHandler(
         catalog,
         services,
         authenticator,
-        IamAuthorizer(store, clock, epoch),
+        authorizer,
         ids,
         account_id,
         strict_output=settings.test_mode,
@@ -137,11 +140,18 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     admin = AdminApi(
         reset if settings.test_mode else None, lambda: True, outbox if settings.test_mode else None
     )
-    mounts = [("/_codeyard/", admin)]
+    # Embedded SQLite answers in well under a millisecond: calls run on the event loop.
+    inline = engine.dialect.name == "sqlite"
+    access = GitAccess(
+        iam, codecommit, authorizer, ids, account_id=account_id, region=settings.default_region, inline=inline
+    )
+    mounts: list[tuple[str, AsgiApp]] = [
+        ("/_codeyard/", admin),
+        ("/v1/repos/", SmartHttp(access, git, git.root)),
+    ]
     if settings.test_mode:
         mounts.append(("/moto-api/", admin))
-    # Embedded SQLite answers in well under a millisecond: calls run on the event loop.
-    router = Router(ApiEndpoint(handler, inline=engine.dialect.name == "sqlite"), mounts)
+    router = Router(ApiEndpoint(handler, inline=inline), mounts)
     if settings.demo:
         ctx = RequestContext(principal, settings.default_region, account_id, ids.request_id())
         demo.seed(ctx, iam, ssm, secrets)

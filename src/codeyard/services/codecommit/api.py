@@ -10,6 +10,7 @@ from codeyard.services.codecommit import names
 from codeyard.services.codecommit.approvals import ApprovalsMixin
 from codeyard.services.codecommit.branches import BranchesMixin
 from codeyard.services.codecommit.files import FilesMixin
+from codeyard.services.codecommit.hosting import HostingMixin
 from codeyard.services.codecommit.pull_requests import PullRequestsMixin
 from codeyard.services.codecommit.repositories import RepositoriesMixin
 
@@ -17,6 +18,7 @@ from codeyard.services.codecommit.repositories import RepositoriesMixin
 class CodeCommitApi(
     RepositoriesMixin,
     BranchesMixin,
+    HostingMixin,
     FilesMixin,
     PullRequestsMixin,
     ApprovalsMixin,

@@ -56,6 +56,17 @@ def _load(body: str) -> PublicKey:
     return key
 
 
+def key_blob(openssh: str) -> bytes:
+    """The key itself, from an OpenSSH line (its comment left out); b"" if the line has none."""
+    parts = openssh.split()
+    if len(parts) < 2:
+        return b""
+    try:
+        return base64.b64decode(parts[1], validate=True)
+    except binascii.Error:
+        return b""
+
+
 def md5_fingerprint(openssh: str) -> str:
     """The MD5 digest of the key blob as colon-separated hex (what `ssh-keygen -E md5 -l` shows)."""
     blob = base64.b64decode(openssh.split()[1])

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from codeyard.accounts import RequestContext
+from codeyard.accounts import Principal, RequestContext
+from codeyard.services.iam.arns import user_principal
 from codeyard.services.iam.base import IamBase
 from codeyard.services.iam.credentials import ACTIVE
 from codeyard.services.iam.errors import DuplicateSshPublicKey, LimitExceeded, NoSuchEntity
 from codeyard.services.iam.pages import page
-from codeyard.services.iam.ssh import read_public_key
+from codeyard.services.iam.ssh import key_blob, read_public_key
 from codeyard.store.ports import UnitOfWork
 from codeyard.store.ports.iam import SshKeyRecord
 
@@ -117,3 +118,16 @@ class SshKeysMixin(IamBase):
             uow.ssh_keys.remove(ssh_public_key_id=ssh_public_key_id)
             self._commit(uow)
         return {}
+
+    def verify_ssh_public_key(self, ssh_public_key_id: str, public_key: str) -> Principal | None:
+        """The user whose Active key `ssh_public_key_id` is `public_key` (OpenSSH), if any.
+
+        Not an AWS operation: the git SSH server calls it (the SSH user name is the key id)."""
+        with self._store.reader() as uow:
+            record = uow.ssh_keys.get(ssh_public_key_id=ssh_public_key_id)
+            if record is None or record.status != ACTIVE:
+                return None
+            user = uow.users.get(user_name=record.user_name)
+        if user is None or key_blob(read_public_key(record.body).openssh) != key_blob(public_key):
+            return None
+        return user_principal(self._account_id, user.arn, user.user_id, user.user_name)
