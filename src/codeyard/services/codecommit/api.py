@@ -13,6 +13,7 @@ from codeyard.services.codecommit.files import FilesMixin
 from codeyard.services.codecommit.hosting import HostingMixin
 from codeyard.services.codecommit.pull_requests import PullRequestsMixin
 from codeyard.services.codecommit.repositories import RepositoriesMixin
+from codeyard.services.codecommit.template_associations import TemplateAssociationsMixin
 
 
 class CodeCommitApi(
@@ -22,6 +23,7 @@ class CodeCommitApi(
     FilesMixin,
     PullRequestsMixin,
     ApprovalsMixin,
+    TemplateAssociationsMixin,
 ):
     service_name = "codecommit"
 
@@ -34,6 +36,6 @@ class CodeCommitApi(
             return self._pull_request_resources(params, ctx)
         if operation in ("TagResource", "UntagResource", "ListTagsForResource"):
             return [str(params.get("resourceArn") or "*")]
-        if operation == "BatchGetRepositories":
+        if operation in ("BatchGetRepositories", *TemplateAssociationsMixin.batch_operations):
             return [names.repository_arn(ctx, n) for n in params.get("repositoryNames", ())] or ["*"]
         return ["*"]
