@@ -11,6 +11,7 @@ from codeyard.services.codecommit.approvals import ApprovalsMixin
 from codeyard.services.codecommit.branches import BranchesMixin
 from codeyard.services.codecommit.files import FilesMixin
 from codeyard.services.codecommit.hosting import HostingMixin
+from codeyard.services.codecommit.merges import MergesMixin
 from codeyard.services.codecommit.pull_requests import PullRequestsMixin
 from codeyard.services.codecommit.repositories import RepositoriesMixin
 from codeyard.services.codecommit.template_associations import TemplateAssociationsMixin
@@ -21,6 +22,7 @@ class CodeCommitApi(
     BranchesMixin,
     HostingMixin,
     FilesMixin,
+    MergesMixin,
     PullRequestsMixin,
     ApprovalsMixin,
     TemplateAssociationsMixin,

@@ -207,7 +207,7 @@ class GitMerges(Protocol):
         when the source is not merged, or was fast-forwarded)."""
         ...
 
-    def tree_of(self, repository_id: str, commit: str) -> str:
+    def tree_of(self, repository_id: str, commit_id: str) -> str:
         """The root tree id of a commit."""
         ...
 
