@@ -490,3 +490,64 @@ def test_approval_needs_permission_on_the_repository(server: Server, tmp_path: P
     )
     assert "codecommit:UpdatePullRequestApprovalState" in message
     assert "arn:aws:codecommit:us-east-1:000000000000:repo" in message
+
+
+def test_template_rules_are_added_on_creation(server: Server, tmp_path: Path) -> None:
+    repo = make_repo(server, tmp_path)
+    make_repo(server, tmp_path, "other")
+    cc = server.client("codecommit")
+    cc.create_branch(repositoryName="repo", branchName="develop", commitId=repo.base)
+    templates = {
+        "all": rule(2),
+        "main only": rule(1, references=["refs/heads/main"]),
+        "develop only": rule(1, ["CodeCommitApprovers:000000000000:bob"], references=["refs/heads/develop"]),
+    }
+    ids = {}
+    for name, content in templates.items():
+        template = cc.create_approval_rule_template(
+            approvalRuleTemplateName=name, approvalRuleTemplateContent=content
+        )
+        ids[name] = template["approvalRuleTemplate"]["approvalRuleTemplateId"]
+        cc.associate_approval_rule_template_with_repository(
+            approvalRuleTemplateName=name, repositoryName="repo"
+        )
+    into_main = open_pr(cc)
+    into_develop = open_pr(cc, destination="develop")
+    elsewhere = open_pr(cc, repo="other")
+    assert elsewhere["approvalRules"] == []
+
+    def origins(pull: dict[str, object]) -> list[tuple[str, str, dict[str, str]]]:
+        return [
+            (r["approvalRuleName"], r["approvalRuleContent"], r["originApprovalRuleTemplate"])
+            for r in pull["approvalRules"]  # type: ignore[attr-defined]
+        ]
+
+    assert origins(into_main) == [
+        ("all", templates["all"], {"approvalRuleTemplateId": ids["all"], "approvalRuleTemplateName": "all"}),
+        (
+            "main only",
+            templates["main only"],
+            {"approvalRuleTemplateId": ids["main only"], "approvalRuleTemplateName": "main only"},
+        ),
+    ]
+    assert [name for name, _, _ in origins(into_develop)] == ["all", "develop only"]
+    number = into_main["pullRequestId"]
+    raises(
+        "CannotModifyApprovalRuleFromTemplateException",
+        cc.update_pull_request_approval_rule_content,
+        pullRequestId=number,
+        approvalRuleName="all",
+        newRuleContent=rule(1),
+    )
+    raises(
+        "CannotDeleteApprovalRuleFromTemplateException",
+        cc.delete_pull_request_approval_rule,
+        pullRequestId=number,
+        approvalRuleName="main only",
+    )
+    # Later template edits leave existing pull requests alone.
+    cc.update_approval_rule_template_content(approvalRuleTemplateName="all", newRuleContent=rule(5))
+    assert origins(cc.get_pull_request(pullRequestId=number)["pullRequest"])[0][1] == templates["all"]
+    assert cc.evaluate_pull_request_approval_rules(pullRequestId=number, revisionId=into_main["revisionId"])[
+        "evaluation"
+    ]["approvalRulesNotSatisfied"] == ["all", "main only"]
