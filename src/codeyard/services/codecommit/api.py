@@ -9,6 +9,7 @@ from codeyard.accounts import RequestContext
 from codeyard.services.codecommit import names
 from codeyard.services.codecommit.approvals import ApprovalsMixin
 from codeyard.services.codecommit.branches import BranchesMixin
+from codeyard.services.codecommit.commits import CommitsMixin
 from codeyard.services.codecommit.files import FilesMixin
 from codeyard.services.codecommit.hosting import HostingMixin
 from codeyard.services.codecommit.merges import MergesMixin
@@ -22,6 +23,7 @@ class CodeCommitApi(
     BranchesMixin,
     HostingMixin,
     FilesMixin,
+    CommitsMixin,
     MergesMixin,
     PullRequestsMixin,
     ApprovalsMixin,
