@@ -9,11 +9,14 @@ from codeyard.accounts import RequestContext
 from codeyard.services.codecommit import names
 from codeyard.services.codecommit.approvals import ApprovalsMixin
 from codeyard.services.codecommit.branches import BranchesMixin
+from codeyard.services.codecommit.comment_queries import CommentQueriesMixin
+from codeyard.services.codecommit.comments import CommentsMixin
 from codeyard.services.codecommit.commits import CommitsMixin
 from codeyard.services.codecommit.files import FilesMixin
 from codeyard.services.codecommit.hosting import HostingMixin
 from codeyard.services.codecommit.merges import MergesMixin
 from codeyard.services.codecommit.pull_requests import PullRequestsMixin
+from codeyard.services.codecommit.reactions import ReactionsMixin
 from codeyard.services.codecommit.repositories import RepositoriesMixin
 from codeyard.services.codecommit.template_associations import TemplateAssociationsMixin
 
@@ -28,6 +31,9 @@ class CodeCommitApi(
     PullRequestsMixin,
     ApprovalsMixin,
     TemplateAssociationsMixin,
+    CommentsMixin,
+    CommentQueriesMixin,
+    ReactionsMixin,
 ):
     service_name = "codecommit"
 
@@ -36,6 +42,9 @@ class CodeCommitApi(
         name = params.get("repositoryName") or params.get("oldName")
         if isinstance(name, str) and name:
             return [names.repository_arn(ctx, name)]
+        comment = params.get("commentId") or params.get("inReplyTo")
+        if isinstance(comment, str) and comment:
+            return [self.comment_resource(ctx, comment)]
         if params.get("pullRequestId") or params.get("targets"):
             return self._pull_request_resources(params, ctx)
         if operation in ("TagResource", "UntagResource", "ListTagsForResource"):
