@@ -12,6 +12,7 @@ from codeyard.services.codecommit.branches import BranchesMixin
 from codeyard.services.codecommit.comment_queries import CommentQueriesMixin
 from codeyard.services.codecommit.comments import CommentsMixin
 from codeyard.services.codecommit.commits import CommitsMixin
+from codeyard.services.codecommit.differences import DifferencesMixin
 from codeyard.services.codecommit.files import FilesMixin
 from codeyard.services.codecommit.hosting import HostingMixin
 from codeyard.services.codecommit.merges import MergesMixin
@@ -27,6 +28,7 @@ class CodeCommitApi(
     HostingMixin,
     FilesMixin,
     CommitsMixin,
+    DifferencesMixin,
     MergesMixin,
     PullRequestsMixin,
     ApprovalsMixin,
