@@ -1,9 +1,10 @@
 """The conflicts of one merge: which paths conflict at a detail level, what a strategy or the
 caller's resolution makes of each, and the merged tree.
 
-libgit2 merges the trees (no rename detection, so that paths line up with the file-level view);
-its conflicts are the LINE_LEVEL ones. FILE_LEVEL adds every path that both sides changed
-differently, even where the lines merge cleanly."""
+libgit2 merges the trees (no rename detection, so that paths line up with the file-level view).
+The paths it reports in conflict and the paths both sides changed differently are then judged
+here: at LINE_LEVEL a path conflicts when its lines, modes or object types do not merge; at
+FILE_LEVEL as soon as both sides changed its content, even where the lines merge cleanly."""
 
 from __future__ import annotations
 
@@ -123,8 +124,8 @@ class TreeMerge:
         candidates = {
             next(e.path for e in entries if e is not None) for entries in self.index.conflicts or ()
         }
-        if level == FILE_LEVEL:
-            candidates |= self._changed_on_both_sides()
+        # Paths libgit2 merged silently may still conflict here (two modes for one added file).
+        candidates |= self._changed_on_both_sides()
         self.states = {path: self.state(path) for path in sorted(candidates)}
         self.conflicts = {path: state for path, state in self.states.items() if state.is_conflict}
 

@@ -274,3 +274,186 @@ def test_merge_with_the_cli(server: Server, tmp_path: Path) -> None:
         ).stdout
     )
     assert options["mergeOptions"] == ["FAST_FORWARD_MERGE", "SQUASH_MERGE", "THREE_WAY_MERGE"]
+
+
+def test_target_branches(server: Server, tmp_path: Path) -> None:
+    cc = server.client("codecommit")
+    repo, first, feature, main = diverged(
+        server, tmp_path, {"a.txt": "a\n"}, {"b.txt": "b\n"}, {"c.txt": "c\n"}
+    )
+    other = repo.commit("other", {"o.txt": "o\n"}, start=first)
+    repo.git("tag", "v1", main)
+
+    def merge(target: str, destination: str = "main", option: str = "three_way") -> dict[str, str]:
+        call = getattr(cc, f"merge_branches_by_{option}")
+        out: dict[str, str] = call(
+            repositoryName="repo",
+            sourceCommitSpecifier="feature",
+            destinationCommitSpecifier=destination,
+            targetBranch=target,
+        )
+        return out
+
+    raises("BranchDoesNotExistException", merge, target="nope")
+    raises("BranchNameIsTagNameException", merge, target="v1")
+    raises("InvalidBranchNameException", merge, target="a..b")
+    # A target whose commits the merge would drop is refused...
+    raises("InvalidTargetBranchException", merge, target="other")
+    raises("InvalidTargetBranchException", merge, target="feature", option="squash")
+    assert (repo.tip("other"), repo.tip("feature")) == (other, feature)
+    # ...and one that moved on from the destination the merge started from is a concurrent update.
+    moved = repo.commit("main", {"later.txt": "later\n"})
+    raises("ConcurrentReferenceUpdateException", merge, target="main", destination=main)
+    assert repo.tip("main") == moved
+    # The source branch can take a three-way merge: its tip is one of the parents.
+    out = merge(target="feature")
+    assert repo.tip("feature") == out["commitId"]
+    assert repo.parents(out["commitId"]) == [moved, feature]
+    assert server.events("aws.codecommit")[-1]["detail"]["referenceName"] == "feature"
+
+
+def test_ref_update_rejected_while_merging(server: Server, tmp_path: Path) -> None:
+    """git refuses the ref update (as when another writer holds or moved the ref): the merge
+    answers ConcurrentReferenceUpdateException and records nothing."""
+    cc = server.client("codecommit")
+    repo, _, _, main = diverged(server, tmp_path, {"a.txt": "a\n"}, {"b.txt": "b\n"}, {"c.txt": "c\n"})
+    hook = repo.bare / "hooks" / "reference-transaction"
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text('#!/bin/sh\n[ "$1" = prepared ] && exit 1\nexit 0\n')
+    hook.chmod(0o755)
+    count = len(server.events("aws.codecommit"))
+    raises(
+        "ConcurrentReferenceUpdateException",
+        cc.merge_branches_by_squash,
+        repositoryName="repo",
+        sourceCommitSpecifier="feature",
+        destinationCommitSpecifier="main",
+        targetBranch="main",
+    )
+    hook.unlink()
+    assert repo.tip("main") == main
+    assert len(server.events("aws.codecommit")) == count
+
+
+def test_commit_errors(server: Server, tmp_path: Path) -> None:
+    cc = server.client("codecommit")
+    repo, _, _, main = diverged(server, tmp_path, {"a.txt": "a\n"}, {"b.txt": "b\n"}, {"c.txt": "c\n"})
+    blob = repo.git("rev-parse", f"{main}:a.txt").strip()
+    for operation in ("get_merge_options", "get_merge_commit", "merge_branches_by_fast_forward"):
+        call = getattr(cc, operation)
+        raises(
+            "CommitRequiredException",
+            call,
+            repositoryName="repo",
+            sourceCommitSpecifier="",
+            destinationCommitSpecifier="main",
+        )
+        raises(
+            "CommitDoesNotExistException",
+            call,
+            repositoryName="repo",
+            sourceCommitSpecifier="feature",
+            destinationCommitSpecifier="0" * 40,
+        )
+        raises(
+            "InvalidCommitException",
+            call,
+            repositoryName="repo",
+            sourceCommitSpecifier=blob,
+            destinationCommitSpecifier="main",
+        )
+        raises(
+            "RepositoryDoesNotExistException",
+            call,
+            repositoryName="nope",
+            sourceCommitSpecifier="feature",
+            destinationCommitSpecifier="main",
+        )
+    conflicts = {"repositoryName": "repo", "mergeOption": "THREE_WAY_MERGE"}
+    raises(
+        "InvalidSourceCommitSpecifierException",
+        cc.get_merge_conflicts,
+        sourceCommitSpecifier=blob,
+        destinationCommitSpecifier="main",
+        **conflicts,
+    )
+    raises(
+        "InvalidDestinationCommitSpecifierException",
+        cc.get_merge_conflicts,
+        sourceCommitSpecifier="main",
+        destinationCommitSpecifier=blob,
+        **conflicts,
+    )
+    raises(
+        "CommitRequiredException",
+        cc.get_merge_conflicts,
+        sourceCommitSpecifier="main",
+        destinationCommitSpecifier="",
+        **conflicts,
+    )
+
+
+def test_unrelated_histories(server: Server, tmp_path: Path) -> None:
+    cc = server.client("codecommit")
+    repo = make_repo(server, tmp_path)
+    repo.commit("main", {"a.txt": "a\n"})
+    repo.commit("orphan", {"b.txt": "b\n"})
+    names = {
+        "repositoryName": "repo",
+        "sourceCommitSpecifier": "orphan",
+        "destinationCommitSpecifier": "main",
+    }
+    raises("TipsDivergenceExceededException", cc.get_merge_options, **names)
+    raises("TipsDivergenceExceededException", cc.get_merge_conflicts, mergeOption="SQUASH_MERGE", **names)
+    raises("TipsDivergenceExceededException", cc.merge_branches_by_three_way, targetBranch="main", **names)
+    raises("ManualMergeRequiredException", cc.merge_branches_by_fast_forward, targetBranch="main", **names)
+    found = cc.get_merge_commit(**names)
+    assert "baseCommitId" not in found
+    assert "mergedCommitId" not in found
+
+
+def test_resolution_and_identity_errors(server: Server, tmp_path: Path) -> None:
+    cc = server.client("codecommit")
+    diverged(server, tmp_path, {"a.txt": "a\n", "b.txt": "b\n"}, {"a.txt": "s\n"}, {"a.txt": "d\n"})
+
+    def merge(**kwargs: object) -> object:
+        return cc.merge_branches_by_three_way(
+            repositoryName="repo",
+            sourceCommitSpecifier="feature",
+            destinationCommitSpecifier="main",
+            **kwargs,
+        )
+
+    def resolve(*entries: dict[str, object], **lists: object) -> dict[str, object]:
+        return {"conflictResolution": {"replaceContents": list(entries), **lists}}
+
+    keep = {"filePath": "a.txt", "replacementType": "KEEP_SOURCE"}
+    raises("InvalidConflictResolutionException", merge, **resolve({**keep, "filePath": "b.txt"}))
+    raises("MultipleConflictResolutionEntriesException", merge, **resolve(keep, keep))
+    raises(
+        "MultipleConflictResolutionEntriesException",
+        merge,
+        **resolve(keep, deleteFiles=[{"filePath": "/a.txt"}]),
+    )
+    raises(
+        "ReplacementContentRequiredException",
+        merge,
+        **resolve({**keep, "replacementType": "USE_NEW_CONTENT"}),
+    )
+    raises("InvalidReplacementContentException", merge, **resolve({**keep, "content": b"x"}))
+    raises("InvalidPathException", merge, **resolve({**keep, "filePath": "a/../a.txt"}))
+    raises("PathRequiredException", merge, **resolve({**keep, "filePath": ""}))
+    many = [{"filePath": f"f{i}.txt"} for i in range(101)]
+    raises("MaximumConflictResolutionEntriesExceededException", merge, **resolve(deleteFiles=many))
+    raises("NameLengthExceededException", merge, authorName="n" * 1025)
+    raises("InvalidEmailException", merge, email="not an email")
+    raises("CommitMessageLengthExceededException", merge, commitMessage="m" * (100 * 1024 + 1))
+    big = b"x" * (4 * 1024 * 1024)
+    raises(
+        "FileContentSizeLimitExceededException",
+        merge,
+        **resolve(
+            {"filePath": "a.txt", "replacementType": "USE_NEW_CONTENT", "content": big},
+            {"filePath": "b.txt", "replacementType": "USE_NEW_CONTENT", "content": big},
+        ),
+    )
