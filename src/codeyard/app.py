@@ -14,6 +14,8 @@ from codeyard.config import Settings
 from codeyard.crypto import SecretBox, load_master_key
 from codeyard.git.access import GitAccess
 from codeyard.git.smart_http import SmartHttp
+from codeyard.git.ssh_server import GitSshServer
+from codeyard.git.ssh_sessions import GitSession
 from codeyard.git.storage import GitStorage
 from codeyard.ids import IdGenerator
 from codeyard.operations import ServiceApi
@@ -69,6 +71,7 @@ class Codeyard:
     root: RootCredentials
     root_principal: Principal
     services: dict[str, ServiceApi]
+    ssh: GitSshServer | None = None  # the git SSH server, when ssh_port is set (started by the caller)
 
     def close(self) -> None:
         self.store.dispose()
@@ -152,7 +155,12 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     if settings.test_mode:
         mounts.append(("/moto-api/", admin))
     router = Router(ApiEndpoint(handler, inline=inline), mounts)
+    ssh = (
+        GitSshServer(access, GitSession(access, git, git.root), settings.data_dir)
+        if settings.ssh_port
+        else None
+    )
     if settings.demo:
         ctx = RequestContext(principal, settings.default_region, account_id, ids.request_id())
         demo.seed(ctx, iam, ssm, secrets)
-    return Codeyard(settings, router, handler, store, root, principal, services)
+    return Codeyard(settings, router, handler, store, root, principal, services, ssh)

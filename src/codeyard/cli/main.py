@@ -65,8 +65,10 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, dict[str, str]]:
 def _logging(settings: Settings) -> None:
     level = getattr(logging, settings.log_level.upper())
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Alembic tells every start which migration context it uses: noise unless debugging.
-    logging.getLogger("alembic").setLevel(level if level <= logging.DEBUG else max(level, logging.WARNING))
+    # Alembic tells every start which migration context it uses, asyncssh every SSH connection: noise
+    # unless debugging.
+    for noisy in ("alembic", "asyncssh"):
+        logging.getLogger(noisy).setLevel(level if level <= logging.DEBUG else max(level, logging.WARNING))
 
 
 def _data_dir(settings: Settings) -> None:
@@ -77,18 +79,18 @@ def _data_dir(settings: Settings) -> None:
         raise _Failure(f"cannot make the data directory {settings.data_dir}: {error.strerror}") from None
 
 
-def _listen(settings: Settings) -> socket.socket:
-    """The listening socket, bound before anything else starts, so a taken port fails at once."""
+def _listen(settings: Settings, port: int | None = None) -> socket.socket:
+    """A listening socket (the HTTP port unless `port` is given), bound before anything else
+    starts, so a taken port fails at once."""
+    port = settings.port if port is None else port
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((settings.host, settings.port))
+        sock.bind((settings.host, port))
     except OSError as error:
         sock.close()
-        raise _Failure(
-            f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}"
-        ) from None
+        raise _Failure(f"cannot listen on {settings.host}:{port}: {error.strerror or error}") from None
     return sock
 
 
@@ -119,7 +121,9 @@ def _serve(settings: Settings) -> int:
     _logging(settings)
     _data_dir(settings)
     sock = _listen(settings)
+    ssh_sock: socket.socket | None = None
     try:
+        ssh_sock = _listen(settings, settings.ssh_port) if settings.ssh_port else None
         try:
             codeyard = build(settings)
         except SQLAlchemyError as error:
@@ -130,12 +134,15 @@ def _serve(settings: Settings) -> int:
         gc.freeze()
         try:
             print(banner(settings, codeyard.root), flush=True)
+            ssh = codeyard.ssh.serving(ssh_sock) if codeyard.ssh and ssh_sock else None
             with _quiet_signals():
-                serve(codeyard.app, [sock], graceful_timeout=5)
+                serve(codeyard.app, [sock], graceful_timeout=5, alongside=ssh)
         finally:
             codeyard.close()
     finally:
         sock.close()
+        if ssh_sock is not None:
+            ssh_sock.close()
     print("Codeyard stopped.", flush=True)
     return 0
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import socket
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 
 from codeyard.http import wire
 from codeyard.http.connection import HttpConnection, Limits, ServerState
@@ -110,14 +112,19 @@ def serve(
     *,
     limits: Limits | None = None,
     graceful_timeout: float = GRACEFUL_TIMEOUT,
+    alongside: AbstractAsyncContextManager[object] | None = None,
 ) -> None:
-    """Serves `app` until SIGINT or SIGTERM (a second one does not wait), on uvloop when installed."""
+    """Serves `app` until SIGINT or SIGTERM (a second one does not wait), on uvloop when installed.
+
+    `alongside` (another server on the same loop) is entered before serving and exited once stopped."""
     server = HttpServer(app, limits=limits, graceful_timeout=graceful_timeout)
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-        runner.run(_until_signalled(server, sockets))
+        runner.run(_until_signalled(server, sockets, alongside or contextlib.nullcontext()))
 
 
-async def _until_signalled(server: HttpServer, sockets: Sequence[socket.socket]) -> None:
+async def _until_signalled(
+    server: HttpServer, sockets: Sequence[socket.socket], alongside: AbstractAsyncContextManager[object]
+) -> None:
     loop = asyncio.get_running_loop()
     signals = (signal.SIGINT, signal.SIGTERM)
     previous = {sig: signal.getsignal(sig) for sig in signals}
@@ -128,7 +135,8 @@ async def _until_signalled(server: HttpServer, sockets: Sequence[socket.socket])
     for sig in signals:
         loop.add_signal_handler(sig, on_signal)
     try:
-        await server.serve(sockets)
+        async with alongside:
+            await server.serve(sockets)
     finally:
         for sig in signals:
             loop.remove_signal_handler(sig)

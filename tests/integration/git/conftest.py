@@ -87,9 +87,12 @@ def key_pair(directory: Path, name: str, kind: str = "rsa") -> Path:
     return path
 
 
-def ssh_user(ssh: SshServer, directory: Path, name: str, *statements: dict[str, Any]) -> SshUser:
+def ssh_user(
+    ssh: SshServer, directory: Path, name: str, *statements: dict[str, Any], kind: str = "ed25519"
+) -> SshUser:
+    """A user with a key pair of `kind` (AWS documents RSA; Codeyard also takes the quicker Ed25519)."""
     identity = make_user(ssh.server, name, *statements)
-    key_file = key_pair(directory, name)
+    key_file = key_pair(directory, name, kind)
     uploaded = client(ssh.server, "iam").upload_ssh_public_key(
         UserName=name, SSHPublicKeyBody=key_file.with_suffix(".pub").read_text()
     )["SSHPublicKey"]
