@@ -447,7 +447,7 @@ def test_resolution_and_identity_errors(server: Server, tmp_path: Path) -> None:
     raises("MaximumConflictResolutionEntriesExceededException", merge, **resolve(deleteFiles=many))
     raises("NameLengthExceededException", merge, authorName="n" * 1025)
     raises("InvalidEmailException", merge, email="not an email")
-    raises("CommitMessageLengthExceededException", merge, commitMessage="m" * (100 * 1024 + 1))
+    raises("CommitMessageLengthExceededException", merge, commitMessage="m" * (256 * 1024 + 1))
     big = b"x" * (4 * 1024 * 1024)
     raises(
         "FileContentSizeLimitExceededException",

@@ -114,7 +114,7 @@ class MergingMixin(ReferencesMixin):
                     detail_level=level,
                     strategy=chosen,
                     resolution=fixes,
-                    author_name=author_name or ctx.principal.name,
+                    author_name=author_name or ctx.principal.name or ctx.principal.arn.rpartition("/")[2],
                     email=email or "",
                     message=message or None,
                     when=self._clock.now(),

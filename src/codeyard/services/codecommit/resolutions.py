@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from codeyard.services.codecommit import paths
 from codeyard.services.codecommit.errors import (
     CommitMessageLengthExceededException,
     FileContentSizeLimitExceededException,
@@ -15,17 +16,16 @@ from codeyard.services.codecommit.errors import (
     InvalidEmailException,
     InvalidFileModeException,
     InvalidMergeOptionException,
-    InvalidPathException,
     InvalidReplacementContentException,
     InvalidReplacementTypeException,
     MaximumConflictResolutionEntriesExceededException,
     MergeOptionRequiredException,
     MultipleConflictResolutionEntriesException,
     NameLengthExceededException,
-    PathRequiredException,
     ReplacementContentRequiredException,
     ReplacementTypeRequiredException,
 )
+from codeyard.services.codecommit.writing import MAX_EMAIL_LENGTH, MAX_MESSAGE_BYTES, MAX_NAME_LENGTH
 from codeyard.store.ports.git_merges import (
     DETAIL_LEVELS,
     FILE_LEVEL,
@@ -45,9 +45,6 @@ MERGE_OPTIONS = (FAST_FORWARD_MERGE, SQUASH_MERGE, THREE_WAY_MERGE)
 
 MAX_RESOLUTION_ENTRIES = 100  # our choice, as the API's limit of files per commit
 MAX_CHANGE_BYTES = 7 * 1024 * 1024  # the combined size of the new contents of one commit
-MAX_NAME_LENGTH = 1024
-MAX_EMAIL_LENGTH = 320
-MAX_MESSAGE_BYTES = 100 * 1024
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+")
 
 
@@ -81,13 +78,7 @@ def strategy(value: str | None) -> str:
 
 def check_path(path: str | None) -> str:
     """A repository-relative file path; a leading slash is dropped."""
-    if not path:
-        raise PathRequiredException("A file path is required, but was not specified.")
-    relative = path[1:] if path.startswith("/") else path
-    parts = relative.split("/")
-    if any(part in ("", ".", "..") for part in parts) or "\x00" in relative:
-        raise InvalidPathException(f"The path {path} is not valid.")
-    return relative
+    return paths.normalize(path)
 
 
 def _file_mode(mode: str | None, path: str) -> str:

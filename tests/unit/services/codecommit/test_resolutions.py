@@ -35,7 +35,8 @@ def test_merge_settings() -> None:
 def test_paths() -> None:
     assert resolutions.check_path("/a/b.txt") == "a/b.txt"
     assert _code(resolutions.check_path, "") == "PathRequiredException"
-    for bad in ("a//b", "a/./b", "../a", "a/", "/"):
+    assert _code(resolutions.check_path, "/") == "PathRequiredException"
+    for bad in ("a//b", "a/./b", "../a", "a/", ".git/config", "x" * 4097):
         assert _code(resolutions.check_path, bad) == "InvalidPathException", bad
 
 
