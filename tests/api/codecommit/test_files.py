@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import base64
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from botocore.exceptions import ClientError
 
 from tests.api.codecommit.objects_support import (
     SUBMODULE_COMMIT,
@@ -517,3 +520,30 @@ def test_files_through_the_aws_cli(server: Server, tmp_path: Path) -> None:
     )
     assert deleted["blobId"] == put["blobId"]
     assert ls_tree(server, "repo", deleted["commitId"]) == {}
+
+
+def test_concurrent_puts_on_one_parent_make_one_commit(server: Server, tmp_path: Path) -> None:
+    cc = server.client("codecommit")
+    cc.create_repository(repositoryName="repo")
+    parent = seed(server, tmp_path / "w", "repo", {"a.txt": "a"})
+
+    def put(i: int) -> str:
+        try:
+            done = cc.put_file(
+                repositoryName="repo",
+                branchName="main",
+                filePath=f"f{i}.txt",
+                fileContent=b"x",
+                parentCommitId=parent,
+            )
+        except ClientError as error:
+            return str(error.response["Error"]["Code"])
+        return str(done["commitId"])
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(put, range(8)))
+    winners = [r for r in results if r != "ParentCommitIdOutdatedException"]
+    assert len(winners) == 1
+    assert in_bare(server, "repo", "rev-parse", "main").strip() == winners[0]
+    events = server.events("aws.codecommit")
+    assert [(e["detail"]["oldCommitId"], e["detail"]["commitId"]) for e in events] == [(parent, winners[0])]
