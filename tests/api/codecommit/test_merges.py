@@ -369,6 +369,13 @@ def test_commit_errors(server: Server, tmp_path: Path) -> None:
             sourceCommitSpecifier="feature",
             destinationCommitSpecifier="main",
         )
+    raises(
+        "InvalidCommitException",
+        cc.merge_branches_by_squash,
+        repositoryName="repo",
+        sourceCommitSpecifier="feature~1",
+        destinationCommitSpecifier="main",
+    )
     conflicts = {"repositoryName": "repo", "mergeOption": "THREE_WAY_MERGE"}
     raises(
         "InvalidSourceCommitSpecifierException",

@@ -160,6 +160,8 @@ class MergingMixin(ReferencesMixin):
         """The commit a source or destination specifier names (never the default branch)."""
         if not specifier:
             raise CommitRequiredException("A commit specifier is required, but was not specified.")
+        if len(specifier) > 4096 or not names.valid_ref_name(specifier):  # as specifiers.py: no `main~1`
+            raise invalid(f"The commit specifier {specifier} is not valid.")
         commit = self._git.resolve_commit(record.repository_id, specifier)
         if commit is not None:
             return commit
