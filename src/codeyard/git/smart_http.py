@@ -18,7 +18,7 @@ from codeyard.accounts import Principal
 from codeyard.git.access import GIT_PULL, GIT_PUSH, GitAccess, Refused, Target
 from codeyard.git.base import git_environment
 from codeyard.git.pktline import PktError, ReportScanner, rejection_report
-from codeyard.git.processes import CHUNK, GitProcess, GitTimeout, protocol_env
+from codeyard.git.processes import CHUNK, IDLE_TIMEOUT, GitProcess, GitTimeout, protocol_env
 from codeyard.git.pushes import push_changes, read_commands
 from codeyard.store.ports.git import GitRepositories
 
@@ -211,6 +211,7 @@ class SmartHttp:
         process = await GitProcess.start(["git", "http-backend"], env)
         exchange = _Exchange(process, receive, stop_on_gone)
         feeder = asyncio.get_running_loop().create_task(exchange.feed(head, rest))
+        finished = False
         try:
             status, headers, chunk = await _cgi_head(process)
             relay = _Relay(send, status, headers)
@@ -224,6 +225,7 @@ class SmartHttp:
             code = await process.wait()
             if code != 0:
                 log.warning("git http-backend exited with %s: %s", code, process.stderr.strip())
+            finished = True
             if finish is not None:
                 await finish()
             exchange.finished = True
@@ -239,6 +241,8 @@ class SmartHttp:
             exchange.finished = True
             feeder.cancel()
             await process.stop()
+            if finish is not None and not finished:  # cut short (a timeout, the server stopping)
+                await finish()
 
 
 class _Exchange:
@@ -320,9 +324,15 @@ class _Relay:
 
 
 async def _body(receive: Receive) -> AsyncIterator[bytes]:
-    """The request body as it arrives (a chunked one comes de-chunked from the HTTP server)."""
+    """The request body as it arrives (a chunked one comes de-chunked from the HTTP server); a
+    client that sends nothing for IDLE_TIMEOUT counts as gone."""
     while True:
-        message = await receive()
+        try:
+            async with asyncio.timeout(IDLE_TIMEOUT):
+                message = await receive()
+        except TimeoutError:
+            log.warning("a git client sent nothing for %.0f s", IDLE_TIMEOUT)
+            raise ClientGone from None
         if message["type"] == "http.disconnect":
             raise ClientGone
         body: bytes = message.get("body", b"")
