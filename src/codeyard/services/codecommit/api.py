@@ -16,6 +16,7 @@ from codeyard.services.codecommit.differences import DifferencesMixin
 from codeyard.services.codecommit.files import FilesMixin
 from codeyard.services.codecommit.hosting import HostingMixin
 from codeyard.services.codecommit.merges import MergesMixin
+from codeyard.services.codecommit.pull_request_merges import PullRequestMergesMixin
 from codeyard.services.codecommit.pull_requests import PullRequestsMixin
 from codeyard.services.codecommit.reactions import ReactionsMixin
 from codeyard.services.codecommit.repositories import RepositoriesMixin
@@ -32,6 +33,7 @@ class CodeCommitApi(
     MergesMixin,
     PullRequestsMixin,
     ApprovalsMixin,
+    PullRequestMergesMixin,
     TemplateAssociationsMixin,
     CommentsMixin,
     CommentQueriesMixin,
