@@ -12,7 +12,8 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 
 log = logging.getLogger("codeyard.git")
 
-CHUNK = 64 * 1024
+CHUNK = 256 * 1024
+PIPE_BUFFER = 1024 * 1024  # what is read ahead of git's output (reading pauses at twice this)
 IDLE_TIMEOUT = 600.0  # seconds without a byte either way before a git process is stopped
 STOP_GRACE = 5.0  # seconds between SIGTERM (git removes its lock files) and SIGKILL
 STDERR_KEPT = 8 * 1024
@@ -49,6 +50,7 @@ class GitProcess:
             stderr=asyncio.subprocess.PIPE,
             env=dict(env),
             start_new_session=True,
+            limit=PIPE_BUFFER,
         )
         return cls(process, " ".join(args[:2]), idle_timeout)
 
