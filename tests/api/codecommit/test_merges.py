@@ -457,10 +457,18 @@ def test_resolution_and_identity_errors(server: Server, tmp_path: Path) -> None:
     raises("CommitMessageLengthExceededException", merge, commitMessage="m" * (256 * 1024 + 1))
     big = b"x" * (4 * 1024 * 1024)
     raises(
-        "FileContentSizeLimitExceededException",
+        "FolderContentSizeLimitExceededException",
         merge,
         **resolve(
             {"filePath": "a.txt", "replacementType": "USE_NEW_CONTENT", "content": big},
             {"filePath": "b.txt", "replacementType": "USE_NEW_CONTENT", "content": big},
+        ),
+    )
+    raises(
+        "FileContentSizeLimitExceededException",
+        merge,
+        **resolve(
+            {"filePath": "a.txt", "replacementType": "USE_NEW_CONTENT", "content": big},
+            {"filePath": "d/b.txt", "replacementType": "USE_NEW_CONTENT", "content": big},
         ),
     )

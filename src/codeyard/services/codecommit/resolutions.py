@@ -7,10 +7,12 @@ import re
 from typing import Any
 
 from codeyard.services.codecommit import paths
+from codeyard.services.codecommit.changes import MAX_COMMIT_CHANGE, MAX_ENTRIES, MAX_FOLDER_CHANGE
 from codeyard.services.codecommit.errors import (
     CommitMessageLengthExceededException,
     FileContentSizeLimitExceededException,
     FileModeRequiredException,
+    FolderContentSizeLimitExceededException,
     InvalidConflictDetailLevelException,
     InvalidConflictResolutionStrategyException,
     InvalidEmailException,
@@ -43,8 +45,7 @@ SQUASH_MERGE = "SQUASH_MERGE"
 THREE_WAY_MERGE = "THREE_WAY_MERGE"
 MERGE_OPTIONS = (FAST_FORWARD_MERGE, SQUASH_MERGE, THREE_WAY_MERGE)
 
-MAX_RESOLUTION_ENTRIES = 100  # our choice, as the API's limit of files per commit
-MAX_CHANGE_BYTES = 7 * 1024 * 1024  # the combined size of the new contents of one commit
+MAX_RESOLUTION_ENTRIES = MAX_ENTRIES  # our choice: as many as files in one API commit
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+")
 
 
@@ -113,6 +114,7 @@ def conflict_resolution(value: dict[str, Any] | None) -> ConflictResolution | No
 
     contents: list[ReplaceContent] = []
     size = 0
+    folders: dict[str, int] = {}
     for entry in replaces:
         path = once(entry.get("filePath"))
         kind = entry.get("replacementType")
@@ -128,11 +130,17 @@ def conflict_resolution(value: dict[str, Any] | None) -> ConflictResolution | No
                 f"Content is given for {path}, but its replacement type is {kind}, not USE_NEW_CONTENT."
             )
         size += len(content or b"")
+        folder = path.rpartition("/")[0]
+        folders[folder] = folders.get(folder, 0) + len(content or b"")
+        if folders[folder] > MAX_FOLDER_CHANGE:
+            raise FolderContentSizeLimitExceededException(
+                f"The new contents of the folder '{folder}' come to more than {MAX_FOLDER_CHANGE} bytes."
+            )
         mode = entry.get("fileMode")
         contents.append(
             ReplaceContent(path, kind, content, _file_mode(mode, path) if mode is not None else None)
         )
-    if size > MAX_CHANGE_BYTES:
+    if size > MAX_COMMIT_CHANGE:
         raise FileContentSizeLimitExceededException(
             "The combined file content change size is over 7 MB. Consider making these changes "
             "using a Git client."
