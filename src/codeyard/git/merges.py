@@ -108,7 +108,7 @@ class MergeStorage(GitStorageBase):
         wanted = pygit2.Oid(hex=source)
         current = commit(repo, destination)
         merged: pygit2.Commit | None = None
-        for _ in range(100_000):
+        for _ in range(10_000):  # a bound, as merge bases have
             if current.id != wanted and not repo.descendant_of(current.id, wanted):
                 break
             merged = current

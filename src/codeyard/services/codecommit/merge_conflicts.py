@@ -40,11 +40,11 @@ DESCRIBED = (SQUASH_MERGE, THREE_WAY_MERGE)  # the options whose conflicts can b
 class MergeConflictsMixin(MergingMixin):
     # --- reading -------------------------------------------------------------------------------
 
-    def _record(self, ctx: RequestContext, repository_name: str) -> RepositoryRecord:
+    def _merged_repository(self, ctx: RequestContext, repository_name: str) -> RepositoryRecord:
         with self._reading() as uow:
             return self._repository(uow, ctx, repository_name)
 
-    def _analyse(
+    def _merge_analysis(
         self, record: RepositoryRecord, source: str, destination: str, level: str, strategy: str
     ) -> MergeAnalysis:
         try:
@@ -59,7 +59,7 @@ class MergeConflictsMixin(MergingMixin):
         except TipsTooFarApart as error:
             raise TipsDivergenceExceededException(f"The tips diverge too far to compare: {error}.") from None
 
-    def _describe(
+    def _merge_description(
         self,
         record: RepositoryRecord,
         source: str,
@@ -93,11 +93,11 @@ class MergeConflictsMixin(MergingMixin):
     ) -> dict[str, Any]:
         level = resolutions.detail_level(conflict_detail_level)
         strategy = resolutions.strategy(conflict_resolution_strategy)
-        record = self._record(ctx, repository_name)
+        record = self._merged_repository(ctx, repository_name)
         source, destination = self._merge_commits(
             record, source_commit_specifier, destination_commit_specifier
         )
-        analysis = self._analyse(record, source, destination, level, strategy)
+        analysis = self._merge_analysis(record, source, destination, level, strategy)
         options = [FAST_FORWARD_MERGE] if analysis.fast_forward else []
         if analysis.mergeable:
             options += [SQUASH_MERGE, THREE_WAY_MERGE]
@@ -122,7 +122,7 @@ class MergeConflictsMixin(MergingMixin):
         size = limit(
             max_conflict_files, DEFAULT_CONFLICT_FILES, InvalidMaxConflictFilesException, "conflict files"
         )
-        record = self._record(ctx, repository_name)
+        record = self._merged_repository(ctx, repository_name)
         source, destination = self._merge_commits(
             record,
             source_commit_specifier,
@@ -130,7 +130,7 @@ class MergeConflictsMixin(MergingMixin):
             invalid_source=InvalidSourceCommitSpecifierException,
             invalid_destination=InvalidDestinationCommitSpecifierException,
         )
-        analysis = self._analyse(record, source, destination, level, strategy)
+        analysis = self._merge_analysis(record, source, destination, level, strategy)
         conflicts = () if option == FAST_FORWARD_MERGE else analysis.conflicts
         items, following = page(conflicts, next_token, size, f"conflicts-{source}-{destination}-{level}")
         out: dict[str, Any] = {
@@ -161,11 +161,11 @@ class MergeConflictsMixin(MergingMixin):
         strategy = resolutions.strategy(conflict_resolution_strategy)
         size = limit(max_merge_hunks, DEFAULT_MERGE_HUNKS, InvalidMaxMergeHunksException, "merge hunks")
         path = resolutions.check_path(file_path)
-        record = self._record(ctx, repository_name)
+        record = self._merged_repository(ctx, repository_name)
         source, destination = self._merge_commits(
             record, source_commit_specifier, destination_commit_specifier
         )
-        description = self._describe(record, source, destination, [path], level, strategy)
+        description = self._merge_description(record, source, destination, [path], level, strategy)
         found = description.files[0]
         if found is None:
             raise FileDoesNotExistException(f"The file {path} exists in none of the merge's commits.")
@@ -201,14 +201,16 @@ class MergeConflictsMixin(MergingMixin):
         size = limit(
             max_conflict_files, DEFAULT_CONFLICT_FILES, InvalidMaxConflictFilesException, "conflict files"
         )
-        record = self._record(ctx, repository_name)
+        record = self._merged_repository(ctx, repository_name)
         source, destination = self._merge_commits(
             record, source_commit_specifier, destination_commit_specifier
         )
         if file_paths:
             wanted = list(dict.fromkeys(file_paths))
         else:
-            wanted = [c.path for c in self._analyse(record, source, destination, level, strategy).conflicts]
+            wanted = [
+                c.path for c in self._merge_analysis(record, source, destination, level, strategy).conflicts
+            ]
         paths, following = page(wanted, next_token, size, f"files-{source}-{destination}-{level}")
         errors: list[dict[str, str]] = []
         valid: list[str] = []
@@ -217,7 +219,7 @@ class MergeConflictsMixin(MergingMixin):
                 valid.append(resolutions.check_path(path))
             except CodeyardError as error:
                 errors.append({"filePath": path, "exceptionName": error.code, "message": error.message})
-        description = self._describe(record, source, destination, valid, level, strategy)
+        description = self._merge_description(record, source, destination, valid, level, strategy)
         conflicts: list[dict[str, Any]] = []
         for path, found in zip(valid, description.files, strict=True):
             if found is None:
@@ -252,7 +254,7 @@ class MergeConflictsMixin(MergingMixin):
     ) -> dict[str, Any]:
         resolutions.detail_level(conflict_detail_level)
         resolutions.strategy(conflict_resolution_strategy)
-        record = self._record(ctx, repository_name)
+        record = self._merged_repository(ctx, repository_name)
         source, destination = self._merge_commits(
             record, source_commit_specifier, destination_commit_specifier
         )

@@ -95,7 +95,7 @@ class MergingMixin(ReferencesMixin):
         fixes = resolutions.conflict_resolution(resolution)
         resolutions.identity(author_name, email, message)
         repository_id = record.repository_id
-        target = self._target(record, target_branch) if target_branch is not None else None
+        target = self._merge_target(record, target_branch) if target_branch is not None else None
         if option == FAST_FORWARD_MERGE:
             if not self._git.is_ancestor(repository_id, destination_commit, source_commit):
                 raise ManualMergeRequiredException(
@@ -139,7 +139,7 @@ class MergingMixin(ReferencesMixin):
         }
         created = option != FAST_FORWARD_MERGE
         if target is not None:
-            self._move_target(uow, ctx, record, target, merged.commit_id, destination_commit, fields)
+            self._move_merge_target(uow, ctx, record, target, merged.commit_id, destination_commit, fields)
         elif created:
             detail = {
                 "callerUserArn": ctx.principal.arn,
@@ -185,7 +185,7 @@ class MergingMixin(ReferencesMixin):
             self._merge_commit(record, destination, invalid=invalid_destination),
         )
 
-    def _target(self, record: RepositoryRecord, branch_name: str) -> tuple[str, str]:
+    def _merge_target(self, record: RepositoryRecord, branch_name: str) -> tuple[str, str]:
         """The full ref and current tip of a merge's target branch."""
         branch = names.check_branch_name(branch_name)
         refs = self._git.refs(record.repository_id)
@@ -196,7 +196,7 @@ class MergingMixin(ReferencesMixin):
             raise BranchDoesNotExistException(f"Branch {branch} does not exist")
         return HEADS + branch, tip
 
-    def _move_target(
+    def _move_merge_target(
         self,
         uow: UnitOfWork,
         ctx: RequestContext,
