@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pygit2
 
-from codeyard.git.conflicts import MODE_NAMES, Entry, PathState, TreeMerge, blob, operation
+from codeyard.git.conflicts import PathState, TreeMerge
+from codeyard.git.entries import MODE_NAMES, Entry, blob, operation
 from codeyard.git.hunks import count_conflicts, merge_hunks, whole_file_hunk
 from codeyard.store.ports.git_merges import FILE_LEVEL, FileDescription, FileVersion, MergeConflict, MergeHunk
 

@@ -11,8 +11,9 @@ from pygit2.enums import FileMode, ObjectType, SortMode
 
 from codeyard.git.base import GitStorageBase
 from codeyard.git.conflict_details import describe
-from codeyard.git.conflicts import TREE, TreeMerge, commit
-from codeyard.git.conflicts import tree as tree_at
+from codeyard.git.conflicts import TreeMerge
+from codeyard.git.entries import TREE, commit
+from codeyard.git.entries import tree as tree_at
 from codeyard.store.ports.git_merges import (
     ConflictResolution,
     FileDescription,
