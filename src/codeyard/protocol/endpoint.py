@@ -28,8 +28,9 @@ from codeyard.protocol import json_codec, query_codec, wire
 from codeyard.protocol.authentication import Authenticator
 from codeyard.protocol.errors import wire_error
 from codeyard.protocol.models import ServiceCatalog, ServiceSpec
+from codeyard.protocol.service_errors import service_error
 from codeyard.protocol.sigv4 import HttpRequest
-from codeyard.protocol.validation import Validator
+from codeyard.protocol.validation import ModelValidationError, Validator
 from codeyard.protocol.wire import HttpResponse, Protocol
 
 log = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ class ApiHandler:
                 raw_params = wire.parse(protocol, request.body)
             else:
                 raw_params = query_codec.decode_params(route.operation, fields)
-            params = self._validator.validate(route.operation.input_shape, raw_params)
+            params = self._validate(route, raw_params)
             ctx = RequestContext(
                 principal=authenticated.principal,
                 region=signature.region,
@@ -158,6 +159,18 @@ class ApiHandler:
                 "internal error in %s %s", protocol, request.header("x-amz-target") or request.raw_path
             )
             return self._failure(InternalFailure("An internal error occurred."), spec, protocol, request_id)
+
+    def _validate(self, route: Route, raw_params: Any) -> dict[str, Any]:
+        try:
+            return self._validator.validate(route.operation.input_shape, raw_params)
+        except ModelValidationError as error:
+            overrides = getattr(route.api, "validation_codes", None)
+            if overrides is None:
+                raise
+            own = service_error(route.operation, error.failures, overrides)
+            if own is None:
+                raise
+            raise own from None
 
     def _target(self, request: HttpRequest, protocol: Protocol) -> tuple[ServiceSpec | None, str]:
         if protocol is Protocol.JSON:

@@ -8,6 +8,7 @@ import binascii
 import math
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -83,6 +84,30 @@ def parse_timestamp(value: Any) -> datetime:
     raise ValueError("not a timestamp")
 
 
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """One broken constraint: where, which kind (required, length, range, enum, pattern, union,
+    character) and the AWS-style text."""
+
+    path: str
+    kind: str
+    text: str
+
+    @property
+    def member(self) -> str:
+        """The name of the member at fault (the last name of the path, list indexes skipped)."""
+        names = [part for part in self.path.split(".") if part and not part.isdigit() and part != "member"]
+        return names[-1] if names else ""
+
+
+class ModelValidationError(ValidationException):
+    """A ValidationException that still knows each failure, so a service may answer its own codes."""
+
+    def __init__(self, message: str, failures: list[Failure]) -> None:
+        super().__init__(message)
+        self.failures = failures
+
+
 class Validator:
     """Checks one operation input; collects every constraint failure like AWS does."""
 
@@ -94,15 +119,16 @@ class Validator:
             return {}
         if not isinstance(params, dict):
             raise SerializationException("Start of structure or map found where not expected.")
-        failures: list[str] = []
+        failures: list[Failure] = []
         converted = self._structure(shape, params, "", failures)
         if failures:
             count = len(failures)
             noun = "error" if count == 1 else "errors"
-            raise ValidationException(f"{count} validation {noun} detected: " + "; ".join(failures))
+            text = "; ".join(f.text for f in failures)
+            raise ModelValidationError(f"{count} validation {noun} detected: {text}", failures)
         return converted
 
-    def _check(self, shape: Shape, value: Any, path: str, failures: list[str]) -> Any:
+    def _check(self, shape: Shape, value: Any, path: str, failures: list[Failure]) -> Any:
         kind = shape.type_name
         if kind == "structure":
             if not isinstance(value, dict):
@@ -174,7 +200,9 @@ class Validator:
             return data
         return value
 
-    def _structure(self, shape: Any, value: dict[str, Any], path: str, failures: list[str]) -> dict[str, Any]:
+    def _structure(
+        self, shape: Any, value: dict[str, Any], path: str, failures: list[Failure]
+    ) -> dict[str, Any]:
         members = shape.members
         unknown = [k for k in value if k not in members]
         if unknown:
@@ -185,14 +213,22 @@ class Validator:
             given = [k for k, v in value.items() if v is not None]
             if len(given) != 1:
                 failures.append(
-                    f"Value at '{path or shape.name}' failed to satisfy constraint: "
-                    f"Exactly one member must be set, got {len(given)}"
+                    Failure(
+                        path or shape.name,
+                        "union",
+                        f"Value at '{path or shape.name}' failed to satisfy constraint: "
+                        f"Exactly one member must be set, got {len(given)}",
+                    )
                 )
         for name in shape.required_members:
             if value.get(name) is None:
+                where = _path_join(path, name)
                 failures.append(
-                    f"Value null at '{_path_join(path, name)}' failed to satisfy constraint: "
-                    "Member must not be null"
+                    Failure(
+                        where,
+                        "required",
+                        f"Value null at '{where}' failed to satisfy constraint: Member must not be null",
+                    )
                 )
         out: dict[str, Any] = {}
         for name, item in value.items():
@@ -201,33 +237,49 @@ class Validator:
             out[name] = self._check(members[name], item, _path_join(path, name), failures)
         return out
 
-    def _length(self, shape: Shape, value: Any, length: int, path: str, failures: list[str]) -> None:
+    def _length(self, shape: Shape, value: Any, length: int, path: str, failures: list[Failure]) -> None:
         meta = shape.metadata
         low, high = meta.get("min"), meta.get("max")
         if low is not None and length < low:
             failures.append(
-                f"Value {_display(value)} at '{path}' failed to satisfy constraint: "
-                f"Member must have length greater than or equal to {low}"
+                Failure(
+                    path,
+                    "length",
+                    f"Value {_display(value)} at '{path}' failed to satisfy constraint: "
+                    f"Member must have length greater than or equal to {low}",
+                )
             )
         if high is not None and length > high:
             failures.append(
-                f"Value {_display(value)} at '{path}' failed to satisfy constraint: "
-                f"Member must have length less than or equal to {high}"
+                Failure(
+                    path,
+                    "length",
+                    f"Value {_display(value)} at '{path}' failed to satisfy constraint: "
+                    f"Member must have length less than or equal to {high}",
+                )
             )
 
-    def _string(self, shape: Any, value: str, path: str, failures: list[str]) -> None:
+    def _string(self, shape: Any, value: str, path: str, failures: list[Failure]) -> None:
         self._length(shape, value, len(value), path, failures)
         if "\x00" in value:
             # Our choice, for every service alike: PostgreSQL text cannot hold U+0000 and the
             # SQLite store could, so it is refused here rather than stored on one backend only.
             failures.append(
-                f"Value at '{path}' failed to satisfy constraint: Member must not contain the character U+0000"
+                Failure(
+                    path,
+                    "character",
+                    f"Value at '{path}' failed to satisfy constraint: Member must not contain the character U+0000",
+                )
             )
         enum = shape.enum
         if enum and value not in enum:
             failures.append(
-                f"Value {_display(value)} at '{path}' failed to satisfy constraint: "
-                f"Member must satisfy enum value set: [{', '.join(enum)}]"
+                Failure(
+                    path,
+                    "enum",
+                    f"Value {_display(value)} at '{path}' failed to satisfy constraint: "
+                    f"Member must satisfy enum value set: [{', '.join(enum)}]",
+                )
             )
         pattern = shape.metadata.get("pattern")
         high = shape.metadata.get("max")
@@ -236,20 +288,32 @@ class Validator:
             matcher = self._patterns.matcher(pattern)
             if matcher is not None and matcher(value) is None:
                 failures.append(
-                    f"Value {_display(value)} at '{path}' failed to satisfy constraint: "
-                    f"Member must satisfy regular expression pattern: {pattern}"
+                    Failure(
+                        path,
+                        "pattern",
+                        f"Value {_display(value)} at '{path}' failed to satisfy constraint: "
+                        f"Member must satisfy regular expression pattern: {pattern}",
+                    )
                 )
 
-    def _range(self, shape: Shape, value: float, path: str, failures: list[str]) -> None:
+    def _range(self, shape: Shape, value: float, path: str, failures: list[Failure]) -> None:
         meta = shape.metadata
         low, high = meta.get("min"), meta.get("max")
         if low is not None and value < low:
             failures.append(
-                f"Value '{value}' at '{path}' failed to satisfy constraint: "
-                f"Member must have value greater than or equal to {low}"
+                Failure(
+                    path,
+                    "range",
+                    f"Value '{value}' at '{path}' failed to satisfy constraint: "
+                    f"Member must have value greater than or equal to {low}",
+                )
             )
         if high is not None and value > high:
             failures.append(
-                f"Value '{value}' at '{path}' failed to satisfy constraint: "
-                f"Member must have value less than or equal to {high}"
+                Failure(
+                    path,
+                    "range",
+                    f"Value '{value}' at '{path}' failed to satisfy constraint: "
+                    f"Member must have value less than or equal to {high}",
+                )
             )

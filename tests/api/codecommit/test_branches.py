@@ -86,7 +86,11 @@ def test_branch_changes_are_events(server: Server, tmp_path: Path) -> None:
     cc.create_branch(repositoryName="repo", branchName="other", commitId=first)
     cc.delete_branch(repositoryName="repo", branchName="other")
     events = server.events("aws.codecommit")
-    assert [e["detail"]["event"] for e in events] == ["referenceCreated", "referenceCreated", "referenceDeleted"]
+    assert [e["detail"]["event"] for e in events] == [
+        "referenceCreated",
+        "referenceCreated",
+        "referenceDeleted",
+    ]
     created, _, deleted = events
     assert created["detail-type"] == "CodeCommit Repository State Change"
     assert created["resources"] == ["arn:aws:codecommit:us-east-1:000000000000:repo"]

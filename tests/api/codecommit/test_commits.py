@@ -232,7 +232,7 @@ def test_create_commit_errors(server: Server, tmp_path: Path) -> None:
     )
     commit("NoChangeException", putFiles=[{"filePath": "README.md", "fileContent": b"hello\n"}])
     commit("NoChangeException", setFileModes=[{"filePath": "run.sh", "fileMode": "EXECUTABLE"}])
-    commit("ValidationException", setFileModes=[{"filePath": "run.sh", "fileMode": "WRITABLE"}])
+    commit("InvalidFileModeException", setFileModes=[{"filePath": "run.sh", "fileMode": "WRITABLE"}])
     commit("InvalidEmailException", putFiles=one, email="no-at-sign")
     commit("NameLengthExceededException", putFiles=one, authorName="n" * 1025)
     commit("CommitMessageLengthExceededException", putFiles=one, commitMessage="m" * (256 * 1024 + 1))
@@ -254,7 +254,10 @@ def test_create_commit_errors(server: Server, tmp_path: Path) -> None:
             {"filePath": "same/b.bin", "fileContent": three},
         ],
     )
-    commit("ValidationException", putFiles=[{"filePath": "big.bin", "fileContent": b"6" * (6 * MB + 1)}])
+    commit(
+        "FileContentSizeLimitExceededException",
+        putFiles=[{"filePath": "big.bin", "fileContent": b"6" * (6 * MB + 1)}],
+    )
     assert in_bare(server, "repo", "rev-parse", "main").strip() == parent
     assert server.events("aws.codecommit") == []
 

@@ -171,9 +171,9 @@ def test_six_megabytes_in_and_out(server: Server, tmp_path: Path) -> None:
     assert got["fileSize"] == SIX_MB
     assert got["fileContent"] == content
     assert cc.get_blob(repositoryName="repo", blobId=put["blobId"])["content"] == content
-    # One byte more is refused by the model's limit on fileContent.
+    # One byte more is over the API's file limit.
     raises(
-        "ValidationException",
+        "FileContentSizeLimitExceededException",
         cc.put_file,
         repositoryName="repo",
         branchName="main",
@@ -316,7 +316,7 @@ def test_put_file_errors(server: Server, tmp_path: Path) -> None:
     put("InvalidEmailException", email="not an email")
     put("NameLengthExceededException", name="n" * 1025)
     put("CommitMessageLengthExceededException", commitMessage="m" * (256 * 1024 + 1))
-    put("ValidationException", fileMode="WRITABLE")  # the model's enum
+    put("InvalidFileModeException", fileMode="WRITABLE")  # not one of the model's modes
     put("RepositoryDoesNotExistException", repositoryName="nope")
     # Twenty folders above the file is the limit, and fine.
     deep = "/".join(["d"] * 20) + "/f"

@@ -152,16 +152,16 @@ def test_template_errors(server: Server) -> None:
             approvalRuleTemplateName="t",
             newRuleContent=bad_content,
         )
-    # The model's length limits are checked before the service sees the call.
+    # The model's length limits answer CodeCommit's own errors.
     fails(
-        "ValidationException",
+        "InvalidApprovalRuleTemplateDescriptionException",
         cc.create_approval_rule_template,
         approvalRuleTemplateName="u",
         approvalRuleTemplateContent=CONTENT,
         approvalRuleTemplateDescription="d" * 1001,
     )
     fails(
-        "ValidationException",
+        "InvalidApprovalRuleTemplateNameException",
         cc.create_approval_rule_template,
         approvalRuleTemplateName="n" * 101,
         approvalRuleTemplateContent=CONTENT,

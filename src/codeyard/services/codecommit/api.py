@@ -40,6 +40,20 @@ class CodeCommitApi(
     ReactionsMixin,
 ):
     service_name = "codecommit"
+    # CodeCommit checks its input itself and answers its own errors (RepositoryNameRequiredException,
+    # InvalidBranchNameException…): the protocol layer derives most from the model's error names;
+    # these are the ones named otherwise, (member, failure kind) -> error code.
+    validation_codes: Mapping[tuple[str, str], str] = {
+        ("fileContent", "length"): "FileContentSizeLimitExceededException",
+        ("content", "required"): "CommentContentRequiredException",
+        ("content", "length"): "CommentContentSizeLimitExceededException",
+        ("commitMessage", "length"): "CommitMessageLengthExceededException",
+        ("message", "length"): "CommitMessageLengthExceededException",
+        ("name", "length"): "NameLengthExceededException",
+        ("authorName", "length"): "NameLengthExceededException",
+        ("tags", "length"): "TooManyTagsException",
+        ("repositoryNames", "required"): "RepositoryNamesRequiredException",
+    }
 
     def resources_for(self, operation: str, params: Mapping[str, Any], ctx: RequestContext) -> Sequence[str]:
         """The repository ARN of the call; operations on other resources look theirs up."""
