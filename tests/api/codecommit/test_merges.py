@@ -472,3 +472,37 @@ def test_resolution_and_identity_errors(server: Server, tmp_path: Path) -> None:
             {"filePath": "d/b.txt", "replacementType": "USE_NEW_CONTENT", "content": big},
         ),
     )
+
+
+def test_values_outside_the_model(server: Server, tmp_path: Path) -> None:
+    """Enum values the model does not know answer CodeCommit's own errors, not ValidationException."""
+    cc = server.client("codecommit")
+    diverged(server, tmp_path, {"a.txt": "a\n"}, {"a.txt": "s\n"}, {"a.txt": "d\n"})
+    names = {
+        "repositoryName": "repo",
+        "sourceCommitSpecifier": "feature",
+        "destinationCommitSpecifier": "main",
+    }
+    raises("InvalidMergeOptionException", cc.get_merge_conflicts, mergeOption="OCTOPUS", **names)
+    raises(
+        "InvalidConflictDetailLevelException", cc.get_merge_options, conflictDetailLevel="WORD_LEVEL", **names
+    )
+    raises(
+        "InvalidConflictResolutionStrategyException",
+        cc.merge_branches_by_squash,
+        conflictResolutionStrategy="ACCEPT_BOTH",
+        **names,
+    )
+    entry = {"filePath": "a.txt", "replacementType": "KEEP_ALL"}
+    raises(
+        "InvalidReplacementTypeException",
+        cc.merge_branches_by_three_way,
+        conflictResolution={"replaceContents": [entry]},
+        **names,
+    )
+    raises(
+        "InvalidFileModeException",
+        cc.merge_branches_by_three_way,
+        conflictResolution={"setFileModes": [{"filePath": "a.txt", "fileMode": "WRITABLE"}]},
+        **names,
+    )
