@@ -145,22 +145,27 @@ def test_protocol_v2_and_v0_both_serve_fetches(server: Server, tmp_path: Path) -
     assert listed.stdout == f"{head}\trefs/heads/main\n"
 
 
-def test_an_incremental_fetch_sends_a_gzip_request(server: Server, tmp_path: Path) -> None:
-    """git gzips fetch requests over 1 KiB: enough `have` lines make one."""
-    server.client("codecommit").create_repository(repositoryName="haves")
+def test_a_fetch_of_many_tips_sends_a_gzip_request(server: Server, tmp_path: Path) -> None:
+    """git gzips fetch requests over 1 KiB: thirty `want` lines make one."""
+    server.client("codecommit").create_repository(repositoryName="tips")
     user = developer(server)
-    git(tmp_path, "clone", "-q", user.url("haves"), "work")
     work = tmp_path / "work"
-    commit(work, {"a.txt": "0\n"})
-    git(work, "push", "-q", "origin", "HEAD:main")
-    git(tmp_path, "clone", "-q", user.url("haves"), "other")
-    for n in range(40):  # local-only commits the fetch advertises as haves
-        commit(tmp_path / "other", {"local.txt": f"{n}\n"})
-    tip = commit(work, {"a.txt": "1\n"})
-    git(work, "push", "-q", "origin", "main")
-    fetched = git(tmp_path / "other", "fetch", "origin", GIT_TRACE_CURL="1", GIT_TRACE_CURL_NO_DATA="1")
-    assert "Content-Encoding: gzip" in fetched.stderr
-    assert git(tmp_path / "other", "rev-parse", "origin/main").stdout.strip() == tip
+    work.mkdir()
+    git(work, "init", "-q", "-b", "main")
+    for n in range(30):
+        git(work, "commit", "-q", "--allow-empty", "-m", f"commit {n}")
+    git(
+        work,
+        "push",
+        "-q",
+        user.url("tips"),
+        *(f"HEAD~{n}:refs/heads/b{n:02d}" for n in range(30)),
+        "HEAD:main",
+    )
+    cloned = git(tmp_path, "clone", user.url("tips"), "copy", GIT_TRACE_CURL="1", GIT_TRACE_CURL_NO_DATA="1")
+    assert "Content-Encoding: gzip" in cloned.stderr
+    branches = git(tmp_path / "copy", "branch", "-r").stdout.split()
+    assert len([b for b in branches if b.startswith("origin/b")]) == 30
 
 
 def test_pushes_land_in_the_bare_repository_intact(server: Server, tmp_path: Path) -> None:
