@@ -59,3 +59,10 @@ def test_other_services_keep_validation_exception(server: Server) -> None:
     with pytest.raises(ClientError) as excinfo:
         ssm.put_parameter(Name="p", Value="v", Type="Nope")
     assert code_of(excinfo) == "ValidationException"
+
+
+def test_missing_path_answers_path_required(server: Server) -> None:
+    server.client("codecommit").create_repository(repositoryName="r")
+    status, body = raw_call(server, "GetFile", {"repositoryName": "r"})
+    assert status == 400
+    assert body["__type"] == "PathRequiredException"

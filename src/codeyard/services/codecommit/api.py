@@ -53,6 +53,7 @@ class CodeCommitApi(
         ("authorName", "length"): "NameLengthExceededException",
         ("tags", "length"): "TooManyTagsException",
         ("repositoryNames", "required"): "RepositoryNamesRequiredException",
+        ("filePath", "required"): "PathRequiredException",
     }
 
     def resources_for(self, operation: str, params: Mapping[str, Any], ctx: RequestContext) -> Sequence[str]:
