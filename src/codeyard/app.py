@@ -162,5 +162,5 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     )
     if settings.demo:
         ctx = RequestContext(principal, settings.default_region, account_id, ids.request_id())
-        demo.seed(ctx, iam, ssm, secrets)
+        demo.seed(ctx, iam, ssm, secrets, codecommit)
     return Codeyard(settings, router, handler, store, root, principal, services, ssh)

@@ -1,9 +1,11 @@
-"""The demo `make up` starts with: a few parameters, a secret and a read-only team, made once."""
+"""The demo `make up` starts with: a few parameters, a secret, a read-only team and a CodeCommit
+repository with a first commit and a developer allowed to use it, made once."""
 
 from __future__ import annotations
 
 from codeyard.accounts import RequestContext
 from codeyard.errors import CodeyardError
+from codeyard.services.codecommit.api import CodeCommitApi
 from codeyard.services.iam.api import IamApi
 from codeyard.services.secretsmanager.api import SecretsManagerApi
 from codeyard.services.ssm.api import SsmApi
@@ -11,7 +13,24 @@ from codeyard.services.ssm.api import SsmApi
 MARKER = "/demo/app/greeting"
 
 
-def seed(ctx: RequestContext, iam: IamApi, ssm: SsmApi, secrets: SecretsManagerApi) -> bool:
+REPOSITORY = "demo-app"
+DEVELOPER_POLICY = """{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": "codecommit:*", "Resource": "*"}]}"""
+README = """# demo-app
+
+A repository made by Codeyard's demo. Clone it with the git credentials of `demo-developer`.
+"""
+BUILDSPEC = """version: 0.2
+phases:
+  build:
+    commands:
+      - echo "Hello from demo-app"
+"""
+
+
+def seed(
+    ctx: RequestContext, iam: IamApi, ssm: SsmApi, secrets: SecretsManagerApi, codecommit: CodeCommitApi
+) -> bool:
     """Make the demo resources through the services' own operations; False when they exist already."""
     try:
         ssm.put_parameter(ctx, name=MARKER, value="Hello from Codeyard", type="String")
@@ -28,6 +47,24 @@ def seed(ctx: RequestContext, iam: IamApi, ssm: SsmApi, secrets: SecretsManagerA
     )
     iam.create_user(ctx, user_name="demo-reader")
     iam.add_user_to_group(ctx, group_name="demo-readers", user_name="demo-reader")
+    iam.create_user(ctx, user_name="demo-developer")
+    iam.put_user_policy(
+        ctx, user_name="demo-developer", policy_name="codecommit", policy_document=DEVELOPER_POLICY
+    )
+    codecommit.create_repository(
+        ctx, repository_name=REPOSITORY, repository_description="Codeyard's demo repository"
+    )
+    codecommit.create_commit(
+        ctx,
+        repository_name=REPOSITORY,
+        branch_name="main",
+        commit_message="First commit",
+        author_name="Codeyard demo",
+        put_files=[
+            {"filePath": "README.md", "fileContent": README.encode()},
+            {"filePath": "buildspec.yml", "fileContent": BUILDSPEC.encode()},
+        ],
+    )
     return True
 
 
@@ -39,5 +76,9 @@ def commands(endpoint: str) -> list[str]:
         "  aws secretsmanager get-secret-value --secret-id demo/app/api-token",
         "  aws iam get-group --group-name demo-readers",
         "  aws iam create-access-key --user-name demo-reader   # then call as that read-only user",
+        f"  aws codecommit get-file --repository-name {REPOSITORY} --file-path README.md",
+        "  aws iam create-service-specific-credential --user-name demo-developer \\",
+        "      --service-name codecommit.amazonaws.com       # git user name and password, shown once",
+        f"  git clone {endpoint}/v1/repos/{REPOSITORY}",
         f"  (every command takes --endpoint-url {endpoint} unless AWS_ENDPOINT_URL is set)",
     ]

@@ -33,8 +33,22 @@ def test_demo_is_seeded_once_and_readable(tmp_path: Path) -> None:
         assert [u["UserName"] for u in group["Users"]] == ["demo-reader"]
         secret = services["secretsmanager"].get_secret_value(ctx, secret_id="demo/app/api-token")  # type: ignore[attr-defined]
         assert "demo-token-123" in secret["SecretString"]
-        assert demo.seed(ctx, services["iam"], services["ssm"], services["secretsmanager"]) is False  # type: ignore[arg-type]
+        readme = services["codecommit"].get_file(ctx, repository_name=demo.REPOSITORY, file_path="README.md")  # type: ignore[attr-defined]
+        assert readme["fileContent"] == demo.README.encode()
+        policy = services["iam"].get_user_policy(ctx, user_name="demo-developer", policy_name="codecommit")  # type: ignore[attr-defined]
+        assert "codecommit%3A%2A" in policy["PolicyDocument"]  # IAM answers policies URL-encoded
+        assert (
+            demo.seed(
+                ctx,
+                services["iam"],  # type: ignore[arg-type]
+                services["ssm"],  # type: ignore[arg-type]
+                services["secretsmanager"],  # type: ignore[arg-type]
+                services["codecommit"],  # type: ignore[arg-type]
+            )
+            is False
+        )
     finally:
         again.close()
     text = banner(settings, replace(again.root, created=False))
     assert "get-parameters-by-path --path /demo" in text
+    assert f"/v1/repos/{demo.REPOSITORY}" in text
