@@ -59,6 +59,11 @@ def root_credentials(settings: Settings, ids: IdGenerator) -> RootCredentials:
 def banner(settings: Settings, root: RootCredentials) -> str:
     """What `codeyard up` prints: the endpoint and, on first start, how to use the root key."""
     lines = [f"Codeyard is listening on {settings.endpoint}", f"Data directory: {settings.data_dir}"]
+    lines.append(f"Git over HTTP: {settings.clone_url_base}/v1/repos/<repository>")
+    if settings.ssh_port:
+        lines.append(
+            f"Git over SSH: ssh://<SSH key id>@{settings.host}:{settings.ssh_port}/v1/repos/<repository>"
+        )
     if settings.test_mode:
         lines.append(
             "Test mode: any access key signs as the root user; POST /_codeyard/v1/reset wipes state."
