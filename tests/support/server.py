@@ -155,8 +155,10 @@ class Server:
         token: str | None = None,
         region: str = "us-east-1",
         check: bool = True,
+        data_path: Path | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        """Run the real `aws` CLI against this server."""
+        """Run the real `aws` CLI against this server; `data_path` is a folder of botocore models
+        the CLI reads before its own (AWS_DATA_PATH), for operations newer than the models it ships."""
         aws = Path(sys.executable).with_name("aws")
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(
@@ -169,6 +171,8 @@ class Server:
         )
         if token:
             env["AWS_SESSION_TOKEN"] = token
+        if data_path is not None:
+            env["AWS_DATA_PATH"] = str(data_path)
         result = subprocess.run(
             [str(aws), "--endpoint-url", self.endpoint, "--output", "json", *args],
             capture_output=True,

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 
 import pygit2
 
-from codeyard.git import diffs, history, trees
+from codeyard.git import diffs, history, line_diffs, trees
 from codeyard.git.base import GitStorageBase
 from codeyard.store.ports.git_objects import (
+    BlobDiff,
     CommitInfo,
     Difference,
     FileObject,
@@ -182,6 +183,21 @@ class ObjectStorage(GitStorageBase):
         if (before_path or after_path) and before_side is None and after_side is None:
             return None
         return diffs.differences(repo, before_side, after_side, before_path, after_path)
+
+    def blob_diff(
+        self,
+        repository_id: str,
+        before_blob_id: str | None,
+        after_blob_id: str,
+        *,
+        context_lines: int,
+        ignore_whitespace: bool,
+    ) -> BlobDiff:
+        before = self.blob(repository_id, before_blob_id) if before_blob_id is not None else None
+        after = self.blob(repository_id, after_blob_id)
+        if after is None or (before_blob_id is not None and before is None):
+            raise KeyError(f"no blob {after_blob_id if after is None else before_blob_id}")
+        return line_diffs.blob_diff(before, after, context_lines, ignore_whitespace)
 
     def file_history(self, repository_id: str, commit_id: str, path: str) -> list[FileVersion]:
         repo = self.open(repository_id)

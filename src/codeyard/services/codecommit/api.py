@@ -54,6 +54,7 @@ class CodeCommitApi(
         ("tags", "length"): "TooManyTagsException",
         ("repositoryNames", "required"): "RepositoryNamesRequiredException",
         ("filePath", "required"): "PathRequiredException",
+        ("afterBlobId", "required"): "BlobIdRequiredException",
     }
 
     def resources_for(self, operation: str, params: Mapping[str, Any], ctx: RequestContext) -> Sequence[str]:

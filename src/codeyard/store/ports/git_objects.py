@@ -99,6 +99,44 @@ class Difference:
     after: TreeEntry | None
 
 
+# The kinds of a diff line, as git marks them.
+LINE_CONTEXT = " "
+LINE_ADD = "+"
+LINE_DELETE = "-"
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One line of a hunk: `kind` LINE_CONTEXT, LINE_ADD or LINE_DELETE; the 1-based line numbers on
+    each side (None on the side the line is not in); its bytes without the trailing newline."""
+
+    kind: str
+    before_line: int | None
+    after_line: int | None
+    content: bytes
+
+
+@dataclass(frozen=True)
+class DiffHunk:
+    """A run of changed lines with their context, numbered as git's `@@ -start,count +start,count @@`:
+    a side with no lines starts at the line before the change (0 at the top of the file)."""
+
+    before_start: int
+    before_count: int
+    after_start: int
+    after_count: int
+    lines: tuple[DiffLine, ...]
+
+
+@dataclass(frozen=True)
+class BlobDiff:
+    """A line diff of two blobs; no hunks when `binary` (either side has a NUL in its first 8,000
+    bytes, as git decides)."""
+
+    binary: bool
+    hunks: tuple[DiffHunk, ...]
+
+
 @dataclass(frozen=True)
 class FileVersion:
     """A commit that changed a file (as `git log` simplifies history), the file's blob there, and
@@ -178,6 +216,20 @@ class GitObjects(Protocol):
         """What changed from `before_path` in `before_commit` (None: nothing) to `after_path` in
         `after_commit` ("" = the whole tree; a path may name a folder or a file), by path.
         Entries carry full paths. None when neither path exists on its side."""
+        ...
+
+    def blob_diff(
+        self,
+        repository_id: str,
+        before_blob_id: str | None,
+        after_blob_id: str,
+        *,
+        context_lines: int,
+        ignore_whitespace: bool,
+    ) -> BlobDiff:
+        """The hunks of `git diff -U<context_lines>` (with `-w` when `ignore_whitespace`) from the
+        blob `before_blob_id` (None: an added file) to `after_blob_id`. The caller has checked
+        that both blobs exist (KeyError otherwise)."""
         ...
 
     def file_history(self, repository_id: str, commit_id: str, path: str) -> list[FileVersion]:
