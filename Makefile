@@ -38,6 +38,7 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[bench]'
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/git.py
 
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet --upgrade -e '.[test,bench]'
