@@ -1,0 +1,1 @@
+"""Buildspec files: the typed model, the parser with file/line/column errors, and the linter."""
