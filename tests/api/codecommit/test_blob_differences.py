@@ -4,18 +4,16 @@ and errors."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
-import botocore
 from botocore.config import Config
 
 from tests.api.codecommit.objects_support import raises
+from tests.support.cli_models import installed_models
 from tests.support.git import bare_path, git_env
 from tests.support.server import Server
 
@@ -346,17 +344,6 @@ def test_blob_differences_errors(server: Server) -> None:
     raises("InvalidRepositoryNameException", call, repositoryName="no pe", afterBlobId=blob)
 
 
-def _codecommit_models(folder: Path) -> Path:
-    """The installed botocore's CodeCommit models, as a data path for the aws CLI: the CLI ships
-    older models of its own, without GetBlobDifferences."""
-    source = Path(botocore.__file__).parent / "data" / "codecommit" / "2015-04-13"
-    target = folder / "codecommit" / "2015-04-13"
-    target.mkdir(parents=True)
-    (target / "service-2.json").write_bytes(gzip.decompress((source / "service-2.json.gz").read_bytes()))
-    shutil.copy(source / "paginators-1.json", target / "paginators-1.json")
-    return folder
-
-
 def test_blob_differences_through_the_aws_cli(server: Server, tmp_path: Path) -> None:
     cc = server.client("codecommit")
     before, after = _versions(cc)
@@ -375,7 +362,7 @@ def test_blob_differences_through_the_aws_cli(server: Server, tmp_path: Path) ->
             "--ignore-whitespace",
             "--page-size",
             "2",
-            data_path=_codecommit_models(tmp_path / "models"),
+            data_path=installed_models(tmp_path / "models"),
         ).stdout
     )
     # The CLI pages through every hunk on its own and keeps the sizes.

@@ -16,7 +16,7 @@ import botocore.session
 from botocore import xform_name
 
 from codeyard.services.codecommit.api import CodeCommitApi
-from tests.api.codecommit.test_blob_differences import _codecommit_models
+from tests.support.cli_models import installed_models
 from tests.support.iam import Identity, allow, make_user
 from tests.support.server import ROOT_KEY, ROOT_SECRET, Server
 
@@ -360,7 +360,7 @@ def test_files_commits_and_differences(server: Server, tmp_path: Path) -> None:
         old_blob,
         "--after-blob-id",
         put["blobId"],
-        data_path=_codecommit_models(tmp_path / "models"),
+        data_path=installed_models(tmp_path / "models"),
     )
     assert blob_diff["hunks"] == [
         {
