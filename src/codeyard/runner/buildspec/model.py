@@ -159,6 +159,7 @@ class BatchEnv:
     privileged_mode: bool | None = None
     type: str | None = None
     variables: dict[str, str] = field(default_factory=dict)
+    fleet: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
