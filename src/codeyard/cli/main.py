@@ -1,4 +1,4 @@
-"""`codeyard up | server | config | db upgrade | version`."""
+"""`codeyard up | server | config | db upgrade | lint | version`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from codeyard import __version__
+from codeyard.cli import lint
 from codeyard.config import Settings, SettingsError, mask_url, resolve_settings
 
 # Exit codes: 0 stopped cleanly, 1 could not run (port taken, database unreachable), 2 bad settings.
@@ -191,11 +192,14 @@ def _parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_upgrade = db_commands.add_parser("upgrade", help="apply the schema migrations")
     _server_flags(db_upgrade)
+    lint.add_parser(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "lint":
+        return lint.run(args.files)
     try:
         settings, sources = _settings(args)
         if args.command in ("up", "server"):

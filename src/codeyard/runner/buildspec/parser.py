@@ -143,9 +143,7 @@ def _phase(reader: Reader, name: PhaseName, node: yaml.Node) -> Phase | None:
     commands = _command_list(reader, nodes, "commands", where)
     finally_ = _command_list(reader, nodes, "finally", where)
     if "commands" not in nodes and name is not PhaseName.INSTALL:
-        hint = (
-            "`finally` runs after `commands`" if "finally" in nodes else "add `commands` or remove the phase"
-        )
+        hint = "its `finally` runs on its own" if "finally" in nodes else "add `commands` or remove the phase"
         reader.report(node, f"{where} has no `commands`", hint, warning=True)
     on_failure = read_on_failure(reader, nodes["on-failure"], where) if "on-failure" in nodes else None
     run_as = (
