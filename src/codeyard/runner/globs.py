@@ -147,7 +147,8 @@ def select(root: Path, patterns: Sequence[Glob], excludes: Sequence[Glob] = ()) 
 
 
 def find_directories(root: Path, glob: Glob) -> list[str]:
-    """The directories (not symlinks) under root whose relative path matches the pattern, sorted."""
+    """The directories under root whose relative path matches the pattern (a symlink only when its
+    target is inside the root), sorted."""
     depth = None if "**" in glob.segments else len(glob.segments)
     start = "/".join(glob.literal)
     try:
@@ -155,8 +156,10 @@ def find_directories(root: Path, glob: Glob) -> list[str]:
     except OSError:
         return []
     out = []
-    for relative, kind, _ in _walk(root, real_root, start, (), directories=True, depth=depth):
-        if kind == "dir" and glob.match(relative):
+    for relative, kind, path in _walk(root, real_root, start, (), directories=True, depth=depth):
+        if not glob.match(relative):
+            continue
+        if kind == "dir" or (kind == "link" and path.is_dir() and inside(os.path.realpath(path), real_root)):
             out.append(relative)
     return sorted(out)
 

@@ -1,0 +1,188 @@
+"""Build artifacts: the files a buildspec's artifacts block selects, packaged as a ZIP or as a directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO, NamedTuple
+
+from codeyard.runner.globs import Found, GlobError, compile_glob, find_directories, inside, select
+
+# Every entry carries the earliest time a ZIP can hold, so the same files give the same bytes.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_CHUNK = 1 << 20
+
+
+class ArtifactError(Exception):
+    """The artifacts block cannot be packaged (CodeBuild fails UPLOAD_ARTIFACTS with CLIENT_ERROR)."""
+
+
+class Artifact(NamedTuple):
+    """One file of an artifact: where it goes in the artifact, and where it is read from."""
+
+    archive_path: str
+    path: Path  # resolved; for a symlink, its target
+    link: str | None = None  # for a symlink inside the tree: its relative target
+    is_dir: bool = False  # a symlink to a directory: only kept with enable-symlinks
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The files of one artifact, sorted by archive path, with the warnings for the build log."""
+
+    files: tuple[Artifact, ...]
+    warnings: tuple[str, ...]
+
+
+def select_files(
+    source_dir: Path,
+    files: Sequence[str],
+    base_directory: str | None = None,
+    discard_paths: bool = False,
+    exclude_paths: Sequence[str] = (),
+    *,
+    filesystem_root: Path = Path("/"),
+) -> Selection:
+    """Select an artifact's files the way CodeBuild does.
+
+    `files` are relative to the source directory or, when set, to each directory that
+    `base_directory` (itself possibly a glob such as 'out*') matches; those directories' contents
+    become the artifact root. Absolute patterns and base directories name paths of the build's
+    filesystem, found under `filesystem_root` (the sandbox's root on the host; '/' on the host).
+    `exclude_paths` are relative to the base directory. With `discard_paths` every file goes to the
+    artifact root, and when two files get the same name the first in path order is kept (the others
+    are reported in the warnings).
+    """
+    if not files:
+        raise ArtifactError("artifacts: files is required")
+    try:
+        patterns = [compile_glob(p) for p in files]
+        excludes = [compile_glob(p) for p in exclude_paths]
+        bases = _bases(source_dir, base_directory, filesystem_root)
+    except GlobError as error:
+        raise ArtifactError(str(error)) from error
+    warnings: list[str] = []
+    chosen: dict[str, Artifact] = {}
+    relative = [p for p in patterns if not p.absolute]
+    for base in bases:
+        if relative:
+            found = select(base, relative, excludes)
+            warnings += found.skipped
+            _add(chosen, [(f.relative, f) for f in found.found], discard_paths, warnings)
+    for pattern in (p for p in patterns if p.absolute):
+        anchor = "/".join(pattern.literal[:-1] if pattern.names_directory else pattern.literal)
+        rest = compile_glob("/".join(pattern.segments[len(anchor.split("/")) if anchor else 0 :]))
+        found = select(filesystem_root / anchor if anchor else filesystem_root, [rest])
+        warnings += found.skipped
+        _add(
+            chosen, [(f"{anchor}/{f.relative}".lstrip("/"), f) for f in found.found], discard_paths, warnings
+        )
+    if not chosen:
+        raise ArtifactError("no matching artifact paths found")
+    return Selection(tuple(chosen[k] for k in sorted(chosen)), tuple(warnings))
+
+
+def _bases(source_dir: Path, base_directory: str | None, filesystem_root: Path) -> list[Path]:
+    if base_directory is None or not base_directory.strip():
+        return [source_dir]
+    glob = compile_glob(base_directory)
+    root = filesystem_root if glob.absolute else source_dir
+    real_root = root.resolve()
+    bases = []
+    for relative in find_directories(root, glob):
+        if inside(os.path.realpath(root / relative), real_root):
+            bases.append(root / relative)
+    return bases
+
+
+def _add(
+    chosen: dict[str, Artifact], found: Iterable[tuple[str, Found]], discard: bool, warnings: list[str]
+) -> None:
+    for relative, item in found:
+        name = PurePosixPath(relative).name if discard else relative
+        artifact = Artifact(name, item.real, item.link, item.is_dir)
+        if name in chosen:
+            if chosen[name].path != artifact.path:
+                warnings.append(f"{relative}: another file is already named {name} in the artifact, skipped")
+            continue
+        chosen[name] = artifact
+
+
+def package_zip(selection: Iterable[Artifact], target_zip: Path, enable_symlinks: bool = False) -> int:
+    """Write the files into a ZIP, in archive-path order with fixed timestamps; returns the entry count.
+
+    File modes are kept. With `enable_symlinks` an internal symlink is stored as a link; without
+    it, a link to a file is stored as that file's content and a link to a directory is left out.
+    Contents are streamed, never held whole in memory.
+    """
+    count = 0
+    target_zip.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target_zip, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for item in sorted(selection, key=lambda a: a.archive_path):
+            info = zipfile.ZipInfo(item.archive_path, date_time=ZIP_EPOCH)
+            info.create_system = 3  # unix, so that the mode bits are read back
+            if item.link is not None and enable_symlinks:
+                info.external_attr = (stat.S_IFLNK | 0o777) << 16
+                info.compress_type = zipfile.ZIP_STORED
+                archive.writestr(info, item.link)
+                count += 1
+                continue
+            if item.is_dir:
+                continue
+            with _open_regular(item.path) as source:
+                status = os.fstat(source.fileno())
+                info.external_attr = (stat.S_IFREG | stat.S_IMODE(status.st_mode)) << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.file_size = status.st_size
+                with archive.open(info, "w") as target:
+                    shutil.copyfileobj(source, target, _CHUNK)
+            count += 1
+    return count
+
+
+def package_directory(selection: Iterable[Artifact], target_dir: Path, enable_symlinks: bool = False) -> int:
+    """Copy the files into a directory (packaging NONE), modes kept; returns the entry count."""
+    count = 0
+    target_dir.mkdir(parents=True, exist_ok=True)
+    for item in sorted(selection, key=lambda a: a.archive_path):
+        destination = target_dir / item.archive_path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if item.link is not None and enable_symlinks:
+            os.symlink(item.link, destination)
+            count += 1
+            continue
+        if item.is_dir:
+            continue
+        with _open_regular(item.path) as source:
+            mode = stat.S_IMODE(os.fstat(source.fileno()).st_mode)
+            with open(destination, "wb") as target:
+                shutil.copyfileobj(source, target, _CHUNK)
+        os.chmod(destination, mode)
+        count += 1
+    return count
+
+
+def artifact_name(name: str) -> str:
+    """A buildspec artifact name as an object name: '/' makes folders; empty parts and '..' are refused."""
+    parts = [p for p in name.strip().split("/") if p not in ("", ".")]
+    if not parts or ".." in parts:
+        raise ArtifactError(f"invalid artifact name: {name!r}")
+    return "/".join(parts)
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """Open a selected file without following a symlink put in its place since it was selected."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as error:
+        raise ArtifactError(f"cannot read {path.name}: {error.strerror}") from error
+    source = os.fdopen(descriptor, "rb")
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        source.close()
+        raise ArtifactError(f"{path.name} is not a regular file")
+    return source
