@@ -1,0 +1,153 @@
+"""Collecting one report group of a build: find its files by the buildspec globs and parse them into a report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from codeyard.runner.globs import GlobError, compile_glob, select
+from codeyard.runner.reports.clover import parse_clover
+from codeyard.runner.reports.cobertura import parse_cobertura
+from codeyard.runner.reports.cucumber import parse_cucumber
+from codeyard.runner.reports.errors import ReportFileError
+from codeyard.runner.reports.jacoco import parse_jacoco
+from codeyard.runner.reports.junit import parse_junit
+from codeyard.runner.reports.model import (
+    CoverageReport,
+    CoverageResult,
+    FileFormat,
+    ReportStatus,
+    ReportType,
+    TestCaseResult,
+    TestReport,
+    TestStatus,
+)
+from codeyard.runner.reports.nunit import parse_nunit2, parse_nunit3
+from codeyard.runner.reports.rawfile import MAX_REPORT_BYTES, read_bounded
+from codeyard.runner.reports.simplecov import parse_simplecov
+from codeyard.runner.reports.testng import parse_testng
+from codeyard.runner.reports.trx import parse_trx
+
+MAX_TEST_CASES = 500
+
+_TEST_PARSERS: dict[FileFormat, Callable[[bytes, str], list[TestCaseResult]]] = {
+    FileFormat.JUNITXML: parse_junit,
+    FileFormat.CUCUMBERJSON: parse_cucumber,
+    FileFormat.TESTNGXML: parse_testng,
+    FileFormat.VISUALSTUDIOTRX: parse_trx,
+    FileFormat.NUNITXML: parse_nunit2,
+    FileFormat.NUNIT3XML: parse_nunit3,
+}
+_COVERAGE_PARSERS: dict[FileFormat, Callable[[bytes, str], list[CoverageResult]]] = {
+    FileFormat.CLOVERXML: parse_clover,
+    FileFormat.COBERTURAXML: parse_cobertura,
+    FileFormat.JACOCOXML: parse_jacoco,
+    FileFormat.SIMPLECOV: parse_simplecov,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CollectedReport:
+    """One report of a build: its type and status, why it is not SUCCEEDED, the raw files and results."""
+
+    type: ReportType
+    status: ReportStatus
+    message: str | None
+    raw_files: tuple[str, ...]
+    test: TestReport | None
+    coverage: CoverageReport | None
+    truncated: bool
+
+
+def collect_report(
+    source_dir: Path,
+    files: Sequence[str],
+    *,
+    base_directory: str | None = None,
+    discard_paths: bool = False,
+    file_format: str | None = None,
+    max_bytes: int = MAX_REPORT_BYTES,
+) -> CollectedReport:
+    """The report of one `reports:` group: files matched under source_dir/base_directory, then parsed.
+
+    The raw paths (and each test case's testRawDataPath) are relative to the base directory, or bare
+    file names with discard-paths. No file matched, a bad format or a base directory outside the source
+    gives an INCOMPLETE report; a file that cannot be parsed gives a FAILED one naming the file and line.
+    """
+    try:
+        fmt = FileFormat.parse(file_format)
+    except ValueError as exc:
+        return _empty(ReportType.TEST, ReportStatus.INCOMPLETE, str(exc))
+    root = source_dir.resolve()
+    base = (root / base_directory).resolve() if base_directory else root
+    if not base.is_relative_to(root):
+        return _empty(
+            fmt.report_type,
+            ReportStatus.INCOMPLETE,
+            f"base-directory {base_directory!r} is outside the source",
+        )
+    try:
+        globs = [compile_glob(pattern) for pattern in files]
+    except GlobError as exc:
+        return _empty(fmt.report_type, ReportStatus.INCOMPLETE, str(exc))
+    selected = select(base, globs)
+    found = [f for f in selected.found if not f.is_dir]
+    matched = [f.relative for f in found]
+    if not matched:
+        where = f" under base-directory {base_directory!r}" if base_directory else ""
+        patterns = ", ".join(repr(f) for f in files)
+        return _empty(fmt.report_type, ReportStatus.INCOMPLETE, f"no report files matched {patterns}{where}")
+    raw = tuple(PurePosixPath(m).name if discard_paths else m for m in matched)
+    errors: list[str] = []
+    cases: list[TestCaseResult] = []
+    covered: list[CoverageResult] = []
+    for entry, shown in zip(found, raw, strict=True):
+        try:
+            data = read_bounded(entry.real, shown, max_bytes)
+            if fmt in _TEST_PARSERS:
+                cases += _TEST_PARSERS[fmt](data, shown)
+            else:
+                covered += [_relative(r, source_dir) for r in _COVERAGE_PARSERS[fmt](data, shown)]
+        except ReportFileError as exc:
+            errors.append(str(exc))
+        except RecursionError:
+            errors.append(f"{shown}: is nested too deeply to be read")
+    message = "; ".join(errors) if errors else None
+    if fmt.report_type is ReportType.CODE_COVERAGE:
+        status = ReportStatus.FAILED if errors else ReportStatus.SUCCEEDED
+        return CollectedReport(
+            ReportType.CODE_COVERAGE, status, message, raw, None, CoverageReport.of(covered), False
+        )
+    failing = any(c.status in {TestStatus.FAILED, TestStatus.ERROR} for c in cases)
+    status = ReportStatus.FAILED if errors or failing else ReportStatus.SUCCEEDED
+    kept = _keep(cases)
+    report = TestReport(cases=tuple(kept), summary=TestReport.of(cases).summary)
+    return CollectedReport(ReportType.TEST, status, message, raw, report, None, len(kept) < len(cases))
+
+
+def _keep(cases: list[TestCaseResult]) -> list[TestCaseResult]:
+    """At most MAX_TEST_CASES cases, FAILED first, then ERROR, then the others, kept in file order."""
+    if len(cases) <= MAX_TEST_CASES:
+        return cases
+    rank = {TestStatus.FAILED: 0, TestStatus.ERROR: 1}
+    order = sorted(range(len(cases)), key=lambda i: (rank.get(cases[i].status, 2), i))
+    chosen = sorted(order[:MAX_TEST_CASES])
+    return [cases[i] for i in chosen]
+
+
+def _relative(result: CoverageResult, source_dir: Path) -> CoverageResult:
+    """A coverage path made relative to the source directory when it is an absolute path inside it."""
+    path = Path(result.file_path)
+    if not path.is_absolute():
+        return result
+    for root in (source_dir, source_dir.resolve()):
+        if path.is_relative_to(root) and path != root:
+            return replace(result, file_path=path.relative_to(root).as_posix())
+    return result
+
+
+def _empty(kind: ReportType, status: ReportStatus, message: str) -> CollectedReport:
+    test = TestReport.of(()) if kind is ReportType.TEST else None
+    coverage = CoverageReport.of(()) if kind is ReportType.CODE_COVERAGE else None
+    return CollectedReport(kind, status, message, (), test, coverage, False)
