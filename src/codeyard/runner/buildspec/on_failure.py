@@ -10,7 +10,7 @@ from codeyard.runner.buildspec.model import DEFAULT_RETRY_COUNT, DEFAULT_RETRY_R
 from codeyard.runner.buildspec.nodes import Reader
 
 MAX_RETRIES = 100
-_COUNT_AND_REGEX = re.compile(r"(\d+)-(.+)\Z", re.DOTALL)
+_COUNT_AND_REGEX = re.compile(r"(\d+)-(.*)\Z", re.DOTALL)
 _FORMS = "ABORT, CONTINUE, RETRY, RETRY-<count>, RETRY-<regex> or RETRY-<count>-<regex>"
 
 

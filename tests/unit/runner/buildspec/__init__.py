@@ -1,0 +1,1 @@
+"""Tests of the buildspec model, parser and linter."""
