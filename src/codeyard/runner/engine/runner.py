@@ -1,0 +1,311 @@
+"""The build runner: a buildspec driven through CodeBuild's phase state machine, as a stream of events."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from codeyard.runner.buildspec.model import Buildspec, FailureAction, PhaseName, SecretRef
+from codeyard.runner.buildspec.problems import BuildspecError
+from codeyard.runner.engine.environment import (
+    BuildContext,
+    EnvironmentVariable,
+    VariableType,
+    builtin_variables,
+    layered,
+)
+from codeyard.runner.engine.events import BuildEnded, EventSink, LogLines, PhaseEnded, PhaseStarted
+from codeyard.runner.engine.executors import Executor, UnsupportedShellError, Workspace
+from codeyard.runner.engine.hooks import ArtifactStep, BuildHooks, FinalStep, PhaseError
+from codeyard.runner.engine.masking import Masker
+from codeyard.runner.engine.phases import PhaseRunner
+from codeyard.runner.engine.session import ShellSession
+from codeyard.runner.engine.states import (
+    BUILD_STOPPED,
+    BUILD_TIMED_OUT,
+    CLIENT_ERROR,
+    COMMAND_PHASES,
+    PHASE_KEYS,
+    YAML_FILE_ERROR,
+    BuildPhaseType,
+    PhaseContext,
+    StatusType,
+    next_after_failure,
+)
+
+Phase = BuildPhaseType
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """One build to run: its context, buildspec (or None to load it from the source), variables, limits."""
+
+    context: BuildContext
+    buildspec: Buildspec | None = None
+    project_variables: tuple[EnvironmentVariable, ...] = ()
+    override_variables: tuple[EnvironmentVariable, ...] = ()
+    timeout_seconds: float = 3600.0
+    kill_grace_seconds: float = 5.0
+
+
+class BuildRunner:
+    """Runs one build on an executor, sending every event to `sink`; `stop()` asks it to stop."""
+
+    def __init__(
+        self,
+        executor: Executor,
+        request: BuildRequest,
+        sink: EventSink,
+        hooks: BuildHooks | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._executor = executor
+        self._request = request
+        self._sink = sink
+        self._hooks = hooks or BuildHooks()
+        self._now = now
+        self._masker = Masker()
+        self._stop = asyncio.Event()
+        self._status = StatusType.SUCCEEDED
+        self._records: list[PhaseEnded] = []
+        self._current: tuple[Phase, datetime] | None = None
+        self._workspace: Workspace | None = None
+        self._buildspec: Buildspec | None = None
+        self._session: ShellSession | None = None
+        self._env: dict[str, str] = {}
+        self._unexportable: set[str] = set()
+        self._exported: dict[str, str] = {}
+
+    def stop(self) -> None:
+        """Asks the build to stop: the running phase and the build end STOPPED, the tree is killed."""
+        self._stop.set()
+
+    async def run(self) -> BuildEnded:
+        """Runs the build to COMPLETED; the answer is also the last event sent."""
+        body = asyncio.create_task(self._body())
+        stopped = asyncio.create_task(self._stop.wait())
+        timeout = self._request.timeout_seconds
+        done, _ = await asyncio.wait({body, stopped}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if body not in done:
+            body.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await body
+            await self._interrupt(StatusType.STOPPED if self._stop.is_set() else StatusType.TIMED_OUT)
+        else:
+            body.result()
+        return await self._finalize()
+
+    async def _body(self) -> None:
+        await self._enter(Phase.PROVISIONING)
+        try:
+            self._workspace = self._executor.prepare(self._request.context.build_id)
+        except OSError as error:
+            await self._leave(
+                StatusType.FAULT, PhaseContext(CLIENT_ERROR, f"Cannot prepare the workspace: {error}")
+            )
+            return
+        await self._leave(StatusType.SUCCEEDED)
+        if not await self._download(self._workspace):
+            return
+        assert self._buildspec is not None
+        current = Phase.INSTALL
+        while current in COMMAND_PHASES:
+            spec = self._buildspec.phase(PhaseName(PHASE_KEYS[current]))
+            await self._enter(current)
+            outcome = await PhaseRunner(self._live_session, self._output, self._note).run(spec)
+            await self._leave(outcome.status, *outcome.contexts)
+            following = Phase(list(Phase)[list(Phase).index(current) + 1])
+            if outcome.status is not StatusType.SUCCEEDED:
+                await self._mark_failing()
+                action = spec.on_failure.action if spec and spec.on_failure else None
+                if action is FailureAction.ABORT:
+                    following = Phase.FINALIZING
+                elif action is not FailureAction.CONTINUE:
+                    following = next_after_failure(current)
+            current = following
+        # Exported variables are read once, after the last command phase, and frozen from then on.
+        self._exported = await self._capture_exports()
+        if current is Phase.UPLOAD_ARTIFACTS:
+            await self._upload(self._workspace)
+
+    async def _download(self, workspace: Workspace) -> bool:
+        await self._enter(Phase.DOWNLOAD_SOURCE)
+        try:
+            resolved = self._request.context.resolved_source_version
+            if self._hooks.download_source is not None:
+                resolved = await self._hooks.download_source(workspace)
+            self._buildspec = self._request.buildspec
+            if self._buildspec is None and self._hooks.load_buildspec is not None:
+                self._buildspec = await self._hooks.load_buildspec(workspace)
+            if self._buildspec is None:
+                raise PhaseError(YAML_FILE_ERROR, "No buildspec was given and none can be loaded")
+            await self._compute_environment(self._buildspec, workspace, resolved)
+            self._session = self._start_session()
+        except BuildspecError as error:
+            await self._leave(StatusType.FAILED, PhaseContext(YAML_FILE_ERROR, str(error)))
+            return False
+        except UnsupportedShellError as error:
+            await self._leave(StatusType.FAILED, PhaseContext(CLIENT_ERROR, str(error)))
+            return False
+        except PhaseError as error:
+            await self._leave(error.status, PhaseContext(error.status_code, error.message))
+            return False
+        await self._leave(StatusType.SUCCEEDED)
+        return True
+
+    async def _compute_environment(
+        self, buildspec: Buildspec, workspace: Workspace, resolved: str | None
+    ) -> None:
+        """The build's environment: built-ins, buildspec env, project, override (each over the last)."""
+        context = replace(self._request.context, resolved_source_version=resolved)
+        secrets: list[str] = []
+        own = dict(buildspec.env.variables)
+        for name, parameter in buildspec.env.parameter_store.items():
+            own[name] = await self._resolve(VariableType.PARAMETER_STORE, parameter, secrets)
+        for name, ref in buildspec.env.secrets_manager.items():
+            own[name] = await self._resolve(VariableType.SECRETS_MANAGER, _reference(ref), secrets)
+        layers: list[Mapping[str, str]] = [own]
+        for variables in (self._request.project_variables, self._request.override_variables):
+            layer = {}
+            for variable in variables:
+                if variable.type is VariableType.PLAINTEXT:
+                    layer[variable.name] = variable.value
+                else:
+                    layer[variable.name] = await self._resolve(variable.type, variable.value, secrets)
+                    self._unexportable.add(variable.name)
+            layers.append(layer)
+        self._env, ignored = layered(builtin_variables(context, workspace.shell_src_dir), layers)
+        for name in ignored:
+            await self._note(f"Ignoring variable {name}: names starting CODEBUILD_ are reserved")
+        for _ in self._masker.add(secrets):
+            await self._note("A secret value shorter than 4 characters is not masked in this log")
+
+    async def _resolve(self, kind: VariableType, reference: str, secrets: list[str]) -> str:
+        if self._hooks.resolve_secret is None:
+            raise PhaseError(CLIENT_ERROR, f"No {kind} resolver: cannot resolve {reference}")
+        value = await self._hooks.resolve_secret(kind, reference)
+        secrets.append(value)
+        return value
+
+    def _start_session(self) -> ShellSession:
+        assert self._workspace is not None
+        assert self._buildspec is not None
+        separate = not self._buildspec.shares_shell
+        return self._executor.start_session(self._workspace, self._env, self._buildspec.env.shell, separate)
+
+    async def _live_session(self) -> ShellSession:
+        """The build's session; one that a command ended is replaced by a fresh one (cwd and shell
+        variables start over, the build's environment stays)."""
+        if self._session is None or self._session.ended:
+            if self._session is not None:
+                await self._session.close(self._request.kill_grace_seconds)
+                await self._note("The shell session has ended; later commands run in a new one")
+            self._session = self._start_session()
+        return self._session
+
+    async def _mark_failing(self) -> None:
+        self._env["CODEBUILD_BUILD_SUCCEEDING"] = "0"
+        if self._session is not None and not self._session.ended:
+            await self._session.run("export CODEBUILD_BUILD_SUCCEEDING=0", _discard)
+
+    async def _capture_exports(self) -> dict[str, str]:
+        assert self._buildspec is not None
+        names = [
+            name
+            for name in self._buildspec.env.exported_variables
+            if not name.startswith("AWS_") and name not in self._unexportable
+        ]
+        if not names:
+            return {}
+        return await (await self._live_session()).variables(names)
+
+    async def _upload(self, workspace: Workspace) -> None:
+        assert self._buildspec is not None
+        await self._enter(Phase.UPLOAD_ARTIFACTS)
+        if self._hooks.upload_artifacts is not None:
+            step = ArtifactStep(
+                workspace,
+                self._buildspec,
+                dict(self._env),
+                await self._live_session(),
+                self._env.get("CODEBUILD_BUILD_SUCCEEDING") == "1",
+            )
+            try:
+                await self._hooks.upload_artifacts(step)
+            except PhaseError as error:
+                await self._leave(error.status, PhaseContext(error.status_code, error.message))
+                return
+        await self._leave(StatusType.SUCCEEDED)
+
+    async def _interrupt(self, status: StatusType) -> None:
+        """A timeout or a stop: the running phase ends with `status`, the process tree is killed."""
+        if self._session is not None:
+            await self._session.kill(self._request.kill_grace_seconds)
+        code, message = (
+            (BUILD_TIMED_OUT, "Build timed out")
+            if status is StatusType.TIMED_OUT
+            else (BUILD_STOPPED, "Build was stopped")
+        )
+        if self._current is not None:
+            await self._leave(status, PhaseContext(code, message))
+        self._status = status
+
+    async def _finalize(self) -> BuildEnded:
+        await self._enter(Phase.FINALIZING)
+        if self._session is not None:
+            await self._session.close(self._request.kill_grace_seconds)
+        outcome: tuple[StatusType, tuple[PhaseContext, ...]] = (StatusType.SUCCEEDED, ())
+        if self._workspace is not None:
+            try:
+                if self._hooks.finalize is not None:
+                    await self._hooks.finalize(FinalStep(self._workspace, self._buildspec, self._status))
+            except PhaseError as error:
+                outcome = (error.status, (PhaseContext(error.status_code, error.message),))
+            finally:
+                self._executor.cleanup(self._workspace)
+        await self._leave(outcome[0], *outcome[1])
+        await self._sink(PhaseStarted(Phase.COMPLETED, self._now()))
+        ended = BuildEnded(self._status, self._now(), tuple(self._records), dict(self._exported))
+        await self._sink(ended)
+        return ended
+
+    async def _enter(self, phase: Phase) -> None:
+        start = self._now()
+        self._current = (phase, start)
+        await self._sink(PhaseStarted(phase, start))
+        await self._note(f"Entering phase {phase}")
+
+    async def _leave(self, status: StatusType, *contexts: PhaseContext) -> None:
+        assert self._current is not None
+        phase, start = self._current
+        self._current = None
+        await self._note(f"Phase complete: {phase} State: {status}")
+        for context in contexts or (PhaseContext("", ""),):
+            await self._note(f"Phase context status code: {context.status_code} Message: {context.message}")
+        record = PhaseEnded(phase, status, start, self._now(), contexts)
+        self._records.append(record)
+        if status is not StatusType.SUCCEEDED and self._status is StatusType.SUCCEEDED:
+            self._status = StatusType.FAULT if status is StatusType.FAULT else StatusType.FAILED
+        await self._sink(record)
+
+    async def _note(self, message: str) -> None:
+        """One line of the engine's own, in the CodeBuild agent's form."""
+        time = self._now()
+        await self._output([f"[Container] {time:%Y/%m/%d %H:%M:%S.%f} {message}"])
+
+    async def _output(self, lines: list[str]) -> None:
+        await self._sink(LogLines(self._now(), tuple(self._masker.mask(line) for line in lines)))
+
+
+async def _discard(lines: list[str]) -> None:
+    """Output nobody reads (the engine's own commands)."""
+
+
+def _reference(ref: SecretRef) -> str:
+    """A secrets-manager reference in the buildspec syntax `secret-id:json-key:version-stage:version-id`."""
+    parts = [ref.secret_id, ref.json_key or "", ref.version_stage or "", ref.version_id or ""]
+    return ":".join(parts).rstrip(":")
