@@ -142,7 +142,7 @@ def _phase(reader: Reader, name: PhaseName, node: yaml.Node) -> Phase | None:
         runtime_versions = _runtime_versions(reader, nodes["runtime-versions"])
     commands = _command_list(reader, nodes, "commands", where)
     finally_ = _command_list(reader, nodes, "finally", where)
-    if "commands" not in nodes and name is not PhaseName.INSTALL:
+    if "commands" not in nodes and name is not PhaseName.INSTALL and len(nodes) == len(entries):
         hint = "its `finally` runs on its own" if "finally" in nodes else "add `commands` or remove the phase"
         reader.report(node, f"{where} has no `commands`", hint, warning=True)
     on_failure = read_on_failure(reader, nodes["on-failure"], where) if "on-failure" in nodes else None
