@@ -129,11 +129,10 @@ def _secrets(reader: Reader, node: yaml.Node | None) -> dict[str, SecretRef]:
 def _exported(reader: Reader, node: yaml.Node | None) -> tuple[str, ...]:
     if node is None:
         return ()
-    names = reader.texts(node, "`exported-variables`")
-    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
-    for name, item in zip(names, items, strict=False):
+    items = reader.items(node, "`exported-variables`")
+    for name, item in items:
         if name.startswith("AWS_"):
             reader.report(item, f"`{name}` cannot be exported: names starting AWS_ are reserved")
         elif not _NAME.match(name):
             reader.report(item, f"`{name}` in `exported-variables` is not a shell variable name")
-    return names
+    return tuple(name for name, _ in items)

@@ -119,16 +119,20 @@ class Reader:
 
     def texts(self, node: yaml.Node, where: str) -> tuple[str, ...]:
         """A list of scalars; a single scalar counts as a one-item list (with a warning)."""
+        return tuple(text for text, _ in self.items(node, where))
+
+    def items(self, node: yaml.Node, where: str) -> list[tuple[str, yaml.Node]]:
+        """The scalars of a list with their nodes; empty items are left out, a lone scalar is one item."""
         if isinstance(node, yaml.ScalarNode) and node.tag != NULL:
             self.report(
                 node, f"{where} is a single value, not a list", "write it as a list item", warning=True
             )
-            return (str(node.value),)
+            return [(str(node.value), node)]
         if not isinstance(node, yaml.SequenceNode):
             self.report(node, f"{where} must be a list, not {describe(node)}")
-            return ()
-        values = (self.text(item, f"an item of {where}") for item in node.value)
-        return tuple(value for value in values if value is not None)
+            return []
+        found = ((self.text(item, f"an item of {where}"), item) for item in node.value)
+        return [(text, item) for text, item in found if text is not None]
 
     def commands(self, node: yaml.Node, where: str) -> tuple[str, ...]:
         """A list of shell commands; items YAML typed as something other than a string are errors."""

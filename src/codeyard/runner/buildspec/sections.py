@@ -51,9 +51,8 @@ def _flag(reader: Reader, nodes: dict[str, yaml.Node], key: str, where: str) -> 
 def _glob_list(reader: Reader, nodes: dict[str, yaml.Node], key: str, where: str) -> tuple[str, ...]:
     if key not in nodes or _empty(nodes[key]):
         return ()
-    globs = reader.texts(nodes[key], f"`{key}` of {where}")
-    items = nodes[key].value if isinstance(nodes[key], yaml.SequenceNode) else [nodes[key]]
-    for glob, item in zip(globs, items, strict=False):
+    items = reader.items(nodes[key], f"`{key}` of {where}")
+    for glob, item in items:
         if glob.count('"') % 2 or glob.count("'") % 2:
             reader.report(
                 item,
@@ -61,7 +60,7 @@ def _glob_list(reader: Reader, nodes: dict[str, yaml.Node], key: str, where: str
                 "remove the quote",
                 warning=True,
             )
-    return globs
+    return tuple(glob for glob, _ in items)
 
 
 def _text(reader: Reader, nodes: dict[str, yaml.Node], key: str, where: str) -> str | None:

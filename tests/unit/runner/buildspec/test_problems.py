@@ -190,6 +190,22 @@ CASES: list[tuple[str, int, int, str, str, str]] = [
         "",
     ),
     (
+        "version: 0.2\nenv:\n  exported-variables:\n    -\n    - AWS_X\n" + BUILD[13:],
+        5,
+        7,
+        "error",
+        "`AWS_X` cannot be exported",
+        "",
+    ),
+    (
+        "version: 0.1\nenv: {}\nenvironment_variables:\n  plaintext: {}\n" + BUILD[13:],
+        4,
+        3,
+        "error",
+        "both `env` and `environment_variables` given",
+        "keep `env`",
+    ),
+    (
         "version: 0.2\nenv:\n  git-credential-helper: maybe\n" + BUILD[13:],
         3,
         26,
