@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, NamedTuple
 
-from codeyard.runner.globs import Found, GlobError, compile_glob, find_directories, inside, select
+from codeyard.runner.globs import (
+    Found,
+    GlobError,
+    compile_glob,
+    find_directories,
+    inside,
+    select,
+    select_absolute,
+)
 
 # Every entry carries the earliest time a ZIP can hold, so the same files give the same bytes.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -75,13 +83,9 @@ def select_files(
             warnings += found.skipped
             _add(chosen, [(f.relative, f) for f in found.found], discard_paths, warnings)
     for pattern in (p for p in patterns if p.absolute):
-        anchor = "/".join(pattern.literal[:-1] if pattern.names_directory else pattern.literal)
-        rest = compile_glob("/".join(pattern.segments[len(anchor.split("/")) if anchor else 0 :]))
-        found = select(filesystem_root / anchor if anchor else filesystem_root, [rest])
+        found = select_absolute(filesystem_root, pattern)
         warnings += found.skipped
-        _add(
-            chosen, [(f"{anchor}/{f.relative}".lstrip("/"), f) for f in found.found], discard_paths, warnings
-        )
+        _add(chosen, [(f.relative, f) for f in found.found], discard_paths, warnings)
     if not chosen:
         raise ArtifactError("no matching artifact paths found")
     return Selection(tuple(chosen[k] for k in sorted(chosen)), tuple(warnings))

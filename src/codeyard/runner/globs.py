@@ -146,6 +146,21 @@ def select(root: Path, patterns: Sequence[Glob], excludes: Sequence[Glob] = ()) 
     return Selected([found[k] for k in sorted(found)], skipped)
 
 
+def select_absolute(filesystem_root: Path, glob: Glob) -> Selected:
+    """The files an absolute pattern selects, named by their path below the filesystem root.
+
+    The search is confined to the pattern's leading literal directories: a symlink there may not
+    lead out of them (for '/root/.m2/**/*', nothing outside /root/.m2 is taken).
+    """
+    literal = glob.literal[:-1] if glob.names_directory else glob.literal
+    anchor = "/".join(literal)
+    rest = compile_glob("/".join(glob.segments[len(literal) :]))
+    found = select(filesystem_root / anchor if anchor else filesystem_root, [rest])
+    if not anchor:
+        return found
+    return Selected([f._replace(relative=f"{anchor}/{f.relative}") for f in found.found], found.skipped)
+
+
 def find_directories(root: Path, glob: Glob) -> list[str]:
     """The directories under root whose relative path matches the pattern (a symlink only when its
     target is inside the root), sorted."""
