@@ -58,12 +58,14 @@ def read_env(reader: Reader, node: yaml.Node | None, version: BuildspecVersion) 
     nodes = reader.known(rest, allowed, "`env`")
     variables = _variables(reader, nodes.get("variables"), "variables")
     variables.update(_variables(reader, nodes.get("plaintext"), "plaintext"))
+    parameters = _references(reader, nodes.get("parameter-store"), "parameter-store")
+    secrets = _secrets(reader, nodes.get("secrets-manager"))
     return EnvSpec(
         shell=_shell(reader, nodes["shell"]) if "shell" in nodes else None,
         variables=variables,
-        parameter_store=_references(reader, nodes.get("parameter-store"), "parameter-store"),
-        secrets_manager=_secrets(reader, nodes.get("secrets-manager")),
-        exported_variables=_exported(reader, nodes.get("exported-variables")),
+        parameter_store=parameters,
+        secrets_manager=secrets,
+        exported_variables=_exported(reader, nodes.get("exported-variables"), {*parameters, *secrets}),
         git_credential_helper=bool(
             "git-credential-helper" in nodes
             and reader.boolean(nodes["git-credential-helper"], "`git-credential-helper`")
@@ -126,13 +128,18 @@ def _secrets(reader: Reader, node: yaml.Node | None) -> dict[str, SecretRef]:
     return result
 
 
-def _exported(reader: Reader, node: yaml.Node | None) -> tuple[str, ...]:
+def _exported(reader: Reader, node: yaml.Node | None, secret: set[str]) -> tuple[str, ...]:
     if node is None:
         return ()
     items = reader.items(node, "`exported-variables`")
     for name, item in items:
         if name.startswith("AWS_"):
             reader.report(item, f"`{name}` cannot be exported: names starting AWS_ are reserved")
+        elif name in secret:
+            hint = "export a variable set from it only if it is not secret"
+            reader.report(
+                item, f"`{name}` cannot be exported: it comes from Parameter Store or Secrets Manager", hint
+            )
         elif not _NAME.match(name):
             reader.report(item, f"`{name}` in `exported-variables` is not a shell variable name")
     return tuple(name for name, _ in items)
