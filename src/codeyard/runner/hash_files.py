@@ -1,0 +1,91 @@
+"""codebuild-hash-files: one SHA-256 over the files that glob patterns select, as a function and a command."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import sys
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from codeyard.runner.globs import GlobError, compile_glob, select, select_absolute
+
+COMMAND = "codebuild-hash-files"
+_CHUNK = 1 << 20
+# the command runs inside the build environment, which has Python but not Codeyard: it is a zipapp
+# of this module and the glob matcher, the only modules it needs
+_APP_MODULES = ("globs.py", "hash_files.py")
+_APP_MAIN = b"import sys\nfrom codeyard.runner.hash_files import main\nsys.exit(main())\n"
+
+
+class HashFilesError(Exception):
+    """No file matches, or a pattern cannot be used."""
+
+
+def hash_files(patterns: Sequence[str], root: Path, *, filesystem_root: Path = Path("/")) -> str:
+    """The hex SHA-256 of the lines '<sha256 of the content>  <path>' of every selected file, by path.
+
+    Paths are relative to root (absolute patterns: below the filesystem root), so the value changes
+    when a file's content, name or presence changes, and nothing else.
+    """
+    try:
+        globs = [compile_glob(p) for p in patterns]
+    except GlobError as error:
+        raise HashFilesError(str(error)) from error
+    files = {
+        f.relative: f.real for f in select(root, [g for g in globs if not g.absolute]).found if not f.is_dir
+    }
+    for glob in (g for g in globs if g.absolute):
+        files.update(
+            {"/" + f.relative: f.real for f in select_absolute(filesystem_root, glob).found if not f.is_dir}
+        )
+    if not files:
+        raise HashFilesError(f"no files match {' '.join(patterns)}")
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        content = hashlib.sha256()
+        with open(files[name], "rb") as source:
+            while chunk := source.read(_CHUNK):
+                content.update(chunk)
+        digest.update(f"{content.hexdigest()}  {name}\n".encode())
+    return digest.hexdigest()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command: patterns as arguments, relative to $CODEBUILD_SRC_DIR (else the current directory)."""
+    patterns = list(sys.argv[1:] if argv is None else argv)
+    if not patterns:
+        print(f"usage: {COMMAND} <glob>...", file=sys.stderr)
+        return 2
+    root = Path(os.environ.get("CODEBUILD_SRC_DIR") or os.getcwd())
+    try:
+        print(hash_files(patterns, root))
+    except HashFilesError as error:
+        print(f"{COMMAND}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def write_command(directory: Path) -> Path:
+    """Write the executable command into a directory the engine puts on PATH; returns its path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / COMMAND
+    here = Path(__file__).parent
+    with open(target, "wb") as out:
+        out.write(b"#!/usr/bin/env python3\n")
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as app:
+            _add(app, "__main__.py", _APP_MAIN)
+            _add(app, "codeyard/__init__.py", b"")
+            _add(app, "codeyard/runner/__init__.py", b"")
+            for module in _APP_MODULES:
+                _add(app, f"codeyard/runner/{module}", (here / module).read_bytes())
+    target.chmod(stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
+    return target
+
+
+def _add(app: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    app.writestr(info, data)

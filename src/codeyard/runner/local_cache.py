@@ -1,0 +1,66 @@
+"""The LOCAL build cache: per project on the runner host, the source's git state and the custom paths."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import quote
+
+from codeyard.runner.cache import DirectoryCacheStore
+from codeyard.runner.cache_archive import extract_cache_archive, write_cache_archive
+
+SOURCE_ENTRY = "source"  # LOCAL_SOURCE_CACHE: the .git directory of the primary source
+CUSTOM_ENTRY = "custom"  # LOCAL_CUSTOM_CACHE: the files the buildspec's cache paths select
+
+
+class LocalCache:
+    """The LOCAL cache of one project in a directory of the runner host; each save replaces the last."""
+
+    def __init__(self, root: Path, project: str) -> None:
+        self._directory = root / quote(project, safe="")
+        self._store = DirectoryCacheStore(self._directory)
+
+    def restore_source(self, source_dir: Path) -> bool:
+        """Put the cached git state into a source directory that has none yet."""
+        if os.path.lexists(source_dir / ".git"):
+            return False
+        return self._restore(SOURCE_ENTRY, source_dir, Path("/"))
+
+    def save_source(self, source_dir: Path) -> bool:
+        """Keep the source directory's git state for the next build."""
+        if not (source_dir / ".git").is_dir() or (source_dir / ".git").is_symlink():
+            return False
+        return self._save(SOURCE_ENTRY, [".git"], source_dir, Path("/"))
+
+    def restore_custom(self, source_dir: Path, *, filesystem_root: Path = Path("/")) -> bool:
+        """Restore the cached custom paths (relative ones into the source, absolute ones under the root)."""
+        return self._restore(CUSTOM_ENTRY, source_dir, filesystem_root)
+
+    def save_custom(
+        self, paths: Sequence[str], source_dir: Path, *, filesystem_root: Path = Path("/")
+    ) -> bool:
+        """Keep the files the buildspec's cache paths select."""
+        return self._save(CUSTOM_ENTRY, paths, source_dir, filesystem_root)
+
+    def _restore(self, entry: str, source_dir: Path, filesystem_root: Path) -> bool:
+        stream = self._store.open(entry)
+        if stream is None:
+            return False
+        with stream:
+            extract_cache_archive(stream, source_dir, filesystem_root=filesystem_root)
+        return True
+
+    def _save(self, entry: str, paths: Sequence[str], source_dir: Path, filesystem_root: Path) -> bool:
+        self._directory.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=self._directory, prefix=".build-")
+        os.close(descriptor)
+        try:
+            # uncompressed: the cache stays on this host, where time matters more than space
+            write_cache_archive(
+                paths, source_dir, Path(temporary), filesystem_root=filesystem_root, compress=False
+            )
+            return self._store.put(entry, Path(temporary), replace=True)
+        finally:
+            os.unlink(temporary)

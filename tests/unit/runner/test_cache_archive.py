@@ -1,0 +1,125 @@
+"""Cache archives: what is written, and that restoring never writes outside its roots."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import tarfile
+from pathlib import Path
+
+from codeyard.runner.cache_archive import cache_entries, extract_cache_archive, write_cache_archive
+
+
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def _archive(members: list[tuple[tarfile.TarInfo, bytes | None]]) -> io.BytesIO:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for info, data in members:
+            if data is not None:
+                info.size = len(data)
+            archive.addfile(info, io.BytesIO(data) if data is not None else None)
+    buffer.seek(0)
+    return buffer
+
+
+def _file(name: str, data: bytes = b"x") -> tuple[tarfile.TarInfo, bytes]:
+    return tarfile.TarInfo(name), data
+
+
+def _link(name: str, target: str) -> tuple[tarfile.TarInfo, None]:
+    info = tarfile.TarInfo(name)
+    info.type = tarfile.SYMTYPE
+    info.linkname = target
+    return info, None
+
+
+def test_entries_name_source_and_absolute_files(tmp_path: Path) -> None:
+    source = _tree(tmp_path / "src", {"node_modules/a.js": "a", "src/b.js": "b"})
+    root = _tree(tmp_path / "root", {"root/.m2/x.jar": "x"})
+    entries, skipped = cache_entries(["node_modules/**/*", "/root/.m2/**/*"], source, root)
+    assert [name for name, _ in entries] == ["abs/root/.m2/x.jar", "src/node_modules/a.js"]
+    assert skipped == []
+
+
+def test_round_trip_keeps_modes_times_and_internal_links(tmp_path: Path) -> None:
+    source = _tree(tmp_path / "src", {"node_modules/pkg/bin/cli.js": "cli"})
+    (source / "node_modules" / "pkg" / "bin" / "cli.js").chmod(0o755)
+    os.utime(source / "node_modules" / "pkg" / "bin" / "cli.js", (1_600_000_000, 1_600_000_000))
+    (source / "node_modules" / ".bin").mkdir()
+    os.symlink("../pkg/bin/cli.js", source / "node_modules" / ".bin" / "cli")
+    target = tmp_path / "cache.tar.gz"
+    assert write_cache_archive(["node_modules"], source, target) == 2
+    restored = tmp_path / "restored"
+    with open(target, "rb") as stream:
+        assert extract_cache_archive(stream, restored) == 2
+    cli = restored / "node_modules" / "pkg" / "bin" / "cli.js"
+    assert cli.read_text() == "cli"
+    assert stat.S_IMODE(cli.stat().st_mode) == 0o755
+    assert int(cli.stat().st_mtime) == 1_600_000_000
+    assert os.readlink(restored / "node_modules" / ".bin" / "cli") == "../pkg/bin/cli.js"
+    assert (restored / "node_modules" / ".bin" / "cli").read_text() == "cli"
+
+
+def test_links_out_of_the_tree_are_not_cached(tmp_path: Path) -> None:
+    secret = _tree(tmp_path / "host", {"key": "secret"})
+    source = _tree(tmp_path / "src", {"cache/ok": "ok"})
+    os.symlink(secret / "key", source / "cache" / "key")
+    target = tmp_path / "cache.tar"
+    assert write_cache_archive(["cache/**/*"], source, target, compress=False) == 1
+    with tarfile.open(target) as archive:
+        assert archive.getnames() == ["src/cache/ok"]
+
+
+def test_hostile_names_and_links_are_not_restored(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    root = tmp_path / "sandbox"
+    stream = _archive(
+        [
+            _file("src/../escape"),
+            _file("src/a/../../escape"),
+            _file("/etc/escape"),
+            _file("other/escape"),
+            _link("src/up", "../../escape-dir"),
+            _link("src/abs", "/etc"),
+            _link("src/fine", "a/b"),
+            _file("src/a/b", b"kept"),
+            _file("abs/root/.m2/x", b"m2"),
+        ]
+    )
+    assert extract_cache_archive(stream, source, filesystem_root=root) == 3
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [
+        "sandbox",
+        "sandbox/root",
+        "sandbox/root/.m2",
+        "sandbox/root/.m2/x",
+        "src",
+        "src/a",
+        "src/a/b",
+        "src/fine",
+    ]
+
+
+def test_existing_symlinks_in_the_source_do_not_lead_writes_out(tmp_path: Path) -> None:
+    outside = tmp_path / "host"
+    outside.mkdir()
+    (outside / "passwd").write_text("root")
+    source = tmp_path / "src"
+    source.mkdir()
+    os.symlink(outside, source / "evil")
+    os.symlink(outside / "passwd", source / "replaced")
+    stream = _archive(
+        [_file("src/evil/passwd", b"owned"), _file("src/evil/new/x"), _file("src/replaced", b"new")]
+    )
+    assert extract_cache_archive(stream, source) == 1
+    assert (outside / "passwd").read_text() == "root"
+    assert not (outside / "new").exists()
+    assert not (source / "replaced").is_symlink()
+    assert (source / "replaced").read_text() == "new"

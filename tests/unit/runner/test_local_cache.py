@@ -1,0 +1,57 @@
+"""The LOCAL cache: a project's git state and custom paths kept on the runner host."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from codeyard.runner.local_cache import LocalCache
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_source_cache_keeps_the_git_state(tmp_path: Path) -> None:
+    source = tmp_path / "b1"
+    source.mkdir()
+    _git(source, "init", "-q", "-b", "main")
+    (source / "README").write_text("hello")
+    _git(source, "add", "README")
+    _git(source, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "first")
+    head = _git(source, "rev-parse", "HEAD")
+    cache = LocalCache(tmp_path / "cache", "web")
+    assert cache.save_source(source)
+    fresh = tmp_path / "b2"
+    fresh.mkdir()
+    assert cache.restore_source(fresh)
+    assert _git(fresh, "rev-parse", "HEAD") == head
+    assert _git(fresh, "cat-file", "-p", "HEAD:README") == "hello"
+    assert not cache.restore_source(fresh)  # a source with a .git keeps its own
+
+
+def test_source_cache_needs_a_git_directory(tmp_path: Path) -> None:
+    cache = LocalCache(tmp_path / "cache", "web")
+    (tmp_path / "plain").mkdir()
+    assert not cache.save_source(tmp_path / "plain")
+    assert not cache.restore_source(tmp_path / "plain")
+
+
+def test_custom_cache_is_per_project_and_replaced_by_each_save(tmp_path: Path) -> None:
+    root = tmp_path / "cache"
+    first = tmp_path / "b1"
+    (first / "vendor").mkdir(parents=True)
+    (first / "vendor" / "lib.txt").write_text("v1")
+    (first / "main.go").write_text("package main")
+    assert LocalCache(root, "web").save_custom(["vendor/**/*"], first)
+    (first / "vendor" / "lib.txt").write_text("v2")
+    assert LocalCache(root, "web").save_custom(["vendor/**/*"], first)
+    fresh = tmp_path / "b2"
+    fresh.mkdir()
+    assert LocalCache(root, "web").restore_custom(fresh)
+    assert (fresh / "vendor" / "lib.txt").read_text() == "v2"
+    assert not (fresh / "main.go").exists()
+    other = tmp_path / "b3"
+    other.mkdir()
+    assert not LocalCache(root, "api/other").restore_custom(other)
+    assert list(other.iterdir()) == []
