@@ -42,11 +42,7 @@ def _read(text: str, file: str) -> tuple[Buildspec | None, list[Problem]]:
     try:
         root = compose(text)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        message = f"not valid YAML: {error.problem or error.context}"
-        hint = error.context if error.problem and error.context else None
-        return None, [Problem(file, line, column, message, hint)]
+        return None, [_yaml_problem(error, text, file)]
     except yaml.YAMLError as error:
         return None, [Problem(file, 0, 0, f"not valid YAML: {error}")]
     if root is None:
@@ -54,6 +50,27 @@ def _read(text: str, file: str) -> tuple[Buildspec | None, list[Problem]]:
     buildspec = _top(reader, root)
     problems = sorted(reader.problems, key=lambda p: (p.line, p.column))
     return buildspec, problems
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
+    """A YAML syntax error, with a hint for the usual causes in buildspecs."""
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    problem = error.problem or error.context or "unreadable"
+    hint = error.context if error.problem and error.context else None
+    lines = text.splitlines()
+    char = lines[line - 1][column - 1 : column] if mark and 0 < line <= len(lines) else ""
+    if "mapping values are not allowed" in problem:
+        hint = "quote the whole value: it contains `: `"
+    elif "cannot start any token" in problem and char == "\t":
+        hint = "indent with spaces, not tabs"
+    elif "cannot start any token" in problem and char:
+        hint = f"quote the value: YAML does not let a plain value start with `{char}`"
+    elif "undefined alias" in problem:
+        hint = "quote a value that starts with `*`"
+    elif "another document" in problem:
+        problem, hint = "more than one YAML document", "a buildspec is one document: remove the `---`"
+    return Problem(file, line, column, f"not valid YAML: {problem}", hint)
 
 
 def _top(reader: Reader, root: yaml.Node) -> Buildspec | None:

@@ -293,6 +293,11 @@ CASES: list[tuple[str, int, int, str, str, str]] = [
     ("- version: 0.2\n", 1, 1, "error", "the buildspec must be a mapping", ""),
     ("", 0, 0, "error", "the buildspec is empty", "version: 0.2"),
     ("version: 0.2\nphases:\n  build:\n\tcommands: [a]\n", 4, 1, "error", "not valid YAML", ""),
+    (BUILD + "      - echo a: b: c\n", 6, 18, "error", "not valid YAML: mapping values", "it contains `: `"),
+    ("version: 0.2\nphases:\n\tbuild: x\n", 3, 1, "error", "not valid YAML", "not tabs"),
+    (BUILD + "      - *all\n", 6, 9, "error", "undefined alias", "starts with `*`"),
+    (BUILD + "      - @echo off\n", 6, 9, "error", "not valid YAML", "start with `@`"),
+    ("version: 0.2\n---\nversion: 0.2\n", 2, 1, "error", "more than one YAML document", "remove the `---`"),
     ("version: 0.2\nphases: {build: {commands: [a]}\n", 3, 1, "error", "not valid YAML", ""),
     (
         "version: 0.2\nphases:\n  build:\n    commands: [a]\n    commands: [b]\n",
