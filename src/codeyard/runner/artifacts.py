@@ -68,13 +68,13 @@ def select_files(
     """
     if not files:
         raise ArtifactError("artifacts: files is required")
+    warnings: list[str] = []
     try:
         patterns = [compile_glob(p) for p in files]
         excludes = [compile_glob(p) for p in exclude_paths]
-        bases = _bases(source_dir, base_directory, filesystem_root)
+        bases = _bases(source_dir, base_directory, filesystem_root, warnings)
     except GlobError as error:
         raise ArtifactError(str(error)) from error
-    warnings: list[str] = []
     chosen: dict[str, Artifact] = {}
     relative = [p for p in patterns if not p.absolute]
     for base in bases:
@@ -91,7 +91,9 @@ def select_files(
     return Selection(tuple(chosen[k] for k in sorted(chosen)), tuple(warnings))
 
 
-def _bases(source_dir: Path, base_directory: str | None, filesystem_root: Path) -> list[Path]:
+def _bases(
+    source_dir: Path, base_directory: str | None, filesystem_root: Path, warnings: list[str]
+) -> list[Path]:
     if base_directory is None or not base_directory.strip():
         return [source_dir]
     glob = compile_glob(base_directory)
@@ -101,6 +103,8 @@ def _bases(source_dir: Path, base_directory: str | None, filesystem_root: Path) 
     for relative in find_directories(root, glob):
         if inside(os.path.realpath(root / relative), real_root):
             bases.append(root / relative)
+        else:
+            warnings.append(f"{relative}: base directory links outside the source, skipped")
     return bases
 
 

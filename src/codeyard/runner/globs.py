@@ -162,8 +162,8 @@ def select_absolute(filesystem_root: Path, glob: Glob) -> Selected:
 
 
 def find_directories(root: Path, glob: Glob) -> list[str]:
-    """The directories under root whose relative path matches the pattern (a symlink only when its
-    target is inside the root), sorted."""
+    """The directories (or symlinks to directories, wherever they lead: the caller confines them)
+    under root whose relative path matches the pattern, sorted."""
     depth = None if "**" in glob.segments else len(glob.segments)
     start = "/".join(glob.literal)
     try:
@@ -174,7 +174,7 @@ def find_directories(root: Path, glob: Glob) -> list[str]:
     for relative, kind, path in _walk(root, real_root, start, (), directories=True, depth=depth):
         if not glob.match(relative):
             continue
-        if kind == "dir" or (kind == "link" and path.is_dir() and inside(os.path.realpath(path), real_root)):
+        if kind == "dir" or (kind == "link" and path.is_dir()):
             out.append(relative)
     return sorted(out)
 

@@ -141,14 +141,18 @@ def test_symlinks_out_of_the_tree_never_reach_the_artifact(tmp_path: Path) -> No
     selection = select_files(source, ["**/*"])
     assert _names(selection) == ["out/app.bin"]
     assert len(selection.warnings) == 3
-    with pytest.raises(ArtifactError):
+    with pytest.raises(ArtifactError, match="no matching artifact paths found"):
         select_files(source, ["**/*"], base_directory="based")
+    _tree(source, {"based-real/kept": "k"})
+    based = select_files(source, ["**/*"], base_directory="based*")
+    assert _names(based) == ["kept"]
+    assert based.warnings == ("based: base directory links outside the source, skipped",)
     os.symlink("out", source / "inner-base")
     assert _names(select_files(source, ["**/*"], base_directory="inner-base")) == ["app.bin"]
     target = tmp_path / "a.zip"
     package_zip(select_files(source, ["**/*"]).files, target)
     with zipfile.ZipFile(target) as archive:
-        assert archive.namelist() == ["out/app.bin"]
+        assert archive.namelist() == ["based-real/kept", "out/app.bin"]
 
 
 def test_zip_holds_contents_modes_and_fixed_times(source: Path, tmp_path: Path) -> None:
