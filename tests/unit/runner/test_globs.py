@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codeyard.runner.globs import GlobError, compile_glob, find_directories, select
 
@@ -141,3 +144,24 @@ def test_find_directories_matches_top_level_globs(tmp_path: Path) -> None:
         "nested/my-build3",
     ]
     assert find_directories(tmp_path, compile_glob("my-build2/sub")) == ["my-build2/sub"]
+
+
+def _reference(segments: list[str], parts: list[str]) -> bool:
+    """Segment by segment: fnmatch within a segment, '**' as any number of segments."""
+    if not segments:
+        return not parts
+    if segments[0] == "**":
+        if len(segments) == 1:
+            return bool(parts)
+        return any(_reference(segments[1:], parts[i:]) for i in range(len(parts) + 1))
+    return bool(parts) and fnmatch.fnmatchcase(parts[0], segments[0]) and _reference(segments[1:], parts[1:])
+
+
+_SEGMENTS = st.sampled_from(["a", "b", ".h", "a.txt", "*", "**", "*.txt", "a*", "?", "[ab]", "[!a]"])
+_NAMES = st.sampled_from(["a", "b", ".h", "a.txt", "b.txt", "ab", "c"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_SEGMENTS, min_size=1, max_size=4), st.lists(_NAMES, min_size=1, max_size=5))
+def test_compiled_pattern_agrees_with_a_segment_matcher(segments: list[str], parts: list[str]) -> None:
+    assert compile_glob("/".join(segments)).match("/".join(parts)) is _reference(segments, parts)
