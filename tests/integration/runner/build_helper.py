@@ -52,14 +52,14 @@ class Build:
 
 def run_build(
     tmp_path: Path,
-    text: str,
+    text: str | None,
     hooks: BuildHooks | None = None,
     timeout: float = 120.0,
     project: tuple[EnvironmentVariable, ...] = (),
     override: tuple[EnvironmentVariable, ...] = (),
     stop_on: str | None = None,
 ) -> Build:
-    """Runs `text` as a buildspec; with `stop_on`, asks the build to stop when a log line equals it."""
+    """Runs `text` as a buildspec (None: the hooks load it); with `stop_on`, asks the build to stop when a log line equals it."""
     events: list[BuildEvent] = []
 
     async def main() -> BuildEnded:
@@ -72,7 +72,7 @@ def run_build(
 
         request = BuildRequest(
             context=CONTEXT,
-            buildspec=parse(text),
+            buildspec=None if text is None else parse(text),
             project_variables=project,
             override_variables=override,
             timeout_seconds=timeout,

@@ -28,6 +28,7 @@ from codeyard.runner.engine.states import (
     BUILD_TIMED_OUT,
     CLIENT_ERROR,
     COMMAND_PHASES,
+    INTERNAL_ERROR,
     PHASE_KEYS,
     YAML_FILE_ERROR,
     BuildPhaseType,
@@ -95,8 +96,8 @@ class BuildRunner:
             with contextlib.suppress(asyncio.CancelledError):
                 await body
             await self._interrupt(StatusType.STOPPED if self._stop.is_set() else StatusType.TIMED_OUT)
-        else:
-            body.result()
+        elif (error := body.exception()) is not None:
+            await self._fault(error)
         return await self._finalize()
 
     async def _body(self) -> None:
@@ -253,6 +254,14 @@ class BuildRunner:
         if self._current is not None:
             await self._leave(status, PhaseContext(code, message))
         self._status = status
+
+    async def _fault(self, error: BaseException) -> None:
+        """An unexpected error (a bug, a hook's own failure): the running phase and the build are FAULT."""
+        if self._current is not None:
+            await self._leave(
+                StatusType.FAULT, PhaseContext(INTERNAL_ERROR, f"{type(error).__name__}: {error}")
+            )
+        self._status = StatusType.FAULT
 
     async def _finalize(self) -> BuildEnded:
         await self._enter(Phase.FINALIZING)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import shlex
+import signal
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +85,8 @@ class ShellSession:
                     (os.POSIX_SPAWN_DUP2, status_write, status_fd),
                 ],
                 setsid=True,
+                # Python ignores SIGPIPE; a build's processes get the default back (`yes | head` ends quietly).
+                setsigdef=(signal.SIGPIPE, signal.SIGXFSZ),
             )
         except OSError:
             for fd in (stdin_write, output_read, status_read):
