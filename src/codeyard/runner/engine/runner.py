@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from codeyard.runner.buildspec.model import Buildspec, FailureAction, PhaseName, SecretRef
+from codeyard.runner.buildspec.model import Buildspec, FailureAction, PhaseName
+from codeyard.runner.buildspec.model import Phase as BuildspecPhase
 from codeyard.runner.buildspec.problems import BuildspecError
-from codeyard.runner.engine.environment import (
-    BuildContext,
-    EnvironmentVariable,
-    VariableType,
-    builtin_variables,
-    layered,
-)
+from codeyard.runner.engine.environment import BuildContext, EnvironmentVariable, builtin_variables
 from codeyard.runner.engine.events import BuildEnded, EventSink, LogLines, PhaseEnded, PhaseStarted
 from codeyard.runner.engine.executors import Executor, UnsupportedShellError, Workspace
 from codeyard.runner.engine.hooks import ArtifactStep, BuildHooks, FinalStep, PhaseError
-from codeyard.runner.engine.masking import Masker
+from codeyard.runner.engine.masking import MIN_SECRET_LENGTH, Masker
 from codeyard.runner.engine.phases import PhaseRunner
+from codeyard.runner.engine.resolution import resolve_environment
 from codeyard.runner.engine.session import ShellSession
 from codeyard.runner.engine.states import (
     BUILD_STOPPED,
@@ -117,6 +113,7 @@ class BuildRunner:
         while current in COMMAND_PHASES:
             spec = self._buildspec.phase(PhaseName(PHASE_KEYS[current]))
             await self._enter(current)
+            await self._warn_unsupported(spec)
             outcome = await PhaseRunner(self._live_session, self._output, self._note).run(spec)
             await self._leave(outcome.status, *outcome.contexts)
             following = Phase(list(Phase)[list(Phase).index(current) + 1])
@@ -132,6 +129,16 @@ class BuildRunner:
         self._exported = await self._capture_exports()
         if current is Phase.UPLOAD_ARTIFACTS:
             await self._upload(self._workspace)
+
+    async def _warn_unsupported(self, spec: BuildspecPhase | None) -> None:
+        """Notes what the buildspec asks for that this runner does not do (the commands still run)."""
+        assert self._buildspec is not None
+        if spec is not None and spec.runtime_versions:
+            await self._note(
+                "Skipping install of runtimes. Runtime version selection is not supported by this build image."
+            )
+        if spec is not None and (spec.run_as or self._buildspec.run_as):
+            await self._note("run-as is not supported by this executor: commands run as the runner's user")
 
     async def _download(self, workspace: Workspace) -> bool:
         await self._enter(Phase.DOWNLOAD_SOURCE)
@@ -161,36 +168,22 @@ class BuildRunner:
     async def _compute_environment(
         self, buildspec: Buildspec, workspace: Workspace, resolved: str | None
     ) -> None:
-        """The build's environment: built-ins, buildspec env, project, override (each over the last)."""
         context = replace(self._request.context, resolved_source_version=resolved)
-        secrets: list[str] = []
-        own = dict(buildspec.env.variables)
-        for name, parameter in buildspec.env.parameter_store.items():
-            own[name] = await self._resolve(VariableType.PARAMETER_STORE, parameter, secrets)
-        for name, ref in buildspec.env.secrets_manager.items():
-            own[name] = await self._resolve(VariableType.SECRETS_MANAGER, _reference(ref), secrets)
-        layers: list[Mapping[str, str]] = [own]
-        for variables in (self._request.project_variables, self._request.override_variables):
-            layer = {}
-            for variable in variables:
-                if variable.type is VariableType.PLAINTEXT:
-                    layer[variable.name] = variable.value
-                else:
-                    layer[variable.name] = await self._resolve(variable.type, variable.value, secrets)
-                    self._unexportable.add(variable.name)
-            layers.append(layer)
-        self._env, ignored = layered(builtin_variables(context, workspace.shell_src_dir), layers)
-        for name in ignored:
+        request = self._request
+        result = await resolve_environment(
+            builtin_variables(context, workspace.shell_src_dir),
+            buildspec.env,
+            request.project_variables,
+            request.override_variables,
+            self._hooks.resolve_secret,
+        )
+        self._env, self._unexportable = result.variables, result.unexportable
+        for name in result.ignored:
             await self._note(f"Ignoring variable {name}: names starting CODEBUILD_ are reserved")
-        for _ in self._masker.add(secrets):
-            await self._note("A secret value shorter than 4 characters is not masked in this log")
-
-    async def _resolve(self, kind: VariableType, reference: str, secrets: list[str]) -> str:
-        if self._hooks.resolve_secret is None:
-            raise PhaseError(CLIENT_ERROR, f"No {kind} resolver: cannot resolve {reference}")
-        value = await self._hooks.resolve_secret(kind, reference)
-        secrets.append(value)
-        return value
+        for _ in self._masker.add(result.secrets):
+            await self._note(
+                f"A secret value shorter than {MIN_SECRET_LENGTH} characters is not masked in this log"
+            )
 
     def _start_session(self) -> ShellSession:
         assert self._workspace is not None
@@ -312,9 +305,3 @@ class BuildRunner:
 
 async def _discard(lines: list[str]) -> None:
     """Output nobody reads (the engine's own commands)."""
-
-
-def _reference(ref: SecretRef) -> str:
-    """A secrets-manager reference in the buildspec syntax `secret-id:json-key:version-stage:version-id`."""
-    parts = [ref.secret_id, ref.json_key or "", ref.version_stage or "", ref.version_id or ""]
-    return ":".join(parts).rstrip(":")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import shlex
 import signal
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -19,6 +20,10 @@ from codeyard.runner.engine.processes import kill_session, wait_gone
 BASH_STATUS_FD = 251
 SH_STATUS_FD = 9
 READ_SIZE = 64 * 1024
+# More than a pipe holds (64 KiB by default, 1 MiB at most without privileges).
+DRAIN_LIMIT = 2 * 1024 * 1024
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 OutputSink = Callable[[list[str]], Awaitable[None]]
 
@@ -162,7 +167,11 @@ class ShellSession:
             raise
 
     async def _drain(self, splitter: LineSplitter, on_output: OutputSink) -> None:
-        while self._output_open:
+        """Reads what is already in the output pipe; at most DRAIN_LIMIT bytes, so that a background
+        process writing without pause cannot hold the command's end back."""
+        budget = DRAIN_LIMIT
+        while self._output_open and budget > 0:
+            budget -= READ_SIZE
             chunk = _read(self._output_fd)
             if chunk is None:
                 return
@@ -201,7 +210,7 @@ class ShellSession:
         shell_target = shlex.quote(f"{self._launch.shell_control_dir}/variables")
         lines = [f": > {shell_target}"]
         for name in names:
-            if name.isidentifier():
+            if _NAME.fullmatch(name):
                 lines.append(
                     f'[ -n "${{{name}+x}}" ] && printf \'%s=%s\\0\' {name} "${name}" >> {shell_target}'
                 )

@@ -27,7 +27,7 @@ def _log(masker: Masker, text: str) -> list[str]:
         (f"at the end {SECRET}", ["at the end ***"]),
         (f"{SECRET}{SECRET} and {SECRET}", ["****** and ***"]),
         (f"\t'{SECRET}'\r\n", ["\t'***'"]),
-        (f"json {{\"p\": \"{SECRET}\"}}", ['json {"p": "***"}']),
+        (f'json {{"p": "{SECRET}"}}', ['json {"p": "***"}']),
         (MULTI, ["***", "***", "***", "***"]),
         (f"key: {MULTI} end", ["key: ***", "***", "***", "*** end"]),
         (f"prefix-{SECRET}-suffix\nclean line", ["prefix-***-suffix", "clean line"]),
