@@ -23,6 +23,7 @@ from codeyard.protocol.authentication import Authenticator
 from codeyard.protocol.endpoint import ApiEndpoint, ApiHandler
 from codeyard.protocol.models import ServiceCatalog
 from codeyard.router import AsgiApp, Router
+from codeyard.services.codebuild.api import CodeBuildApi
 from codeyard.services.codecommit.api import CodeCommitApi
 from codeyard.services.events import EventFactory, envelope
 from codeyard.services.iam.api import IamApi
@@ -112,6 +113,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         "ssm": ssm,
         "secretsmanager": secrets,
         "codecommit": codecommit,
+        "codebuild": CodeBuildApi(store, clock, ids, clone_url_base=settings.clone_url_base),
     }
     catalog = ServiceCatalog(SPOKEN_SERVICES)
     catalog.load_all()

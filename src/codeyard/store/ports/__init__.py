@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
+from codeyard.store.ports.codebuild import ProjectRecord
 from codeyard.store.ports.codecommit import (
     ApprovalRuleTemplateRecord,
     CommentRecord,
@@ -150,6 +151,9 @@ class UnitOfWork(Protocol):
 
     @property
     def comments(self) -> Repository[CommentRecord]: ...
+
+    @property
+    def projects(self) -> Repository[ProjectRecord]: ...
 
     def commit(self) -> None: ...
 

@@ -386,3 +386,17 @@ comments = Table(
     Column("client_request_token", String(256)),
     Column("reactions", JSON, nullable=False),
 )
+
+# --- CodeBuild -------------------------------------------------------------------------------------
+
+projects = Table(
+    "cb_projects",
+    metadata,
+    Column("region", String(32), primary_key=True),
+    Column("name", String(150), primary_key=True),
+    Column("arn", String(2048), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_modified_at", UtcDateTime, nullable=False),
+    Column("definition", JSON, nullable=False),
+    Column("tags", JSON, nullable=False),
+)

@@ -14,6 +14,7 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import SQLAlchemyError
 
 from codeyard.store.ports import Repository
+from codeyard.store.ports.codebuild import ProjectRecord
 from codeyard.store.ports.codecommit import (
     ApprovalRuleTemplateRecord,
     CommentRecord,
@@ -101,6 +102,7 @@ class SqlUnitOfWork:
     approval_rule_templates = _Slot(tables.approval_rule_templates, ApprovalRuleTemplateRecord)
     template_associations = _Slot(tables.template_associations, TemplateAssociationRecord)
     comments = _Slot(tables.comments, CommentRecord)
+    projects = _Slot(tables.projects, ProjectRecord)
 
     def __init__(
         self,

@@ -1,0 +1,1 @@
+"""CodeBuild: build projects (builds come with the runner)."""

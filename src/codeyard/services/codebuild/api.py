@@ -1,0 +1,27 @@
+"""The CodeBuild operations, composed from one mixin per group of operations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from codeyard.accounts import RequestContext
+from codeyard.services.codebuild.base import project_arn, project_name
+from codeyard.services.codebuild.projects import ProjectsMixin
+
+
+class CodeBuildApi(ProjectsMixin):
+    service_name = "codebuild"
+
+    def resources_for(self, operation: str, params: Mapping[str, Any], ctx: RequestContext) -> Sequence[str]:
+        """The project ARN(s) of the call; "*" for calls on no one project."""
+        names: list[str] = []
+        if isinstance(params.get("name"), str):
+            names = [params["name"]]
+        elif operation == "BatchGetProjects":
+            names = [n for n in params.get("names", ()) if isinstance(n, str)]
+        arns = []
+        for name in names:
+            resolved = project_name(ctx, name)
+            arns.append(name if resolved is None else project_arn(ctx, resolved))
+        return arns or ["*"]

@@ -1,0 +1,63 @@
+"""What every CodeBuild operation module shares: collaborators, project lookups and the Project shape."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from codeyard.accounts import RequestContext
+from codeyard.clock import Clock
+from codeyard.ids import IdGenerator
+from codeyard.store.ports import Store, UnitOfWork
+from codeyard.store.ports.codebuild import ProjectRecord
+
+PROJECT_PREFIX = "project/"
+
+
+def project_arn(ctx: RequestContext, name: str) -> str:
+    return ctx.arn("codebuild", PROJECT_PREFIX + name)
+
+
+def project_name(ctx: RequestContext, name_or_arn: str) -> str | None:
+    """The project name that a name or a project ARN of the caller's region and account names;
+    None for an ARN of another region, account or resource type."""
+    if not name_or_arn.startswith("arn:"):
+        return name_or_arn
+    prefix = project_arn(ctx, "")
+    if not name_or_arn.startswith(prefix) or len(name_or_arn) == len(prefix):
+        return None
+    return name_or_arn[len(prefix) :]
+
+
+class CodeBuildBase:
+    """The state of CodeBuildApi; operation mixins subclass it."""
+
+    def __init__(self, store: Store, clock: Clock, ids: IdGenerator, *, clone_url_base: str) -> None:
+        self._store = store
+        self._clock = clock
+        self._ids = ids
+        self._clone_url_base = clone_url_base.rstrip("/")
+
+    def _find_project(self, uow: UnitOfWork, ctx: RequestContext, name_or_arn: str) -> ProjectRecord | None:
+        name = project_name(ctx, name_or_arn)
+        if name is None:
+            return None
+        return uow.projects.get(region=ctx.region, name=name)
+
+    @staticmethod
+    def _project_shape(record: ProjectRecord) -> dict[str, Any]:
+        """The Project shape: the stored definition with the project's identity, dates and tags."""
+        return {
+            "name": record.name,
+            "arn": record.arn,
+            **record.definition,
+            "tags": [dict(tag) for tag in record.tags],
+            "created": record.created_at,
+            "lastModified": record.last_modified_at,
+        }
+
+    @contextmanager
+    def _reading(self) -> Iterator[UnitOfWork]:
+        with self._store.reader() as uow:
+            yield uow
