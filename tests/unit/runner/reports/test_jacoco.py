@@ -8,6 +8,60 @@ from codeyard.runner.reports.errors import ReportFileError
 from codeyard.runner.reports.jacoco import parse_jacoco
 from codeyard.runner.reports.model import CoverageResult, CoverageSummary
 
+# written by JaCoCo 0.8.6 (its agent around a TestNG run, then the XMLFormatter of org.jacoco.report); the
+# report's own counters for Cart.java: LINE missed 2 covered 5, BRANCH missed 1 covered 3
+JACOCO_REAL = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><!DOCTYPE report PUBLIC "-//JACOCO//DTD Report 1.1//EN" "report.dtd"><report name="shop"><sessioninfo id="vm-edd7b0d4" start="1795942710208" dump="1795942711597"/>\
+<package name="com/example/shop"><class name="com/example/shop/Cart" sourcefilename="Cart.java"><method name="&lt;init&gt;" desc="()V" line="3"><counter type="INSTRUCTION" missed="0" covered="3"/>\
+<counter type="LINE" missed="0" covered="1"/>\
+<counter type="COMPLEXITY" missed="0" covered="1"/>\
+<counter type="METHOD" missed="0" covered="1"/>\
+</method><method name="add" desc="(I)V" line="7"><counter type="INSTRUCTION" missed="5" covered="9"/>\
+<counter type="BRANCH" missed="1" covered="1"/>\
+<counter type="LINE" missed="1" covered="3"/>\
+<counter type="COMPLEXITY" missed="1" covered="1"/>\
+<counter type="METHOD" missed="0" covered="1"/>\
+</method><method name="total" desc="()I" line="14"><counter type="INSTRUCTION" missed="0" covered="12"/>\
+<counter type="BRANCH" missed="0" covered="2"/>\
+<counter type="LINE" missed="0" covered="1"/>\
+<counter type="COMPLEXITY" missed="0" covered="2"/>\
+<counter type="METHOD" missed="0" covered="1"/>\
+</method><method name="unused" desc="()Ljava/lang/String;" line="18"><counter type="INSTRUCTION" missed="2" covered="0"/>\
+<counter type="LINE" missed="1" covered="0"/>\
+<counter type="COMPLEXITY" missed="1" covered="0"/>\
+<counter type="METHOD" missed="1" covered="0"/>\
+</method><counter type="INSTRUCTION" missed="7" covered="24"/>\
+<counter type="BRANCH" missed="1" covered="3"/>\
+<counter type="LINE" missed="2" covered="5"/>\
+<counter type="COMPLEXITY" missed="2" covered="4"/>\
+<counter type="METHOD" missed="1" covered="3"/>\
+<counter type="CLASS" missed="0" covered="1"/>\
+</class><sourcefile name="Cart.java"><line nr="3" mi="0" ci="3" mb="0" cb="0"/>\
+<line nr="7" mi="0" ci="2" mb="1" cb="1"/>\
+<line nr="8" mi="5" ci="0" mb="0" cb="0"/>\
+<line nr="10" mi="0" ci="6" mb="0" cb="0"/>\
+<line nr="11" mi="0" ci="1" mb="0" cb="0"/>\
+<line nr="14" mi="0" ci="12" mb="0" cb="2"/>\
+<line nr="18" mi="2" ci="0" mb="0" cb="0"/>\
+<counter type="INSTRUCTION" missed="7" covered="24"/>\
+<counter type="BRANCH" missed="1" covered="3"/>\
+<counter type="LINE" missed="2" covered="5"/>\
+<counter type="COMPLEXITY" missed="2" covered="4"/>\
+<counter type="METHOD" missed="1" covered="3"/>\
+<counter type="CLASS" missed="0" covered="1"/>\
+</sourcefile><counter type="INSTRUCTION" missed="7" covered="24"/>\
+<counter type="BRANCH" missed="1" covered="3"/>\
+<counter type="LINE" missed="2" covered="5"/>\
+<counter type="COMPLEXITY" missed="2" covered="4"/>\
+<counter type="METHOD" missed="1" covered="3"/>\
+<counter type="CLASS" missed="0" covered="1"/>\
+</package><counter type="INSTRUCTION" missed="7" covered="24"/>\
+<counter type="BRANCH" missed="1" covered="3"/>\
+<counter type="LINE" missed="2" covered="5"/>\
+<counter type="COMPLEXITY" missed="2" covered="4"/>\
+<counter type="METHOD" missed="1" covered="3"/>\
+<counter type="CLASS" missed="0" covered="1"/>\
+</report>"""
+
 JACOCO = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><!DOCTYPE report PUBLIC "-//JACOCO//DTD Report 1.1//EN" \
 "report.dtd"><report name="shop"><sessioninfo id="build-1f2e" start="1709287200000" dump="1709287201000"/>\
 <package name="com/example/shop"><class name="com/example/shop/Cart" sourcefilename="Cart.java">\
@@ -73,6 +127,12 @@ def test_source_files_with_their_line_and_branch_counters() -> None:
         summary.branches_covered,
         summary.branches_missed,
     ) == (7, 2, 3, 1)
+
+
+def test_jacoco_real_output() -> None:
+    assert parse_jacoco(JACOCO_REAL, "jacoco.xml") == [
+        CoverageResult("com/example/shop/Cart.java", 5, 2, 3, 1)
+    ]
 
 
 def test_groups_of_a_multi_module_report_and_the_default_package() -> None:

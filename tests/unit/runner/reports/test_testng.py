@@ -8,6 +8,69 @@ from codeyard.runner.reports.errors import ReportFileError
 from codeyard.runner.reports.model import TestCaseResult, TestStatus
 from codeyard.runner.reports.testng import parse_testng
 
+# written by TestNG 6.9.12 (`java org.testng.TestNG -testclass ...`, a @BeforeMethod, a pass, a failure and a
+# SkipException), the stack traces cut after two frames
+TESTNG_REAL = b"""<?xml version="1.0" encoding="UTF-8"?>
+<testng-results total="3" passed="1" failed="1" skipped="1">
+  <reporter-output>
+  </reporter-output>
+  <suite started-at="2026-11-29T08:58:31Z" name="Command line suite" finished-at="2026-11-29T08:58:31Z" duration-ms="140">
+    <groups>
+    </groups>
+    <test started-at="2026-11-29T08:58:31Z" name="Command line test" finished-at="2026-11-29T08:58:31Z" duration-ms="140">
+      <class name="com.example.shop.CartTest">
+        <test-method is-config="true" signature="setUp()[pri:0, instance:com.example.shop.CartTest@4a003cbe]" started-at="2026-11-29T08:58:31Z" name="setUp" finished-at="2026-11-29T08:58:31Z" duration-ms="32" status="PASS">
+          <reporter-output>
+          </reporter-output>
+        </test-method> <!-- setUp -->
+        <test-method signature="addsItems()[pri:0, instance:com.example.shop.CartTest@4a003cbe]" started-at="2026-11-29T08:58:31Z" name="addsItems" finished-at="2026-11-29T08:58:31Z" duration-ms="20" status="PASS">
+          <reporter-output>
+          </reporter-output>
+        </test-method> <!-- addsItems -->
+        <test-method is-config="true" signature="setUp()[pri:0, instance:com.example.shop.CartTest@4a003cbe]" started-at="2026-11-29T08:58:31Z" name="setUp" finished-at="2026-11-29T08:58:31Z" duration-ms="0" status="PASS">
+          <reporter-output>
+          </reporter-output>
+        </test-method> <!-- setUp -->
+        <test-method signature="discountsBigCarts()[pri:0, instance:com.example.shop.CartTest@4a003cbe]" started-at="2026-11-29T08:58:31Z" name="discountsBigCarts" finished-at="2026-11-29T08:58:31Z" duration-ms="1" status="FAIL">
+          <exception class="java.lang.AssertionError">
+            <message>
+              <![CDATA[no discount expected expected [200] but found [190]]]>
+            </message>
+            <full-stacktrace>
+              <![CDATA[java.lang.AssertionError: no discount expected expected [200] but found [190]
+    at org.testng.Assert.fail(Assert.java:94)
+    at org.testng.Assert.failNotEquals(Assert.java:513)
+]]>
+            </full-stacktrace>
+          </exception> <!-- java.lang.AssertionError -->
+          <reporter-output>
+          </reporter-output>
+        </test-method> <!-- discountsBigCarts -->
+        <test-method is-config="true" signature="setUp()[pri:0, instance:com.example.shop.CartTest@4a003cbe]" started-at="2026-11-29T08:58:31Z" name="setUp" finished-at="2026-11-29T08:58:31Z" duration-ms="1" status="PASS">
+          <reporter-output>
+          </reporter-output>
+        </test-method> <!-- setUp -->
+        <test-method signature="paysLater()[pri:0, instance:com.example.shop.CartTest@4a003cbe]" started-at="2026-11-29T08:58:31Z" name="paysLater" finished-at="2026-11-29T08:58:31Z" duration-ms="0" status="SKIP">
+          <exception class="org.testng.SkipException">
+            <message>
+              <![CDATA[not implemented]]>
+            </message>
+            <full-stacktrace>
+              <![CDATA[org.testng.SkipException: not implemented
+    at com.example.shop.CartTest.paysLater(CartTest.java:30)
+    at java.base/jdk.internal.reflect.NativeMethodAccessorImpl.invoke0(Native Method)
+]]>
+            </full-stacktrace>
+          </exception> <!-- org.testng.SkipException -->
+          <reporter-output>
+          </reporter-output>
+        </test-method> <!-- paysLater -->
+      </class> <!-- com.example.shop.CartTest -->
+    </test> <!-- Command line test -->
+  </suite> <!-- Command line suite -->
+</testng-results>
+"""
+
 TESTNG = b"""<?xml version="1.0" encoding="UTF-8"?>
 <testng-results ignored="0" total="4" passed="1" failed="1" skipped="2">
   <reporter-output>
@@ -95,6 +158,26 @@ def test_every_field_and_config_methods_left_out() -> None:
         ),
         TestCaseResult(path, "com.example.ParamTest", "sums", TestStatus.SKIPPED, 1_500_000, None, suite),
         TestCaseResult(path, "com.example.ParamTest", "odd", TestStatus.UNKNOWN, 2_000_000, None, suite),
+    ]
+
+
+def test_testng_real_output() -> None:
+    cases = parse_testng(TESTNG_REAL, "test-output/testng-results.xml")
+    path, cls, suite = "test-output/testng-results.xml", "com.example.shop.CartTest", "Command line suite"
+    assert cases == [
+        TestCaseResult(path, cls, "addsItems", TestStatus.SUCCEEDED, 20_000_000, None, suite),
+        TestCaseResult(
+            path,
+            cls,
+            "discountsBigCarts",
+            TestStatus.FAILED,
+            1_000_000,
+            "java.lang.AssertionError: no discount expected expected [200] but found [190]",
+            suite,
+        ),
+        TestCaseResult(
+            path, cls, "paysLater", TestStatus.SKIPPED, 0, "org.testng.SkipException: not implemented", suite
+        ),
     ]
 
 
