@@ -184,3 +184,16 @@ def test_a_malformed_coverage_file_fails_the_report(tmp_path: Path) -> None:
         report.message
         == "coverage/.resultset.json: is not SimpleCov JSON: 'RSpec' has no coverage object (not a SimpleCov result)"
     )
+
+
+def test_suites_nested_too_deeply_fail_the_report_without_a_crash(tmp_path: Path) -> None:
+    depth = 5000
+    _write(
+        tmp_path,
+        {"deep.xml": "<testsuites>" + "<testsuite>" * depth + "</testsuite>" * depth + "</testsuites>"},
+    )
+    report = collect_report(tmp_path, ["deep.xml"])
+    assert (report.status, report.message) == (
+        ReportStatus.FAILED,
+        "deep.xml: is nested too deeply to be read",
+    )

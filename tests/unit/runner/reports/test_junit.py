@@ -227,3 +227,9 @@ def test_entities_are_refused() -> None:
     bomb = b'<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><testsuite name="&b;"/>'
     with pytest.raises(ReportFileError, match="uses XML entities or external references, refused"):
         parse_junit(bomb, "bomb.xml")
+
+
+def test_utf16_files_are_read() -> None:
+    data = '<?xml version="1.0" encoding="utf-16"?><testsuite name="s"><testcase name="prüft"/></testsuite>'
+    (case,) = parse_junit(data.encode("utf-16"), "r.xml")
+    assert (case.name, case.prefix, case.status) == ("prüft", "s", TestStatus.SUCCEEDED)

@@ -157,3 +157,9 @@ def test_malformed_files_name_the_line(data: bytes, line: int, reason: str) -> N
     with pytest.raises(ReportFileError) as caught:
         parse_trx(data, "r.trx")
     assert (caught.value.line, caught.value.reason) == (line, reason)
+
+
+def test_a_byte_order_mark_as_visual_studio_writes_it() -> None:
+    data = '\ufeff<?xml version="1.0" encoding="utf-8"?><TestRun><Results><UnitTestResult testName="Größe" outcome="Passed"/></Results></TestRun>'
+    (case,) = parse_trx(data.encode("utf-8"), "r.trx")
+    assert (case.name, case.status) == ("Größe", TestStatus.SUCCEEDED)
