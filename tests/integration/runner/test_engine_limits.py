@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
-from codeyard.runner.engine.events import LogLines
-from codeyard.runner.engine.executors import Workspace
+import pytest
+
+from codeyard.runner.buildspec.parser import parse
+from codeyard.runner.engine.events import BuildEnded, BuildEvent, LogLines
+from codeyard.runner.engine.executors import HostExecutor, Workspace
 from codeyard.runner.engine.hooks import BuildHooks
-from tests.integration.runner.build_helper import run_build
+from codeyard.runner.engine.runner import BuildRequest, BuildRunner
+from tests.integration.runner.build_helper import CONTEXT, run_build
 
 # A child that ignores SIGTERM, with a grandchild (which inherits the ignored SIGTERM), both reported.
 STUBBORN = """bash -c 'trap "" TERM; sleep 1000 & echo "grandchild=$!"; echo "child=$$"; wait'"""
@@ -108,3 +113,40 @@ def test_an_unexpected_hook_error_is_a_fault(tmp_path: Path) -> None:
     assert build.record("DOWNLOAD_SOURCE").contexts[0].message == "RuntimeError: disk on fire"
     assert build.ended.status == "FAULT"
     assert build.output == []
+
+
+def test_a_windows_shell_fails_download_source_with_a_client_error(tmp_path: Path) -> None:
+    build = run_build(
+        tmp_path, "version: 0.2\nenv:\n  shell: powershell.exe\nphases:\n  build:\n    commands: [dir]\n"
+    )
+    context = build.record("DOWNLOAD_SOURCE").contexts[0]
+    assert (build.statuses["DOWNLOAD_SOURCE"], context.status_code) == ("FAILED", "CLIENT_ERROR")
+    assert "powershell.exe" in context.message
+
+
+def test_cancelling_a_running_build_leaves_no_process_behind(tmp_path: Path) -> None:
+    lines: list[str] = []
+
+    async def main() -> None:
+        task: asyncio.Task[BuildEnded]
+
+        async def sink(event: BuildEvent) -> None:
+            if isinstance(event, LogLines):
+                lines.extend(event.lines)
+                if "ready" in event.lines:
+                    task.cancel()
+
+        buildspec = parse(
+            f"version: 0.2\nphases:\n  build:\n    commands:\n      - |\n        {STUBBORN} &\n        echo ready; wait\n"
+        )
+        runner = BuildRunner(
+            HostExecutor(tmp_path / "builds"), BuildRequest(CONTEXT, buildspec, kill_grace_seconds=0.2), sink
+        )
+        task = asyncio.create_task(runner.run())
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
+    assert "ready" in lines
+    assert [pid for pid in _pids(lines).values() if _alive(pid)] == []
+    assert list((tmp_path / "builds").iterdir()) == []

@@ -77,7 +77,9 @@ class BuildRunner:
         self._exported: dict[str, str] = {}
 
     def stop(self) -> None:
-        """Asks the build to stop: the running phase and the build end STOPPED, the tree is killed."""
+        """Asks the build to stop: the running phase and the build end STOPPED, the tree is killed.
+
+        Call it on the build's event loop (from another thread: `loop.call_soon_threadsafe(runner.stop)`)."""
         self._stop.set()
 
     async def run(self) -> BuildEnded:
@@ -85,8 +87,15 @@ class BuildRunner:
         body = asyncio.create_task(self._body())
         stopped = asyncio.create_task(self._stop.wait())
         timeout = self._request.timeout_seconds
-        done, _ = await asyncio.wait({body, stopped}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-        stopped.cancel()
+        try:
+            done, _ = await asyncio.wait(
+                {body, stopped}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+        except asyncio.CancelledError:
+            await self._abandon(body)
+            raise
+        finally:
+            stopped.cancel()
         if body not in done:
             body.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -247,6 +256,16 @@ class BuildRunner:
         if self._current is not None:
             await self._leave(status, PhaseContext(code, message))
         self._status = status
+
+    async def _abandon(self, body: asyncio.Task[None]) -> None:
+        """run() itself was cancelled (the runner is shutting down): no more events, no process left."""
+        body.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await body
+        if self._session is not None:
+            await self._session.close(self._request.kill_grace_seconds)
+        if self._workspace is not None:
+            self._executor.cleanup(self._workspace)
 
     async def _fault(self, error: BaseException) -> None:
         """An unexpected error (a bug, a hook's own failure): the running phase and the build are FAULT."""

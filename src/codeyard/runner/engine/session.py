@@ -133,7 +133,7 @@ class ShellSession:
         path = shlex.quote(f"{self._launch.shell_control_dir}/script.sh")
         shell = shlex.quote(self._launch.shell)
         run = f"{shell} {path}" if self._launch.separate_shells else f". {path}"
-        self._send(f"{run} </dev/null {self._fd}>&-; printf '%d\\n' \"$?\" >&{self._fd}\n")
+        self._send(f"{run} </dev/null {self._fd}>&-; command printf '%d\\n' \"$?\" >&{self._fd}\n")
         return await self._collect(on_output)
 
     async def _collect(self, on_output: OutputSink) -> CommandResult:
@@ -212,9 +212,9 @@ class ShellSession:
         for name in names:
             if _NAME.fullmatch(name):
                 lines.append(
-                    f'[ -n "${{{name}+x}}" ] && printf \'%s=%s\\0\' {name} "${name}" >> {shell_target}'
+                    f'[ -n "${{{name}+x}}" ] && command printf \'%s=%s\\0\' {name} "${name}" >> {shell_target}'
                 )
-        self._send("; ".join(lines) + f"; printf '0\\n' >&{self._fd}\n")
+        self._send("; ".join(lines) + f"; command printf '0\\n' >&{self._fd}\n")
         ignored: list[str] = []
 
         async def keep(batch: list[str]) -> None:

@@ -137,3 +137,11 @@ def test_sh_sessions_use_a_low_status_descriptor(tmp_path: Path) -> None:
     results = _run(_launch(tmp_path, shell="/bin/sh"), ["X=1; cd /", 'echo "$X $PWD"', "exit 4"])
     assert results[1][1] == ["1 /"]
     assert results[2][0] == CommandResult(4, session_ended=True)
+
+
+def test_a_function_named_like_the_protocols_commands_does_not_break_it(tmp_path: Path) -> None:
+    results = _run(
+        _launch(tmp_path), ["printf() { echo fake; }; export -f printf", "printf x; false", "echo ok"]
+    )
+    assert results[1] == (CommandResult(1), ["fake"])
+    assert results[2] == (CommandResult(0), ["ok"])
