@@ -54,10 +54,10 @@ class FileFormat(StrEnum):
     @classmethod
     def parse(cls, value: str | None) -> FileFormat:
         """The format named by a buildspec value (case-insensitive; JUNITXML when absent)."""
-        if value is None or value == "":
+        if value is None or value.strip() == "":
             return cls.JUNITXML
         try:
-            return cls(value.upper())
+            return cls(value.strip().upper())
         except ValueError:
             names = ", ".join(member.value for member in cls)
             raise ValueError(f"unknown report file-format {value!r}; expected one of {names}") from None

@@ -39,6 +39,7 @@ def test_enums_are_the_model_values() -> None:
         (None, FileFormat.JUNITXML, ReportType.TEST),
         ("", FileFormat.JUNITXML, ReportType.TEST),
         ("JunitXml", FileFormat.JUNITXML, ReportType.TEST),
+        (" junitxml ", FileFormat.JUNITXML, ReportType.TEST),
         ("cucumberjson", FileFormat.CUCUMBERJSON, ReportType.TEST),
         ("TESTNGXML", FileFormat.TESTNGXML, ReportType.TEST),
         ("VISUALSTUDIOTRX", FileFormat.VISUALSTUDIOTRX, ReportType.TEST),
