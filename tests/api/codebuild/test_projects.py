@@ -97,7 +97,6 @@ def test_create_keeps_what_is_given(server: Server) -> None:
         "packaging": "ZIP",
         "namespaceType": "NONE",
         "name": "full",
-        "overrideArtifactName": False,
         "encryptionDisabled": False,
     }
     assert project["secondaryArtifacts"][0]["artifactIdentifier"] == "reports"

@@ -53,7 +53,6 @@ def _artifacts(artifacts: Mapping[str, Any], project: str) -> dict[str, Any]:
         filled.setdefault("namespaceType", "NONE")
         filled.setdefault("name", project)
         filled.setdefault("packaging", "NONE")
-        filled.setdefault("overrideArtifactName", False)
         filled.setdefault("encryptionDisabled", False)
     elif filled["type"] == "CODEPIPELINE":
         filled.setdefault("name", project)
