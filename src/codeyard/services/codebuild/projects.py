@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from codeyard.accounts import RequestContext
@@ -77,7 +78,15 @@ class ProjectsMixin(CodeBuildBase):
         check_tags(tags or [])
         now = self._clock.now()
         arn = project_arn(ctx, name)
-        record = ProjectRecord(ctx.region, name, arn, now, now, definition, list(tags or []))
+        record = ProjectRecord(
+            region=ctx.region,
+            name=name,
+            arn=arn,
+            created_at=now,
+            last_modified_at=now,
+            definition=definition,
+            tags=list(tags or []),
+        )
         with self._store.unit_of_work() as uow:
             if uow.projects.get(region=ctx.region, name=name) is not None:
                 raise ResourceAlreadyExistsException(f"Project already exists: {arn}")
@@ -146,14 +155,11 @@ class ProjectsMixin(CodeBuildBase):
             changes["badge"] = self._badge(record.definition.get("badge"), badge_enabled)
             definition = complete(merged(record.definition, changes), ctx, record.name)
             check_definition(definition, ctx, self._clone_url_base)
-            updated = ProjectRecord(
-                record.region,
-                record.name,
-                record.arn,
-                record.created_at,
-                self._clock.now(),
-                definition,
-                list(tags) if tags is not None else record.tags,
+            updated = replace(
+                record,
+                last_modified_at=self._clock.now(),
+                definition=definition,
+                tags=list(tags) if tags is not None else record.tags,
             )
             uow.projects.update(updated)
             uow.commit()
