@@ -6,6 +6,7 @@ need=()
 command -v git >/dev/null || need+=(git)
 command -v ssh >/dev/null && command -v ssh-keygen >/dev/null && command -v ssh-keyscan >/dev/null || need+=(openssh-client)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need+=(postgresql)
+command -v bwrap >/dev/null || need+=(bubblewrap)
 
 if ((${#need[@]} == 0)); then
   exit 0
