@@ -400,3 +400,52 @@ projects = Table(
     Column("definition", JSON, nullable=False),
     Column("tags", JSON, nullable=False),
 )
+
+# --- CloudWatch Logs -------------------------------------------------------------------------------
+
+log_groups = Table(
+    "logs_groups",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("region", String(32), nullable=False),
+    Column("name", String(512), nullable=False),
+    Column("arn", String(2048), nullable=False),
+    Column("creation_time", BigInteger, nullable=False),
+    Column("retention_in_days", Integer),
+    Column("kms_key_id", String(256)),
+    Column("log_group_class", String(32), nullable=False),
+    Column("stored_bytes", BigInteger, nullable=False),
+    Column("tags", JSON, nullable=False),
+    UniqueConstraint("region", "name", name="uq_logs_groups_name"),
+)
+
+log_streams = Table(
+    "logs_streams",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("group_id", _ID, nullable=False),
+    Column("name", String(512), nullable=False),
+    Column("arn", String(2048), nullable=False),
+    Column("creation_time", BigInteger, nullable=False),
+    Column("first_event_timestamp", BigInteger),
+    Column("last_event_timestamp", BigInteger),
+    Column("last_ingestion_time", BigInteger),
+    Column("stored_bytes", BigInteger, nullable=False),
+    Column("upload_sequence", BigInteger, nullable=False),
+    UniqueConstraint("group_id", "name", name="uq_logs_streams_name"),
+    Index("ix_logs_streams_last_event", "group_id", "last_event_timestamp"),
+)
+
+log_events = Table(
+    "logs_events",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("group_id", _ID, nullable=False),
+    Column("stream_id", _ID, nullable=False),
+    Column("timestamp", BigInteger, nullable=False),
+    Column("ingestion_time", BigInteger, nullable=False),
+    Column("message", Text, nullable=False),
+    Index("ix_logs_events_stream_time", "stream_id", "timestamp", "id"),
+    Index("ix_logs_events_stream_id", "stream_id", "id"),
+    Index("ix_logs_events_group_time", "group_id", "timestamp", "id"),
+)
