@@ -32,6 +32,7 @@ from codeyard.store.ports.iam import (
     SshKeyRecord,
     UserRecord,
 )
+from codeyard.store.ports.logs import LogEvents, LogGroupRecord, LogStreamRecord
 from codeyard.store.ports.secrets import SecretRecord, SecretVersionRecord
 from codeyard.store.ports.ssm import ParameterRecord, ParameterVersionRecord
 
@@ -133,6 +134,15 @@ class UnitOfWork(Protocol):
 
     @property
     def outbox(self) -> Repository[OutboxEvent]: ...
+
+    @property
+    def log_groups(self) -> Repository[LogGroupRecord]: ...
+
+    @property
+    def log_streams(self) -> Repository[LogStreamRecord]: ...
+
+    @property
+    def log_events(self) -> LogEvents: ...
 
     @property
     def repositories(self) -> Repository[RepositoryRecord]: ...

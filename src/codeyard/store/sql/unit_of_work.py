@@ -40,9 +40,11 @@ from codeyard.store.ports.iam import (
     SshKeyRecord,
     UserRecord,
 )
+from codeyard.store.ports.logs import LogEventRecord, LogEvents, LogGroupRecord, LogStreamRecord
 from codeyard.store.ports.secrets import SecretRecord, SecretVersionRecord
 from codeyard.store.ports.ssm import ParameterRecord, ParameterVersionRecord
 from codeyard.store.sql import tables
+from codeyard.store.sql.log_events import LogEventMapping, SqlLogEvents
 from codeyard.store.sql.repository import SqlRepository, TableMapping
 
 T = TypeVar("T")
@@ -50,6 +52,9 @@ T = TypeVar("T")
 
 class _Slot(Generic[T]):
     """A repository attribute of the unit of work, built on first access."""
+
+    mapping_type: type[TableMapping[Any]] = TableMapping
+    repository_type: type[SqlRepository[Any]] = SqlRepository
 
     def __init__(self, table: Table, record_type: type[T]) -> None:
         self.table = table
@@ -71,8 +76,28 @@ class _Slot(Generic[T]):
         repository: Repository[T] | None = uow._repositories.get(self.name)
         if repository is None:
             mapping: TableMapping[T] = uow._mappings[self.name]
-            repository = SqlRepository(uow.connection, mapping)
+            repository = self.repository_type(uow.connection, mapping)
             uow._repositories[self.name] = repository
+        return repository
+
+
+class _LogEventsSlot(_Slot[LogEventRecord]):
+    """The log events attribute: a repository with the range queries of reading logs."""
+
+    mapping_type = LogEventMapping
+    repository_type = SqlLogEvents
+
+    @overload  # type: ignore[override]
+    def __get__(self, uow: None, owner: type) -> _LogEventsSlot: ...
+
+    @overload
+    def __get__(self, uow: SqlUnitOfWork, owner: type) -> LogEvents: ...
+
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type) -> LogEvents | _LogEventsSlot:
+        if uow is None:
+            return self
+        repository = super().__get__(uow, owner)
+        assert isinstance(repository, SqlLogEvents)
         return repository
 
 
@@ -96,6 +121,9 @@ class SqlUnitOfWork:
     secrets = _Slot(tables.secrets, SecretRecord)
     secret_versions = _Slot(tables.secret_versions, SecretVersionRecord)
     outbox = _Slot(tables.outbox, OutboxEvent)
+    log_groups = _Slot(tables.log_groups, LogGroupRecord)
+    log_streams = _Slot(tables.log_streams, LogStreamRecord)
+    log_events = _LogEventsSlot(tables.log_events, LogEventRecord)
     repositories = _Slot(tables.repositories, RepositoryRecord)
     pull_requests = _Slot(tables.pull_requests, PullRequestRecord)
     pull_request_events = _Slot(tables.pull_request_events, PullRequestEventRecord)
@@ -224,7 +252,7 @@ def _close_all(connections: list[Connection], lock: threading.Lock) -> None:
 def table_mappings(dialect: Dialect) -> dict[str, TableMapping[Any]]:
     """One mapping per repository slot of the unit of work."""
     return {
-        name: TableMapping(slot.table, slot.record_type, dialect)
+        name: slot.mapping_type(slot.table, slot.record_type, dialect)
         for name, slot in vars(SqlUnitOfWork).items()
         if isinstance(slot, _Slot)
     }
