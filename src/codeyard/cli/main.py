@@ -1,4 +1,4 @@
-"""`codeyard up | server | config | db upgrade | lint | version`."""
+"""`codeyard up | server | config | db upgrade | lint | build | version`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from codeyard import __version__
-from codeyard.cli import lint
+from codeyard.cli import build_arguments, lint
 from codeyard.config import Settings, SettingsError, mask_url, resolve_settings
 
 # Exit codes: 0 stopped cleanly, 1 could not run (port taken, database unreachable), 2 bad settings.
@@ -193,6 +193,7 @@ def _parser() -> argparse.ArgumentParser:
     db_upgrade = db_commands.add_parser("upgrade", help="apply the schema migrations")
     _server_flags(db_upgrade)
     lint.add_parser(commands)
+    build_arguments.add_parser(commands)
     return parser
 
 
@@ -200,6 +201,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "lint":
         return lint.run(args.files)
+    if args.command == "build":
+        from codeyard.cli import build  # the engine, only for this command
+
+        return build.run(args)
     try:
         settings, sources = _settings(args)
         if args.command in ("up", "server"):
