@@ -1,0 +1,269 @@
+"""`codeyard build` as a user runs it in a project directory: live output, summary, outputs and exit status."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+CODEYARD = [sys.executable, "-m", "codeyard", "build"]
+
+
+def build(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CODEYARD, *args], cwd=project, capture_output=True, text=True, timeout=120, check=False, env=env
+    )
+
+
+def project(tmp_path: Path, buildspec: str, files: dict[str, str] | None = None) -> Path:
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "buildspec.yml").write_text(buildspec)
+    for name, text in (files or {}).items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def summary_rows(stdout: str) -> dict[str, str]:
+    """The phase table of the summary: phase → status."""
+    table = stdout[stdout.index("Phase              Status") :].splitlines()[1:]
+    return {
+        row.split()[0]: row.split()[1] for row in table if row and not row.startswith(" ") and "  " in row
+    }
+
+
+def test_a_build_that_succeeds_in_a_copy_of_the_source(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        "version: 0.2\nphases:\n  build:\n    commands:\n"
+        "      - cat input.txt\n      - echo changed > input.txt\n      - rm -rf ./*\n"
+        "      - echo src=$CODEBUILD_SRC_DIR\n",
+        {"input.txt": "the input\n"},
+    )
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert (
+        lines[:2] == ["==> PROVISIONING", "==> PROVISIONING SUCCEEDED (0.00 s)"]
+        or lines[0] == "==> PROVISIONING"
+    )
+    assert "$ cat input.txt" in lines
+    assert lines[lines.index("$ cat input.txt") + 1] == "the input"
+    source_line = next(line for line in lines if line.startswith("src="))
+    assert source_line != f"src={root}"
+    assert summary_rows(result.stdout) == {
+        "PROVISIONING": "SUCCEEDED",
+        "DOWNLOAD_SOURCE": "SUCCEEDED",
+        "INSTALL": "SUCCEEDED",
+        "PRE_BUILD": "SUCCEEDED",
+        "BUILD": "SUCCEEDED",
+        "POST_BUILD": "SUCCEEDED",
+        "UPLOAD_ARTIFACTS": "SUCCEEDED",
+        "FINALIZING": "SUCCEEDED",
+    }
+    assert lines[-1].startswith("Build SUCCEEDED in ")
+    assert "\033[" not in result.stdout  # not a terminal: no colours
+    assert (root / "input.txt").read_text() == "the input\n"  # the user's tree is untouched
+
+
+def test_a_failing_build_phase_exits_1_and_post_build_still_runs(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        "version: 0.2\nphases:\n  build:\n    commands:\n      - echo building\n      - 'false'\n"
+        "      - echo never\n  post_build:\n    commands:\n      - echo succeeding=$CODEBUILD_BUILD_SUCCEEDING\n",
+    )
+    result = build(root)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "never" not in lines
+    assert "succeeding=0" in lines
+    assert any(line.startswith("==> BUILD FAILED (") for line in lines), result.stdout
+    assert "    COMMAND_EXECUTION_ERROR: Error while executing command: false. Reason: exit status 1" in lines
+    rows = summary_rows(result.stdout)
+    assert (rows["BUILD"], rows["POST_BUILD"], rows["UPLOAD_ARTIFACTS"]) == (
+        "FAILED",
+        "SUCCEEDED",
+        "SUCCEEDED",
+    )
+    assert lines[-1].startswith("Build FAILED in ")
+
+
+def test_artifacts_zip_and_directory(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        "version: 0.2\nphases:\n  build:\n    commands:\n"
+        "      - mkdir -p out/lib && echo app > out/app.txt && echo lib > out/lib/l.txt && echo doc > doc.md\n"
+        "artifacts:\n  name: app-$NAME_PART\n  base-directory: out\n  files:\n    - '**/*'\n"
+        "  secondary-artifacts:\n    docs:\n      files:\n        - doc.md\n",
+    )
+    result = build(root, "--artifacts", "dist", "--env", "NAME_PART=1")
+    assert result.returncode == 0, result.stdout
+    with zipfile.ZipFile(root / "dist" / "app-1.zip") as archive:
+        assert sorted(archive.namelist()) == ["app.txt", "lib/l.txt"]
+        assert archive.read("lib/l.txt") == b"lib\n"
+    with zipfile.ZipFile(root / "dist" / "docs.zip") as archive:
+        assert archive.namelist() == ["doc.md"]
+    size = (root / "dist" / "app-1.zip").stat().st_size
+    assert f"  primary  dist/app-1.zip  {size} B  2 file(s)" in result.stdout.splitlines()
+
+    again = build(root, "--artifacts", "tree", "--packaging", "NONE", "--env", "NAME_PART=2")
+    assert again.returncode == 0, again.stdout
+    assert (root / "tree" / "app-2" / "lib" / "l.txt").read_text() == "lib\n"
+    assert (root / "tree" / "docs" / "doc.md").read_text() == "doc\n"
+
+
+def test_artifacts_that_match_nothing_fail_upload_artifacts(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        "version: 0.2\nphases:\n  build:\n    commands:\n      - 'true'\nartifacts:\n  files:\n    - missing/*\n",
+    )
+    result = build(root)
+    assert result.returncode == 1
+    assert summary_rows(result.stdout)["UPLOAD_ARTIFACTS"] == "FAILED"
+    assert "    CLIENT_ERROR: no matching artifact paths found" in result.stdout.splitlines()
+
+
+def test_a_junit_report_from_a_real_pytest_run(tmp_path: Path) -> None:
+    tests = (
+        "def test_one():\n    assert 1\n\ndef test_two():\n    assert 2\n\n"
+        "def test_three():\n    assert 1 == 2\n"
+    )
+    root = project(
+        tmp_path,
+        "version: 0.2\nphases:\n  build:\n    commands:\n"
+        f"      - {sys.executable} -m pytest -p no:cacheprovider -o addopts= --junitxml=reports/junit.xml test_sample.py\n"
+        "reports:\n  unit:\n    files:\n      - reports/*.xml\n    file-format: JUNITXML\n",
+        {"test_sample.py": tests},
+    )
+    result = build(root, "--reports", "out")
+    assert result.returncode == 1  # one test fails the build command
+    document = json.loads((root / "out" / "unit.json").read_text())
+    assert document["report"]["type"] == "TEST"
+    assert document["report"]["status"] == "FAILED"
+    summary = document["report"]["testSummary"]
+    assert summary["total"] == 3
+    assert (summary["statusCounts"]["SUCCEEDED"], summary["statusCounts"]["FAILED"]) == (2, 1)
+    assert sorted(case["name"] for case in document["testCases"]) == ["test_one", "test_three", "test_two"]
+    assert (
+        "  unit  TEST  FAILED  3 tests: 2 succeeded, 1 failed  -> out/unit.json" in result.stdout.splitlines()
+    )
+
+
+def test_a_buildspec_error_is_printed_with_line_and_column_and_exits_2(tmp_path: Path) -> None:
+    root = project(tmp_path, "version: 0.2\nphases:\n  build:\n    Commands:\n      - make\n")
+    result = build(root)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "buildspec.yml:4:5: error: unknown key `Commands` in phase `build`" in result.stderr
+
+
+def test_a_missing_buildspec_and_a_bad_variable_exit_2(tmp_path: Path) -> None:
+    root = project(tmp_path, "version: 0.2\nphases:\n  build:\n    commands:\n      - 'true'\n")
+    missing = build(root, "-b", "other.yml")
+    assert missing.returncode == 2
+    assert "codeyard build: cannot read the buildspec other.yml: No such file or directory" in missing.stderr
+    bad = build(root, "--env", "NOEQUALS")
+    assert bad.returncode == 2
+    assert "expected NAME=VALUE, not 'NOEQUALS'" in bad.stderr
+
+
+def test_env_variables_override_the_buildspec(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        "version: 0.2\nenv:\n  variables:\n    A: from-buildspec\n    B: kept\n"
+        "phases:\n  build:\n    commands:\n      - echo A=$A B=$B C=$C\n",
+    )
+    result = build(root, "--env", "A=from-cli", "--env", "C=x=y")
+    assert result.returncode == 0
+    assert "A=from-cli B=kept C=x=y" in result.stdout.splitlines()
+
+
+def test_a_secret_reference_fails_download_source_at_its_line(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        "version: 0.2\nenv:\n  parameter-store:\n    TOKEN: /ci/token\n"
+        "phases:\n  build:\n    commands:\n      - echo ran\n",
+    )
+    result = build(root)
+    assert result.returncode == 1
+    assert "ran" not in result.stdout.splitlines()
+    assert summary_rows(result.stdout)["DOWNLOAD_SOURCE"] == "FAILED"
+    assert (
+        "    CLIENT_ERROR: buildspec.yml:4:12: parameter-store variable TOKEN (/ci/token) is not resolved"
+        in result.stdout
+    )
+
+
+def test_in_place_runs_in_the_source_directory(tmp_path: Path) -> None:
+    root = project(tmp_path, "version: 0.2\nphases:\n  build:\n    commands:\n      - echo made > made.txt\n")
+    result = build(root, "--in-place")
+    assert result.returncode == 0
+    assert (root / "made.txt").read_text() == "made\n"
+
+
+def test_git_commit_is_the_resolved_source_version(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        "version: 0.2\nphases:\n  build:\n    commands:\n      - echo rev=$CODEBUILD_RESOLVED_SOURCE_VERSION\n",
+    )
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q", "."], cwd=root, check=True)
+    subprocess.run([*git, "add", "."], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "one"], cwd=root, check=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True)
+    result = build(root)
+    assert f"rev={head.stdout.strip()}" in result.stdout.splitlines()
+
+
+def test_quiet_prints_only_the_summary(tmp_path: Path) -> None:
+    root = project(tmp_path, "version: 0.2\nphases:\n  build:\n    commands:\n      - echo noisy\n")
+    result = build(root, "--quiet")
+    assert result.returncode == 0
+    assert "noisy" not in result.stdout
+    assert result.stdout.startswith("\nPhase              Status")
+
+
+@pytest.mark.parametrize("executor", ["sandbox", "container"])
+def test_an_executor_not_available_yet_exits_2(tmp_path: Path, executor: str) -> None:
+    root = project(tmp_path, "version: 0.2\nphases:\n  build:\n    commands:\n      - 'true'\n")
+    result = build(root, "--executor", executor)
+    assert result.returncode == 2
+    assert f"codeyard build: the {executor} executor" in result.stderr
+
+
+def test_ctrl_c_stops_the_build_and_kills_its_tree(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        "version: 0.2\nphases:\n  build:\n    commands:\n      - tail -f /dev/null & echo ready $!; wait\n"
+        "  post_build:\n    commands:\n      - echo after\n",
+    )
+    with subprocess.Popen([*CODEYARD], cwd=root, stdout=subprocess.PIPE, text=True) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("ready "):
+                tail = int(line.split()[1])
+                process.send_signal(signal.SIGINT)
+                break
+        rest = process.stdout.read()
+        assert process.wait(timeout=60) == 1
+    assert "after" not in rest.splitlines()
+    rows = summary_rows(rest)
+    assert rows["BUILD"] == "STOPPED"
+    assert "    BUILD_STOPPED: Build was stopped" in rest.splitlines()
+    assert rest.splitlines()[-1].startswith("Build STOPPED in ")
+    assert not _alive(tail)
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process exists and is not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
