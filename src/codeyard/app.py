@@ -31,6 +31,7 @@ from codeyard.services.iam.arns import root_principal
 from codeyard.services.iam.authorizer import IamAuthorizer
 from codeyard.services.iam.credentials import IamCredentials
 from codeyard.services.iam.epoch import IamEpoch
+from codeyard.services.logs.api import LogsApi
 from codeyard.services.secretsmanager.api import SecretsManagerApi
 from codeyard.services.ssm.api import SsmApi
 from codeyard.services.sts.api import StsApi
@@ -115,6 +116,8 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         "codecommit": codecommit,
         "codebuild": CodeBuildApi(store, clock, ids, clone_url_base=settings.clone_url_base),
     }
+    logs = LogsApi(store, clock, account_id)  # builds append their logs through logs.append()
+    services["logs"] = logs
     catalog = ServiceCatalog(SPOKEN_SERVICES)
     catalog.load_all()
     principal = root_principal(account_id, root.access_key_id)
