@@ -20,7 +20,6 @@ from codeyard.cli.build_output import BuildView, wants_colour
 from codeyard.cli.build_results import BuildResults, collect_reports, package_artifacts
 from codeyard.cli.build_secrets import UnresolvedSecrets
 from codeyard.cli.build_source import InPlaceHostExecutor, SourceError, copy_source, git_commit
-from codeyard.runner.artifacts import ArtifactError
 from codeyard.runner.buildspec.lint import has_errors, lint_file
 from codeyard.runner.buildspec.model import Buildspec
 from codeyard.runner.buildspec.parser import parse
@@ -129,7 +128,10 @@ def _executor(name: str, work: Path, in_place: Path | None, image: str | None) -
     factory = getattr(module, "for_local_build", None)
     if factory is None:
         raise UsageError(f"the {name} executor cannot run local builds yet (use --executor host)")
-    executor: Executor = factory(work, image)
+    try:
+        executor: Executor = factory(work, image)
+    except RuntimeError as error:  # the executor's own "cannot run here" error, e.g. no user namespaces
+        raise UsageError(f"the {name} executor cannot run here: {error}") from None
     return executor
 
 
@@ -189,6 +191,10 @@ def _hooks(plan: _Plan, in_place: bool, context: BuildContext, results: BuildRes
         return await asyncio.to_thread(git_commit, plan.source)
 
     async def upload_artifacts(step: ArtifactStep) -> None:
+        if step.buildspec.artifacts is None:
+            return
+        from codeyard.runner.artifacts import ArtifactError  # only for builds with artifacts: a faster start
+
         try:
             package_artifacts(
                 step.workspace.src_dir, step.buildspec, step.environment, plan.artifacts, plan.zipped, results

@@ -9,11 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from codeyard.runner.artifacts import artifact_name, package_directory, package_zip, select_files
 from codeyard.runner.buildspec.model import ArtifactsSpec, Buildspec
-from codeyard.runner.reports.collect import CollectedReport, collect_report
+
+if TYPE_CHECKING:
+    from codeyard.runner.reports.collect import CollectedReport
 
 PRIMARY = "primary"
 DEFAULT_NAME = "artifacts"
@@ -67,6 +68,9 @@ def package_artifacts(
     spec = buildspec.artifacts
     if spec is None:
         return
+    # imported only for builds that have artifacts (and reports below): `codeyard build` starts faster
+    from codeyard.runner.artifacts import artifact_name, package_directory, package_zip, select_files
+
     todo: list[tuple[str, ArtifactsSpec, str]] = []
     if spec.files:
         todo.append((PRIMARY, spec, spec.name or DEFAULT_NAME))
@@ -104,6 +108,8 @@ def collect_reports(
     results: BuildResults,
 ) -> None:
     """Every report group's report; with a target, each written as `<group>.json` in the API's shapes."""
+    from codeyard.runner.reports.collect import collect_report
+
     for group, spec in buildspec.reports.items():
         report = collect_report(
             src_dir,
