@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +14,7 @@ class SourceError(Exception):
     """The source directory cannot be copied into the workspace."""
 
 
-def copy_source(source: Path, target: Path) -> None:
+async def copy_source(source: Path, target: Path) -> None:
     """Copy the tree (links, modes and times kept) so that a buildspec cannot change the user's files.
 
     A copy, not hard links: a build appending to a hard-linked file would change the user's file.
@@ -22,36 +22,38 @@ def copy_source(source: Path, target: Path) -> None:
     costs only metadata there; elsewhere (and without GNU cp) it is a plain copy."""
     cp = shutil.which("cp")
     if cp is not None:
-        done = subprocess.run(
-            [cp, "-a", "--reflink=auto", f"{source}/.", f"{target}/"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode == 0:
+        code, _, errors = await _run(cp, "-a", "--reflink=auto", f"{source}/.", f"{target}/")
+        if code == 0:
             return
-        if "reflink" not in done.stderr and "unrecognized option" not in done.stderr:
-            raise SourceError(f"cannot copy {source}: {done.stderr.strip()}")
+        if "reflink" not in errors and "unrecognized option" not in errors:
+            raise SourceError(f"cannot copy {source}: {errors.strip()}")
     try:
-        shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True)
+        await asyncio.to_thread(shutil.copytree, source, target, symlinks=True, dirs_exist_ok=True)
     except (OSError, shutil.Error) as error:
         raise SourceError(f"cannot copy {source}: {error}") from error
 
 
-def git_commit(source: Path) -> str | None:
+async def git_commit(source: Path) -> str | None:
     """`git rev-parse HEAD` of the directory when it is in a git work tree with a commit, else None."""
     git = shutil.which("git")
-    if git is None:
+    if git is None or not any((folder / ".git").exists() for folder in (source, *source.parents)):
         return None
-    done = subprocess.run(
-        [git, "rev-parse", "--verify", "-q", "HEAD"],
-        cwd=source,
-        capture_output=True,
-        text=True,
-        check=False,
+    code, output, _ = await _run(git, "-C", str(source), "rev-parse", "--verify", "-q", "HEAD")
+    commit = output.strip()
+    return commit if code == 0 and commit else None
+
+
+async def _run(*argv: str) -> tuple[int, str, str]:
+    """A command's exit status, standard output and error (without a thread: the build's loop waits)."""
+    process = await asyncio.create_subprocess_exec(
+        *argv,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
-    commit = done.stdout.strip()
-    return commit if done.returncode == 0 and commit else None
+    output, errors = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, output.decode(errors="replace"), errors.decode(errors="replace")
 
 
 class InPlaceHostExecutor(HostExecutor):
