@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +15,12 @@ from codeyard.bootstrap import MASTER_KEY_FILE, RootCredentials, root_credential
 from codeyard.clock import Clock, SystemClock
 from codeyard.config import Settings
 from codeyard.crypto import SecretBox, load_master_key
+from codeyard.execution.queue import WorkQueue
+from codeyard.execution.registry import RunnerRegistry, registration_token
+from codeyard.execution.scheduler import Scheduler
+from codeyard.execution.source_archive import SourceArchives
+from codeyard.execution.wakeup import Wakeup
+from codeyard.execution.work_api import WorkApi
 from codeyard.git.access import GitAccess
 from codeyard.git.smart_http import SmartHttp
 from codeyard.git.ssh_server import GitSshServer
@@ -24,6 +33,8 @@ from codeyard.protocol.endpoint import ApiEndpoint, ApiHandler
 from codeyard.protocol.models import ServiceCatalog
 from codeyard.router import AsgiApp, Router
 from codeyard.services.codebuild.api import CodeBuildApi
+from codeyard.services.codebuild.build_shapes import BuildEvents
+from codeyard.services.codebuild.progress import BuildProgress
 from codeyard.services.codecommit.api import CodeCommitApi
 from codeyard.services.events import EventFactory, envelope
 from codeyard.services.iam.api import IamApi
@@ -74,6 +85,18 @@ class Codeyard:
     root_principal: Principal
     services: dict[str, ServiceApi]
     ssh: GitSshServer | None = None  # the git SSH server, when ssh_port is set (started by the caller)
+    scheduler: Scheduler | None = None
+    registration_token: str = ""
+
+    @contextlib.asynccontextmanager
+    async def background(self, ssh_socket: socket.socket | None) -> AsyncIterator[None]:
+        """What runs beside the HTTP server: the git SSH server (when on) and the scheduler tick."""
+        async with contextlib.AsyncExitStack() as stack:
+            if self.ssh is not None and ssh_socket is not None:
+                await stack.enter_async_context(self.ssh.serving(ssh_socket))
+            if self.scheduler is not None:
+                await stack.enter_async_context(self.scheduler.running())
+            yield
 
     def close(self) -> None:
         self.store.dispose()
@@ -99,6 +122,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     ssm = SsmApi(store, box, clock, ids, events)
     secrets = SecretsManagerApi(store, box, clock, ids)
     git = GitStorage(settings.data_dir / "git")
+    wakeup = Wakeup()
     codecommit = CodeCommitApi(
         store,
         clock,
@@ -114,7 +138,9 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         "ssm": ssm,
         "secretsmanager": secrets,
         "codecommit": codecommit,
-        "codebuild": CodeBuildApi(store, clock, ids, clone_url_base=settings.clone_url_base),
+        "codebuild": CodeBuildApi(
+            store, clock, ids, clone_url_base=settings.clone_url_base, wake=wakeup.notify
+        ),
     }
     logs = LogsApi(store, clock, account_id)  # builds append their logs through logs.append()
     services["logs"] = logs
@@ -153,7 +179,11 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     access = GitAccess(
         iam, codecommit, authorizer, ids, account_id=account_id, region=settings.default_region, inline=inline
     )
+    queue = WorkQueue(store, clock, BuildProgress(BuildEvents(clock, ids)), settings.lease_seconds)
+    token = settings.registration_token or registration_token(settings.data_dir, ids)
+    work = WorkApi(queue, RunnerRegistry(store, clock, ids, token), wakeup, SourceArchives(store, git))
     mounts: list[tuple[str, AsgiApp]] = [
+        ("/_codeyard/v1/work/", work),
         ("/_codeyard/", admin),
         ("/v1/repos/", SmartHttp(access, git, git.root)),
     ]
@@ -168,4 +198,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     if settings.demo:
         ctx = RequestContext(principal, settings.default_region, account_id, ids.request_id())
         demo.seed(ctx, iam, ssm, secrets, codecommit)
-    return Codeyard(settings, router, handler, store, root, principal, services, ssh)
+    scheduler = Scheduler(queue, wakeup, max(0.2, min(1.0, settings.lease_seconds / 3)))
+    return Codeyard(
+        settings, router, handler, store, root, principal, services, ssh, scheduler, registration_token=token
+    )

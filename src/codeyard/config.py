@@ -46,6 +46,12 @@ class Settings:
     public_url: str = ""
     # The git SSH server's port; 0 leaves it off.
     ssh_port: int = 0
+    # Seconds a runner's lease on a build lasts without a heartbeat.
+    lease_seconds: int = 30
+    # Whether `codeyard up` starts a runner alongside the server.
+    runner: bool = True
+    # The token runners register with ("" = the one kept in the data directory, made on first start).
+    registration_token: str = field(default="", repr=False)
 
     @property
     def clone_url_base(self) -> str:

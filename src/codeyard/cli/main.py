@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from codeyard import __version__
-from codeyard.cli import build_arguments, lint
+from codeyard.cli import build_arguments, lint, runner
 from codeyard.config import Settings, SettingsError, mask_url, resolve_settings
 
 # Exit codes: 0 stopped cleanly, 1 could not run (port taken, database unreachable), 2 bad settings.
@@ -32,6 +32,7 @@ _FLAGS = (
     "log_level",
     "public_url",
     "ssh_port",
+    "lease_seconds",
 )
 
 
@@ -53,6 +54,9 @@ def _server_flags(parser: argparse.ArgumentParser) -> None:
         "--public-url", help="base of git clone URLs when behind a proxy (default: the endpoint)"
     )
     parser.add_argument("--ssh-port", help="serve git over SSH on this port (CODEYARD_SSH_PORT; default off)")
+    parser.add_argument(
+        "--lease-seconds", help="seconds a runner keeps a build without a heartbeat (default 30)"
+    )
     parser.add_argument(
         "--config", type=Path, help="settings file (CODEYARD_CONFIG; default ./codeyard.toml)"
     )
@@ -112,11 +116,12 @@ def _open_failure(settings: Settings, error: Exception) -> _Failure:
     return _Failure(f"cannot open the database {mask_url(settings.effective_database_url)}: {first_line}")
 
 
-def _serve(settings: Settings) -> int:
+def _serve(settings: Settings, *, embedded: bool = False) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from codeyard.app import build
     from codeyard.bootstrap import banner
+    from codeyard.cli.runner import embedded_runner, stop_child
     from codeyard.http import serve
 
     _logging(settings)
@@ -135,9 +140,17 @@ def _serve(settings: Settings) -> int:
         gc.freeze()
         try:
             print(banner(settings, codeyard.root), flush=True)
-            ssh = codeyard.ssh.serving(ssh_sock) if codeyard.ssh and ssh_sock else None
-            with _quiet_signals():
-                serve(codeyard.app, [sock], graceful_timeout=5, alongside=ssh)
+            child = (
+                embedded_runner(settings, codeyard.registration_token)
+                if embedded and settings.runner
+                else None
+            )
+            try:
+                with _quiet_signals():
+                    serve(codeyard.app, [sock], graceful_timeout=5, alongside=codeyard.background(ssh_sock))
+            finally:
+                if child is not None:
+                    stop_child(child)
         finally:
             codeyard.close()
     finally:
@@ -194,6 +207,7 @@ def _parser() -> argparse.ArgumentParser:
     _server_flags(db_upgrade)
     lint.add_parser(commands)
     build_arguments.add_parser(commands)
+    runner.add_parser(commands)
     return parser
 
 
@@ -201,6 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "lint":
         return lint.run(args.files)
+    if args.command == "runner":
+        return runner.run(args)
     if args.command == "build":
         from codeyard.cli import build  # the engine, only for this command
 
@@ -208,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings, sources = _settings(args)
         if args.command in ("up", "server"):
-            return _serve(settings)
+            return _serve(settings, embedded=args.command == "up")
         if args.command == "config":
             return _print_config(settings, sources)
         return _db_upgrade(settings)

@@ -7,10 +7,11 @@ from typing import Any
 
 from codeyard.accounts import RequestContext
 from codeyard.services.codebuild.base import project_arn, project_name
+from codeyard.services.codebuild.builds import BuildsMixin
 from codeyard.services.codebuild.projects import ProjectsMixin
 
 
-class CodeBuildApi(ProjectsMixin):
+class CodeBuildApi(ProjectsMixin, BuildsMixin):
     service_name = "codebuild"
 
     def resources_for(self, operation: str, params: Mapping[str, Any], ctx: RequestContext) -> Sequence[str]:
@@ -18,6 +19,8 @@ class CodeBuildApi(ProjectsMixin):
         names: list[str] = []
         if isinstance(params.get("name"), str):
             names = [params["name"]]
+        elif isinstance(params.get("projectName"), str):
+            names = [params["projectName"]]
         elif operation == "BatchGetProjects":
             names = [n for n in params.get("names", ()) if isinstance(n, str)]
         arns = []

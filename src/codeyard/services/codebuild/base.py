@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from codeyard.accounts import RequestContext
 from codeyard.clock import Clock
 from codeyard.ids import IdGenerator
+from codeyard.services.codebuild.build_shapes import BuildEvents
 from codeyard.store.ports import Store, UnitOfWork
 from codeyard.store.ports.codebuild import ProjectRecord
 
@@ -33,11 +34,22 @@ def project_name(ctx: RequestContext, name_or_arn: str) -> str | None:
 class CodeBuildBase:
     """The state of CodeBuildApi; operation mixins subclass it."""
 
-    def __init__(self, store: Store, clock: Clock, ids: IdGenerator, *, clone_url_base: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        ids: IdGenerator,
+        *,
+        clone_url_base: str,
+        wake: Callable[[], None] | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._ids = ids
         self._clone_url_base = clone_url_base.rstrip("/")
+        self._build_events = BuildEvents(clock, ids)
+        # Called once a build is queued: wakes the runners' long polls.
+        self._wake = wake or (lambda: None)
 
     def _find_project(self, uow: UnitOfWork, ctx: RequestContext, name_or_arn: str) -> ProjectRecord | None:
         name = project_name(ctx, name_or_arn)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
-from codeyard.store.ports.codebuild import ProjectRecord
+from codeyard.store.ports.codebuild import BuildLogRecord, BuildRecord, ProjectRecord
 from codeyard.store.ports.codecommit import (
     ApprovalRuleTemplateRecord,
     CommentRecord,
@@ -35,6 +35,7 @@ from codeyard.store.ports.iam import (
 from codeyard.store.ports.logs import LogEvents, LogGroupRecord, LogStreamRecord
 from codeyard.store.ports.secrets import SecretRecord, SecretVersionRecord
 from codeyard.store.ports.ssm import ParameterRecord, ParameterVersionRecord
+from codeyard.store.ports.work import JobRecord, RunnerRecord
 
 T = TypeVar("T")
 
@@ -164,6 +165,18 @@ class UnitOfWork(Protocol):
 
     @property
     def projects(self) -> Repository[ProjectRecord]: ...
+
+    @property
+    def builds(self) -> Repository[BuildRecord]: ...
+
+    @property
+    def build_logs(self) -> Repository[BuildLogRecord]: ...
+
+    @property
+    def jobs(self) -> Repository[JobRecord]: ...
+
+    @property
+    def runners(self) -> Repository[RunnerRecord]: ...
 
     def commit(self) -> None: ...
 

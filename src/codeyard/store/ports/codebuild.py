@@ -1,4 +1,4 @@
-"""CodeBuild records: build projects."""
+"""CodeBuild records: build projects, builds and their log chunks."""
 
 from __future__ import annotations
 
@@ -20,3 +20,35 @@ class ProjectRecord:
     last_modified_at: datetime
     definition: dict[str, Any] = field(default_factory=dict)
     tags: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BuildRecord:
+    """A build. `details` holds the Build shape's configuration members as the API shapes them
+    (source, sourceVersion, resolvedSourceVersion, environment, artifacts, timeoutInMinutes, logs,
+    exportedEnvironmentVariables…); `phases` the list of BuildPhase shapes so far."""
+
+    id: str  # "<project>:<uuid>"
+    region: str
+    arn: str
+    project_name: str
+    build_number: int
+    status: str
+    current_phase: str
+    build_complete: bool
+    start_time: datetime
+    initiator: str
+    end_time: datetime | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    phases: list[dict[str, Any]] = field(default_factory=list)
+    idempotency_token: str | None = None
+
+
+@dataclass(frozen=True)
+class BuildLogRecord:
+    """One chunk of a build's log as a runner sent it; (build_id, sequence) makes appends idempotent."""
+
+    build_id: str
+    sequence: int
+    time: datetime
+    lines: list[str] = field(default_factory=list)

@@ -449,3 +449,60 @@ log_events = Table(
     Index("ix_logs_events_stream_id", "stream_id", "id"),
     Index("ix_logs_events_group_time", "group_id", "timestamp", "id"),
 )
+
+# --- CodeBuild builds and the work queue ------------------------------------------------------------
+
+builds = Table(
+    "cb_builds",
+    metadata,
+    Column("id", String(255), primary_key=True),
+    Column("region", String(32), nullable=False),
+    Column("arn", String(2048), nullable=False),
+    Column("project_name", String(150), nullable=False),
+    Column("build_number", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("current_phase", String(32), nullable=False),
+    Column("build_complete", Boolean, nullable=False),
+    Column("start_time", UtcDateTime, nullable=False),
+    Column("initiator", String(2048), nullable=False),
+    Column("end_time", UtcDateTime),
+    Column("details", JSON, nullable=False),
+    Column("phases", JSON, nullable=False),
+    Column("idempotency_token", String(255)),
+    Index("ix_cb_builds_project", "region", "project_name", "build_number"),
+    Index("ix_cb_builds_region_time", "region", "start_time"),
+)
+
+build_logs = Table(
+    "cb_build_logs",
+    metadata,
+    Column("build_id", String(255), primary_key=True),
+    Column("sequence", BigInteger, primary_key=True),
+    Column("time", UtcDateTime, nullable=False),
+    Column("lines", JSON, nullable=False),
+)
+
+jobs = Table(
+    "work_jobs",
+    metadata,
+    Column("id", String(255), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("runner_id", String(64)),
+    Column("lease_expires_at", UtcDateTime),
+    Column("stop_requested", Boolean, nullable=False),
+    Index("ix_work_jobs_state", "state", "created_at"),
+)
+
+runners = Table(
+    "work_runners",
+    metadata,
+    Column("runner_id", String(64), primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime),
+)

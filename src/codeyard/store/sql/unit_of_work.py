@@ -14,7 +14,7 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import SQLAlchemyError
 
 from codeyard.store.ports import Repository
-from codeyard.store.ports.codebuild import ProjectRecord
+from codeyard.store.ports.codebuild import BuildLogRecord, BuildRecord, ProjectRecord
 from codeyard.store.ports.codecommit import (
     ApprovalRuleTemplateRecord,
     CommentRecord,
@@ -43,6 +43,7 @@ from codeyard.store.ports.iam import (
 from codeyard.store.ports.logs import LogEventRecord, LogEvents, LogGroupRecord, LogStreamRecord
 from codeyard.store.ports.secrets import SecretRecord, SecretVersionRecord
 from codeyard.store.ports.ssm import ParameterRecord, ParameterVersionRecord
+from codeyard.store.ports.work import JobRecord, RunnerRecord
 from codeyard.store.sql import tables
 from codeyard.store.sql.log_events import LogEventMapping, SqlLogEvents
 from codeyard.store.sql.repository import SqlRepository, TableMapping
@@ -131,6 +132,10 @@ class SqlUnitOfWork:
     template_associations = _Slot(tables.template_associations, TemplateAssociationRecord)
     comments = _Slot(tables.comments, CommentRecord)
     projects = _Slot(tables.projects, ProjectRecord)
+    builds = _Slot(tables.builds, BuildRecord)
+    build_logs = _Slot(tables.build_logs, BuildLogRecord)
+    jobs = _Slot(tables.jobs, JobRecord)
+    runners = _Slot(tables.runners, RunnerRecord)
 
     def __init__(
         self,

@@ -1,0 +1,65 @@
+"""`codeyard runner --server URL --token T`, and the runner `codeyard up` starts beside its server."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from codeyard.config import Settings
+
+TOKEN_VARIABLE = "CODEYARD_RUNNER_TOKEN"
+PARENT_VARIABLE = "CODEYARD_RUNNER_PARENT"
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    runner = commands.add_parser("runner", help="run builds for a server: long-poll it for jobs")
+    runner.add_argument("--server", required=True, help="the server's URL, e.g. http://127.0.0.1:4567")
+    runner.add_argument("--token", help=f"the server's registration token (or ${TOKEN_VARIABLE})")
+    runner.add_argument("--name", default="", help="a name for this runner (default: the host name)")
+    runner.add_argument(
+        "--work-dir", type=Path, help="where build workspaces go (default: a directory under the temp dir)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+    import logging
+    import socket
+
+    from codeyard.runner.loop import RunnerLoop
+
+    token = args.token or os.environ.get(TOKEN_VARIABLE, "")
+    if not token:
+        print(f"codeyard runner: give --token or ${TOKEN_VARIABLE}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    work_dir = args.work_dir or Path(tempfile.gettempdir()) / f"codeyard-runner-{os.getuid()}"
+    parent = int(os.environ.get(PARENT_VARIABLE) or 0) or None
+    loop = RunnerLoop(args.server, token, args.name or socket.gethostname(), work_dir, parent_pid=parent)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(loop.run())
+    return 0
+
+
+def embedded_runner(settings: Settings, token: str) -> subprocess.Popen[bytes]:
+    """The runner of `codeyard up`: a child in the server's process group, ending with the server."""
+    env = {**os.environ, TOKEN_VARIABLE: token, PARENT_VARIABLE: str(os.getpid())}
+    argv = [sys.executable, "-m", "codeyard", "runner", "--server", settings.endpoint, "--name", "embedded"]
+    argv += ["--work-dir", str(settings.data_dir / "builds")]
+    return subprocess.Popen(argv, env=env)
+
+
+def stop_child(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()

@@ -1,0 +1,98 @@
+"""The wire messages between the server and its runners: dataclasses to and from JSON dicts (stdlib only)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Self
+
+WORK_PREFIX = "/_codeyard/v1/work"
+
+
+class _Message:
+    """to_dict/from_dict for a flat dataclass of JSON values; unknown keys are ignored."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload, no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        return cls(**{key: value for key, value in data.items() if key in names})
+
+
+@dataclass(frozen=True)
+class Registration(_Message):
+    """What `register` answers: the runner's id and bearer token."""
+
+    runner_id: str
+    token: str
+
+
+@dataclass(frozen=True)
+class Job(_Message):
+    """One build to run, as `poll` hands it out.
+
+    `buildspec` is the buildspec's text when the build carries one (an override, an inline
+    project buildspec, NO_SOURCE); None means "read `buildspec_path` from the source".
+    `source_url` is the work API path of the source tarball (None: no source).
+    `variables` are {"name", "value", "type"} dicts, project ones first, then overrides."""
+
+    build_id: str
+    build_arn: str
+    build_number: int
+    project_name: str
+    project_arn: str
+    region: str
+    start_time_ms: int
+    initiator: str
+    image: str
+    source_type: str
+    source_location: str
+    source_version: str
+    buildspec: str | None
+    buildspec_path: str
+    source_url: str | None
+    timeout_seconds: int
+    lease_seconds: int
+    log_group: str
+    log_stream: str
+    variables: list[dict[str, str]] = field(default_factory=list)
+    override_variables: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LeaseRenewal(_Message):
+    """The heartbeat's answer: whether the lease is still the runner's, and whether to stop."""
+
+    leased: bool
+    stop: bool
+
+
+@dataclass(frozen=True)
+class LogChunk(_Message):
+    """Log lines in order; `sequence` counts chunks from 0, so a resent chunk is stored once."""
+
+    sequence: int
+    time_ms: int
+    lines: list[str]
+
+
+@dataclass(frozen=True)
+class PhaseUpdate(_Message):
+    """A phase started (`status` None) or ended; contexts are {"statusCode", "message"} dicts."""
+
+    phase: str
+    start_ms: int
+    status: str | None = None
+    end_ms: int | None = None
+    contexts: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Completion(_Message):
+    """The build's end: its status, the resolved source version and the exported variables."""
+
+    status: str
+    end_ms: int
+    resolved_source_version: str | None = None
+    exported_variables: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,125 @@
+"""The work queue: jobs in the database, leased to runners until their heartbeats stop."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from codeyard.clock import Clock
+from codeyard.execution.messages import Completion, Job, LeaseRenewal, LogChunk, PhaseUpdate
+from codeyard.services.codebuild.progress import BuildProgress
+from codeyard.store.ports import Store, UnitOfWork
+from codeyard.store.ports.work import JobRecord
+
+QUEUED, LEASED, DONE = "QUEUED", "LEASED", "DONE"
+
+
+class LeaseLost(Exception):
+    """The job is not (or no longer) leased to the runner that calls."""
+
+
+class UnknownRunner(Exception):
+    """The runner is no longer registered (its record was deleted while it polled)."""
+
+
+class WorkQueue:
+    """Claims, renews and expires leases; applies a runner's reports to its build in the same transaction.
+
+    On SQLite a unit of work holds the database's write lock, so a claim is exclusive; on
+    PostgreSQL the candidate row is locked FOR UPDATE and a poller that lost the race finds none
+    and looks again."""
+
+    def __init__(self, store: Store, clock: Clock, progress: BuildProgress, lease_seconds: int) -> None:
+        self._store = store
+        self._clock = clock
+        self._progress = progress
+        self.lease_seconds = lease_seconds
+
+    def claim(self, runner_id: str) -> Job | None:
+        now = self._clock.now()
+        with self._store.unit_of_work() as uow:
+            if uow.runners.get(runner_id=runner_id) is None:
+                raise UnknownRunner(runner_id)
+            queued = uow.jobs.find(state=QUEUED, order_by="created_at", limit=1, for_update=True)
+            if not queued or queued[0].state != QUEUED:
+                return None
+            job = queued[0]
+            leased = replace(
+                job,
+                state=LEASED,
+                runner_id=runner_id,
+                lease_expires_at=now + timedelta(seconds=self.lease_seconds),
+            )
+            uow.jobs.update(leased)
+            self._progress.leased(uow, job.id, now)
+            uow.commit()
+        payload = {**job.payload, "lease_seconds": self.lease_seconds}
+        return Job.from_dict(payload)
+
+    def heartbeat(self, runner_id: str, job_id: str) -> LeaseRenewal:
+        now = self._clock.now()
+        with self._store.unit_of_work() as uow:
+            job = uow.jobs.get(id=job_id, for_update=True)
+            if job is None or job.state != LEASED or job.runner_id != runner_id:
+                return LeaseRenewal(leased=False, stop=True)
+            uow.jobs.update(replace(job, lease_expires_at=now + timedelta(seconds=self.lease_seconds)))
+            uow.commit()
+        return LeaseRenewal(leased=True, stop=job.stop_requested)
+
+    def log(self, runner_id: str, job_id: str, chunk: LogChunk) -> bool:
+        with self._store.unit_of_work() as uow:
+            self._held(uow, runner_id, job_id)
+            stored = self._progress.log(uow, job_id, chunk)
+            uow.commit()
+        return stored
+
+    def phase(self, runner_id: str, job_id: str, update: PhaseUpdate) -> None:
+        with self._store.unit_of_work() as uow:
+            self._held(uow, runner_id, job_id)
+            self._progress.phase(uow, job_id, update)
+            uow.commit()
+
+    def resolved(self, runner_id: str, job_id: str, version: str) -> None:
+        with self._store.unit_of_work() as uow:
+            self._held(uow, runner_id, job_id)
+            self._progress.resolved(uow, job_id, version)
+            uow.commit()
+
+    def complete(self, runner_id: str, job_id: str, completion: Completion) -> None:
+        with self._store.unit_of_work() as uow:
+            job = uow.jobs.get(id=job_id, for_update=True)
+            if job is not None and job.state == DONE and job.runner_id == runner_id:
+                return  # a resent completion
+            job = self._held(uow, runner_id, job_id)
+            self._progress.complete(uow, job_id, completion)
+            uow.jobs.update(replace(job, state=DONE))
+            uow.commit()
+
+    def job(self, runner_id: str, job_id: str) -> JobRecord:
+        """The job, if the runner holds its lease."""
+        with self._store.reader() as uow:
+            return self._held(uow, runner_id, job_id)
+
+    def expire(self) -> int:
+        """Fails the builds whose runners stopped heartbeating; answers how many."""
+        now = self._clock.now()
+        expired = 0
+        with self._store.unit_of_work() as uow:
+            for job in uow.jobs.find(state=LEASED, for_update=True):
+                if job.lease_expires_at is None or job.lease_expires_at > now:
+                    continue
+                silent = self.lease_seconds
+                message = f"Runner lost: runner {job.runner_id} sent no heartbeat for {silent} seconds"
+                self._progress.lost(uow, job.id, now, message)
+                uow.jobs.update(replace(job, state=DONE))
+                expired += 1
+            if expired:
+                uow.commit()
+        return expired
+
+    @staticmethod
+    def _held(uow: UnitOfWork, runner_id: str, job_id: str) -> JobRecord:
+        job = uow.jobs.get(id=job_id)
+        if job is None or job.state != LEASED or job.runner_id != runner_id:
+            raise LeaseLost(f"job {job_id} is not leased to {runner_id}")
+        return job

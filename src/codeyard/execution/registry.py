@@ -1,0 +1,69 @@
+"""Runners: registration with the registration token, and their bearer tokens checked on every call."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+from codeyard.clock import Clock
+from codeyard.execution.messages import Registration
+from codeyard.ids import IdGenerator
+from codeyard.store.ports import Store
+from codeyard.store.ports.work import RunnerRecord
+
+RUNNER_TOKEN_PREFIX = "cyr_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class RunnerRegistry:
+    def __init__(self, store: Store, clock: Clock, ids: IdGenerator, registration_token: str) -> None:
+        self._store = store
+        self._clock = clock
+        self._ids = ids
+        self._registration_token = registration_token
+
+    def register(self, registration_token: str, name: str) -> Registration | None:
+        """A new runner's credentials; None when the registration token is wrong."""
+        if not self._registration_token or not hmac.compare_digest(
+            registration_token.encode(), self._registration_token.encode()
+        ):
+            return None
+        runner_id = "runner-" + self._ids.hex(16)
+        token = RUNNER_TOKEN_PREFIX + self._ids.secret(40)
+        record = RunnerRecord(runner_id, name[:255] or runner_id, _digest(token), self._clock.now())
+        with self._store.unit_of_work() as uow:
+            uow.runners.add(record)
+            uow.commit()
+        return Registration(runner_id, token)
+
+    def authenticate(self, token: str) -> str | None:
+        """The runner id of a bearer token, or None."""
+        if not token.startswith(RUNNER_TOKEN_PREFIX):
+            return None
+        with self._store.reader() as uow:
+            record = uow.runners.get(token_hash=_digest(token))
+        return record.runner_id if record is not None else None
+
+
+REGISTRATION_TOKEN_FILE = "runner-registration-token"
+
+
+def registration_token(data_dir: Path, ids: IdGenerator) -> str:
+    """The registration token kept in the data directory, made (private to the user) on first use."""
+    path = data_dir / REGISTRATION_TOKEN_FILE
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        token = "cyreg_" + ids.secret(40)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it in between
+            return path.read_text().strip()
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(token + "\n")
+        return token

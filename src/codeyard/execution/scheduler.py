@@ -1,0 +1,46 @@
+"""The scheduler tick: expires the leases of runners that stopped heartbeating."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import anyio.to_thread
+
+from codeyard.execution.queue import WorkQueue
+from codeyard.execution.wakeup import Wakeup
+
+log = logging.getLogger(__name__)
+
+
+class Scheduler:
+    """Runs `queue.expire()` every `interval` seconds while the server runs."""
+
+    def __init__(self, queue: WorkQueue, wakeup: Wakeup, interval: float) -> None:
+        self._queue = queue
+        self._wakeup = wakeup
+        self._interval = interval
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                expired = await anyio.to_thread.run_sync(self._queue.expire)
+                if expired:
+                    log.warning("%d build(s) failed: their runners stopped heartbeating", expired)
+            except Exception:  # a database hiccup must not end the tick
+                log.exception("the scheduler tick failed")
+            await asyncio.sleep(self._interval)
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Ticks in the background while the block runs; binds the long polls' wake-up to this loop."""
+        self._wakeup.ticket()
+        task = asyncio.create_task(self._loop())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

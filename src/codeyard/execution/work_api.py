@@ -1,0 +1,164 @@
+"""The work API under /_codeyard/v1/work: runners register, long-poll for jobs and report on them."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, unquote
+
+import anyio.to_thread
+
+from codeyard.execution.messages import WORK_PREFIX, Completion, LogChunk, PhaseUpdate
+from codeyard.execution.queue import LeaseLost, UnknownRunner, WorkQueue
+from codeyard.execution.registry import RunnerRegistry
+from codeyard.execution.source_archive import SourceArchives, SourceNotFound
+from codeyard.execution.wakeup import Wakeup
+from codeyard.router import Receive, Scope, Send, not_found, send_json
+
+MAX_BODY = 8 * 1024 * 1024
+MAX_WAIT = 20.0  # seconds a poll waits for a job at most
+RECHECK = 1.0  # seconds between looks at the queue while waiting (jobs queued by other servers)
+T = TypeVar("T")
+
+
+class WorkApi:
+    def __init__(
+        self, queue: WorkQueue, registry: RunnerRegistry, wakeup: Wakeup, sources: SourceArchives
+    ) -> None:
+        self._queue = queue
+        self._registry = registry
+        self._wakeup = wakeup
+        self._sources = sources
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope["path"][len(WORK_PREFIX) :]
+        method: str = scope["method"]
+        body = await _body(receive)
+        token = _bearer(scope)
+        if path == "/register" and method == "POST":
+            name = str(_json(body).get("name", ""))
+            registration = await _run(self._registry.register, token, name)
+            if registration is None:
+                await send_json(send, 401, _error("Unauthorized", "The registration token is not valid."))
+                return
+            await send_json(send, 200, registration.to_dict())
+            return
+        runner_id = await _run(self._registry.authenticate, token)
+        if runner_id is None:
+            await send_json(send, 401, _error("Unauthorized", "The runner token is not valid."))
+            return
+        try:
+            if path == "/poll" and method == "POST":
+                await self._poll(scope, send, runner_id)
+                return
+            parts = path.split("/")
+            if len(parts) == 4 and parts[1] == "jobs":
+                await self._job_call(send, runner_id, unquote(parts[2]), parts[3], method, body)
+                return
+        except LeaseLost as error:
+            await send_json(send, 409, _error("LeaseLost", str(error)))
+            return
+        except UnknownRunner:
+            await send_json(send, 401, _error("Unauthorized", "The runner is not registered."))
+            return
+        await send_json(send, 404, not_found(scope["path"]))
+
+    async def _poll(self, scope: Scope, send: Send, runner_id: str) -> None:
+        query = parse_qs(scope.get("query_string", b"").decode())
+        try:
+            wait = min(MAX_WAIT, max(0.0, float(query.get("wait", [MAX_WAIT])[0])))
+        except ValueError:
+            wait = MAX_WAIT
+        deadline = time.monotonic() + wait
+        while True:
+            ticket = self._wakeup.ticket()
+            job = await _run(self._queue.claim, runner_id)
+            if job is not None:
+                await send_json(send, 200, job.to_dict())
+                return
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                await send(
+                    {"type": "http.response.start", "status": 204, "headers": [(b"content-length", b"0")]}
+                )
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await self._wakeup.wait(ticket, min(remaining, RECHECK))
+
+    async def _job_call(
+        self, send: Send, runner_id: str, job_id: str, action: str, method: str, body: bytes
+    ) -> None:
+        queue = self._queue
+        if action == "heartbeat" and method == "POST":
+            renewal = await _run(queue.heartbeat, runner_id, job_id)
+            await send_json(send, 200, renewal.to_dict())
+        elif action == "logs" and method == "POST":
+            stored = await _run(queue.log, runner_id, job_id, LogChunk.from_dict(_json(body)))
+            await send_json(send, 200, {"stored": stored})
+        elif action == "phase" and method == "POST":
+            await _run(queue.phase, runner_id, job_id, PhaseUpdate.from_dict(_json(body)))
+            await send_json(send, 200, {})
+        elif action == "complete" and method == "POST":
+            await _run(queue.complete, runner_id, job_id, Completion.from_dict(_json(body)))
+            await send_json(send, 200, {})
+        elif action == "source" and method == "GET":
+            await self._source(send, runner_id, job_id)
+        else:
+            await send_json(send, 404, not_found(f"{WORK_PREFIX}/jobs/{job_id}/{action}"))
+
+    async def _source(self, send: Send, runner_id: str, job_id: str) -> None:
+        job = await _run(self._queue.job, runner_id, job_id)
+        payload = job.payload
+        try:
+            archive = await _run(
+                self._sources.archive, job.region, payload["source_location"], payload["source_version"]
+            )
+        except SourceNotFound as error:
+            await send_json(send, 404, _error("SourceNotFound", str(error)))
+            return
+        await _run(self._queue.resolved, runner_id, job_id, archive.commit)
+        headers = [
+            (b"content-type", b"application/x-tar"),
+            (b"content-length", str(len(archive.tar)).encode()),
+            (b"x-codeyard-commit", archive.commit.encode()),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": archive.tar})
+
+
+async def _run(function: Callable[..., T], *args: Any) -> T:
+    """A database call, off the event loop."""
+    return await anyio.to_thread.run_sync(function, *args)
+
+
+async def _body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise ValueError("request body too large")
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _json(body: bytes) -> dict[str, Any]:
+    data = json.loads(body or b"{}")
+    return data if isinstance(data, dict) else {}
+
+
+def _bearer(scope: Scope) -> str:
+    for name, value in scope.get("headers", []):
+        if name.lower() == b"authorization":
+            text: str = value.decode("latin-1")
+            return text[7:].strip() if text.lower().startswith("bearer ") else ""
+    return ""
+
+
+def _error(kind: str, message: str) -> dict[str, str]:
+    return {"__type": kind, "message": message}

@@ -1,0 +1,110 @@
+"""The runner's side of the work API (httpx): every call retried through server restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from codeyard.execution.messages import (
+    WORK_PREFIX,
+    Completion,
+    Job,
+    LeaseRenewal,
+    LogChunk,
+    PhaseUpdate,
+    Registration,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+POLL_WAIT = 20.0
+RETRY_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0)
+
+
+class Refused(Exception):
+    """The server answered no (a bad token, a lost lease): retrying will not help."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"{status}: {message}")
+        self.status = status
+
+
+class WorkClient:
+    def __init__(self, server: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self._http = httpx.AsyncClient(
+            base_url=server.rstrip("/") + WORK_PREFIX,
+            timeout=httpx.Timeout(30.0, read=POLL_WAIT + 15),
+            transport=transport,
+        )
+        self._token = ""
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def register(self, registration_token: str, name: str) -> Registration:
+        answer = await self._call("POST", "/register", {"name": name}, token=registration_token)
+        registration = Registration.from_dict(answer.json())
+        self._token = registration.token
+        return registration
+
+    async def poll(self, wait: float = POLL_WAIT) -> Job | None:
+        answer = await self._call("POST", f"/poll?wait={wait}", {})
+        return Job.from_dict(answer.json()) if answer.status_code == 200 else None
+
+    async def heartbeat(self, job_id: str) -> LeaseRenewal:
+        answer = await self._call("POST", _job(job_id, "heartbeat"), {}, attempts=2)
+        return LeaseRenewal.from_dict(answer.json())
+
+    async def log(self, job_id: str, chunk: LogChunk) -> None:
+        await self._call("POST", _job(job_id, "logs"), chunk.to_dict())
+
+    async def phase(self, job_id: str, update: PhaseUpdate) -> None:
+        await self._call("POST", _job(job_id, "phase"), update.to_dict())
+
+    async def complete(self, job_id: str, completion: Completion) -> None:
+        await self._call("POST", _job(job_id, "complete"), completion.to_dict())
+
+    async def source(self, job_id: str, write: Callable[[bytes], object]) -> str:
+        """Streams the job's source tarball to `write`; answers the commit it holds."""
+        headers = {"authorization": f"Bearer {self._token}"}
+        async with self._http.stream("GET", _job(job_id, "source"), headers=headers) as answer:
+            if answer.status_code != 200:
+                body = (await answer.aread()).decode(errors="replace")
+                raise Refused(answer.status_code, body)
+            async for chunk in answer.aiter_bytes():
+                write(chunk)
+            return str(answer.headers.get("x-codeyard-commit", ""))
+
+    async def _call(
+        self, method: str, path: str, body: dict[str, Any], *, token: str | None = None, attempts: int = 0
+    ) -> httpx.Response:
+        """The answer to one call; connection errors and 5xx answers are retried (forever when
+        `attempts` is 0: the server restarts and the runner goes on), other errors raise Refused."""
+        headers = {"authorization": f"Bearer {token if token is not None else self._token}"}
+        tries = 0
+        while True:
+            tries += 1
+            try:
+                answer = await self._http.request(method, path, json=body, headers=headers)
+            except httpx.TransportError as error:
+                failure = f"{type(error).__name__}: {error}"
+            else:
+                if answer.status_code < 500:
+                    if answer.status_code >= 400:
+                        raise Refused(answer.status_code, answer.text)
+                    return answer
+                failure = f"HTTP {answer.status_code}"
+            if attempts and tries >= attempts:
+                raise ConnectionError(f"{method} {path}: {failure}")
+            delay = RETRY_DELAYS[min(tries - 1, len(RETRY_DELAYS) - 1)]
+            log.debug("%s %s failed (%s); again in %.1fs", method, path, failure, delay)
+            await asyncio.sleep(delay)
+
+
+def _job(job_id: str, action: str) -> str:
+    return f"/jobs/{quote(job_id, safe='')}/{action}"

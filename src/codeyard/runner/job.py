@@ -1,0 +1,178 @@
+"""One leased build: the engine run with hooks that fetch the source, and its events streamed to the server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import tarfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from codeyard.execution.messages import Completion, Job, LogChunk, PhaseUpdate
+from codeyard.runner.buildspec.model import Buildspec
+from codeyard.runner.buildspec.parser import parse
+from codeyard.runner.client import Refused, WorkClient
+from codeyard.runner.engine.environment import BuildContext, EnvironmentVariable, VariableType
+from codeyard.runner.engine.events import BuildEnded, BuildEvent, LogLines, PhaseEnded, PhaseStarted
+from codeyard.runner.engine.executors import Executor, Workspace
+from codeyard.runner.engine.hooks import BuildHooks, PhaseError
+from codeyard.runner.engine.runner import BuildRequest, BuildRunner
+from codeyard.runner.engine.states import CLIENT_ERROR, YAML_FILE_ERROR
+
+log = logging.getLogger(__name__)
+MAX_CHUNK_BYTES = 256 * 1024
+
+
+def _ms(time: datetime) -> int:
+    return int(time.timestamp() * 1000)
+
+
+def _variables(items: list[dict[str, str]]) -> tuple[EnvironmentVariable, ...]:
+    return tuple(
+        EnvironmentVariable(v["name"], v["value"], VariableType(v.get("type", "PLAINTEXT"))) for v in items
+    )
+
+
+class BuildJob:
+    """Runs `job` on `executor`, reporting phases and log chunks in order, heartbeating its lease."""
+
+    def __init__(self, client: WorkClient, job: Job, executor: Executor) -> None:
+        self._client = client
+        self._job = job
+        self._executor = executor
+        self._events: asyncio.Queue[BuildEvent | None] = asyncio.Queue()
+        self._sequence = 0
+        self._resolved: str | None = None
+
+    async def run(self) -> None:
+        job = self._job
+        context = BuildContext(
+            build_id=job.build_id,
+            build_arn=job.build_arn,
+            build_number=job.build_number,
+            region=job.region,
+            start_time=datetime.fromtimestamp(job.start_time_ms / 1000, UTC),
+            project_arn=job.project_arn,
+            image=job.image,
+            initiator=job.initiator,
+            source_version=job.source_version,
+            source_repo_url=job.source_location,
+            log_path=job.log_stream,
+        )
+        request = BuildRequest(
+            context=context,
+            project_variables=_variables(job.variables),
+            override_variables=_variables(job.override_variables),
+            timeout_seconds=float(job.timeout_seconds),
+        )
+        hooks = BuildHooks(download_source=self._download, load_buildspec=self._load_buildspec)
+        runner = BuildRunner(self._executor, request, self._events.put, hooks)
+        sender = asyncio.create_task(self._send_events())
+        body = asyncio.create_task(runner.run())
+        beats = asyncio.create_task(self._heartbeats(runner, body))
+        try:
+            ended = await body
+        except asyncio.CancelledError:
+            log.warning("build %s abandoned: the lease was lost", job.build_id)
+            sender.cancel()
+            return
+        finally:
+            beats.cancel()
+        await self._events.put(None)
+        await sender
+        completion = Completion(
+            status=str(ended.status),
+            end_ms=_ms(ended.time),
+            resolved_source_version=self._resolved,
+            exported_variables=dict(ended.exported_variables),
+        )
+        with contextlib.suppress(Refused):  # the lease was lost meanwhile: the server decided already
+            await self._client.complete(job.build_id, completion)
+
+    async def _heartbeats(self, runner: BuildRunner, body: asyncio.Task[BuildEnded]) -> None:
+        interval = max(0.2, self._job.lease_seconds / 3)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                renewal = await self._client.heartbeat(self._job.build_id)
+            except (ConnectionError, Refused) as error:
+                log.warning("heartbeat of %s failed: %s", self._job.build_id, error)
+                continue
+            if not renewal.leased:
+                body.cancel()
+                return
+            if renewal.stop:
+                runner.stop()
+
+    async def _send_events(self) -> None:
+        """Sends the engine's events in order; log lines waiting together go as one chunk."""
+        pending: BuildEvent | None = None
+        while True:
+            event = pending if pending is not None else await self._events.get()
+            pending = None
+            if event is None:
+                return
+            try:
+                if isinstance(event, LogLines):
+                    lines, size = list(event.lines), sum(len(line) for line in event.lines)
+                    while size < MAX_CHUNK_BYTES and not self._events.empty():
+                        following = self._events.get_nowait()
+                        if not isinstance(following, LogLines):
+                            pending = following
+                            break
+                        lines += following.lines
+                        size += sum(len(line) for line in following.lines)
+                    chunk = LogChunk(self._sequence, _ms(event.time), lines)
+                    self._sequence += 1
+                    await self._client.log(self._job.build_id, chunk)
+                elif isinstance(event, PhaseStarted):
+                    await self._client.phase(
+                        self._job.build_id, PhaseUpdate(str(event.phase), _ms(event.time))
+                    )
+                elif isinstance(event, PhaseEnded):
+                    contexts = [{"statusCode": c.status_code, "message": c.message} for c in event.contexts]
+                    update = PhaseUpdate(
+                        str(event.phase),
+                        _ms(event.start_time),
+                        str(event.status),
+                        _ms(event.end_time),
+                        contexts,
+                    )
+                    await self._client.phase(self._job.build_id, update)
+            except Refused as error:
+                log.warning("the server refused an update of %s: %s", self._job.build_id, error)
+
+    async def _download(self, workspace: Workspace) -> str | None:
+        job = self._job
+        if job.source_url is None:
+            return None
+        archive = workspace.root / "source.tar"
+        try:
+            with archive.open("wb") as handle:
+                commit = await self._client.source(job.build_id, handle.write)
+            await asyncio.to_thread(_extract, archive, workspace.src_dir)
+        except Refused as error:
+            raise PhaseError(CLIENT_ERROR, f"Cannot download the source: {error}") from None
+        finally:
+            archive.unlink(missing_ok=True)
+        self._resolved = commit or None
+        return self._resolved
+
+    async def _load_buildspec(self, workspace: Workspace) -> Buildspec:
+        job = self._job
+        if job.buildspec is not None:
+            return parse(job.buildspec)
+        path = workspace.src_dir / job.buildspec_path
+        try:
+            text = path.read_text()
+        except (OSError, UnicodeDecodeError) as error:
+            raise PhaseError(
+                YAML_FILE_ERROR, f"YAML_FILE_ERROR: cannot read {job.buildspec_path}: {error}"
+            ) from None
+        return parse(text, job.buildspec_path)
+
+
+def _extract(archive: Path, target: Path) -> None:
+    with tarfile.open(archive) as tar:
+        tar.extractall(target, filter="data")

@@ -1,0 +1,62 @@
+"""The runner's main loop: register, long-poll for builds, run each one, again."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from codeyard.runner.client import Refused, WorkClient
+from codeyard.runner.engine.executors import HostExecutor
+from codeyard.runner.job import BuildJob
+
+log = logging.getLogger(__name__)
+UNAUTHORIZED = 401
+
+
+class RunnerLoop:
+    """Runs builds one at a time until cancelled (or until `parent_pid` is no longer its parent)."""
+
+    def __init__(
+        self,
+        server: str,
+        registration_token: str,
+        name: str,
+        work_dir: Path,
+        *,
+        parent_pid: int | None = None,
+    ) -> None:
+        self._server = server
+        self._registration_token = registration_token
+        self._name = name
+        self._work_dir = work_dir
+        self._parent_pid = parent_pid
+
+    async def run(self) -> None:
+        client = WorkClient(self._server)
+        try:
+            await self._register(client)
+            executor = HostExecutor(self._work_dir)
+            while self._parent_alive():
+                try:
+                    job = await client.poll()
+                except Refused as error:
+                    if error.status != UNAUTHORIZED:
+                        raise
+                    # The server forgot this runner (a reset test server): register again.
+                    await self._register(client)
+                    continue
+                if job is None:
+                    continue
+                log.info("running build %s", job.build_id)
+                await BuildJob(client, job, executor).run()
+                log.info("build %s done", job.build_id)
+        finally:
+            await client.close()
+
+    async def _register(self, client: WorkClient) -> None:
+        registration = await client.register(self._registration_token, self._name)
+        log.info("registered with %s as %s", self._server, registration.runner_id)
+
+    def _parent_alive(self) -> bool:
+        return self._parent_pid is None or os.getppid() == self._parent_pid

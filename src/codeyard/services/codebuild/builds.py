@@ -1,0 +1,270 @@
+"""Builds: start, stop, retry, batch get, list and delete."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from codeyard.accounts import RequestContext
+from codeyard.services.codebuild.base import CodeBuildBase
+from codeyard.services.codebuild.build_requests import build_details, job_for
+from codeyard.services.codebuild.build_shapes import build_shape
+from codeyard.services.codebuild.build_states import BuildStatus, completed, submitted
+from codeyard.services.codebuild.errors import InvalidInputException, ResourceNotFoundException
+from codeyard.services.codebuild.pages import page
+from codeyard.store.ports import UnitOfWork
+from codeyard.store.ports.codebuild import BuildRecord
+from codeyard.store.ports.work import JobRecord
+
+PAGE_SIZE = 100
+IDEMPOTENCY_WINDOW = timedelta(minutes=5)  # as AWS: a token names one build for 5 minutes
+JOB_KIND = "build"
+
+
+class BuildsMixin(CodeBuildBase):
+    def start_build(
+        self,
+        ctx: RequestContext,
+        *,
+        project_name: str,
+        secondary_sources_override: list[dict[str, Any]] | None = None,
+        secondary_sources_version_override: list[dict[str, Any]] | None = None,
+        source_version: str | None = None,
+        artifacts_override: dict[str, Any] | None = None,
+        secondary_artifacts_override: list[dict[str, Any]] | None = None,
+        environment_variables_override: list[dict[str, Any]] | None = None,
+        source_type_override: str | None = None,
+        source_location_override: str | None = None,
+        source_auth_override: dict[str, Any] | None = None,
+        git_clone_depth_override: int | None = None,
+        git_submodules_config_override: dict[str, Any] | None = None,
+        buildspec_override: str | None = None,
+        insecure_ssl_override: bool | None = None,
+        report_build_status_override: bool | None = None,
+        build_status_config_override: dict[str, Any] | None = None,
+        environment_type_override: str | None = None,
+        image_override: str | None = None,
+        compute_type_override: str | None = None,
+        certificate_override: str | None = None,
+        cache_override: dict[str, Any] | None = None,
+        service_role_override: str | None = None,
+        privileged_mode_override: bool | None = None,
+        timeout_in_minutes_override: int | None = None,
+        queued_timeout_in_minutes_override: int | None = None,
+        encryption_key_override: str | None = None,
+        idempotency_token: str | None = None,
+        logs_config_override: dict[str, Any] | None = None,
+        registry_credential_override: dict[str, Any] | None = None,
+        image_pull_credentials_type_override: str | None = None,
+        debug_session_enabled: bool | None = None,
+        fleet_override: dict[str, Any] | None = None,
+        auto_retry_limit_override: int | None = None,
+        host_kernel_override: str | None = None,
+    ) -> dict[str, Any]:
+        request = {
+            "sourceVersion": source_version,
+            "secondarySourcesOverride": secondary_sources_override,
+            "secondarySourcesVersionOverride": secondary_sources_version_override,
+            "artifactsOverride": artifacts_override,
+            "secondaryArtifactsOverride": secondary_artifacts_override,
+            "environmentVariablesOverride": environment_variables_override,
+            "sourceTypeOverride": source_type_override,
+            "sourceLocationOverride": source_location_override,
+            "sourceAuthOverride": source_auth_override,
+            "gitCloneDepthOverride": git_clone_depth_override,
+            "gitSubmodulesConfigOverride": git_submodules_config_override,
+            "buildspecOverride": buildspec_override,
+            "insecureSslOverride": insecure_ssl_override,
+            "reportBuildStatusOverride": report_build_status_override,
+            "buildStatusConfigOverride": build_status_config_override,
+            "environmentTypeOverride": environment_type_override,
+            "imageOverride": image_override,
+            "computeTypeOverride": compute_type_override,
+            "certificateOverride": certificate_override,
+            "cacheOverride": cache_override,
+            "serviceRoleOverride": service_role_override,
+            "privilegedModeOverride": privileged_mode_override,
+            "timeoutInMinutesOverride": timeout_in_minutes_override,
+            "queuedTimeoutInMinutesOverride": queued_timeout_in_minutes_override,
+            "encryptionKeyOverride": encryption_key_override,
+            "logsConfigOverride": logs_config_override,
+            "fleetOverride": fleet_override,
+            "autoRetryLimitOverride": auto_retry_limit_override,
+        }
+        request = {key: value for key, value in request.items() if value is not None}
+        return {"build": self._start(ctx, project_name, request, idempotency_token)}
+
+    def _start(
+        self, ctx: RequestContext, project_name: str, request: dict[str, Any], token: str | None
+    ) -> dict[str, Any]:
+        now = self._clock.now()
+        with self._store.unit_of_work() as uow:
+            if token and (earlier := self._by_token(uow, ctx, token)) is not None:
+                return build_shape(earlier)
+            project = self._find_project(uow, ctx, project_name)
+            if project is None:
+                raise ResourceNotFoundException(f"Project cannot be found: {project_name}")
+            # Locked (PostgreSQL) so that two builds of one project never share a number.
+            uow.projects.get(region=project.region, name=project.name, for_update=True)
+            last = uow.builds.find(
+                region=ctx.region,
+                project_name=project.name,
+                order_by="build_number",
+                descending=True,
+                limit=1,
+            )
+            build_id = f"{project.name}:{self._ids.uuid()}"
+            record = submitted(
+                BuildRecord(
+                    id=build_id,
+                    region=ctx.region,
+                    arn=ctx.arn("codebuild", f"build/{build_id}"),
+                    project_name=project.name,
+                    build_number=(last[0].build_number + 1) if last else 1,
+                    status=BuildStatus.IN_PROGRESS,
+                    current_phase="SUBMITTED",
+                    build_complete=False,
+                    start_time=now,
+                    initiator=_initiator(ctx),
+                    details=build_details(project, request, build_id),
+                    idempotency_token=token,
+                )
+            )
+            uow.builds.add(record)
+            job = JobRecord(
+                id=build_id,
+                kind=JOB_KIND,
+                region=ctx.region,
+                state="QUEUED",
+                created_at=now,
+                payload=job_for(record).to_dict(),
+            )
+            uow.jobs.add(job)
+            uow.outbox.add(self._build_events.state_change(record))
+            uow.outbox.add(self._build_events.phase_change(record, record.phases[0]))
+            uow.commit()
+        self._wake()
+        return build_shape(record)
+
+    def _by_token(self, uow: UnitOfWork, ctx: RequestContext, token: str) -> BuildRecord | None:
+        for record in uow.builds.find(region=ctx.region, idempotency_token=token):
+            if record.start_time >= self._clock.now() - IDEMPOTENCY_WINDOW:
+                return record
+        return None
+
+    def stop_build(self, ctx: RequestContext, *, id: str) -> dict[str, Any]:
+        """A queued build stops at once; a running one is told to at its runner's next heartbeat."""
+        with self._store.unit_of_work() as uow:
+            record = self._find_build(uow, ctx, id, for_update=True)
+            if record.build_complete:
+                raise InvalidInputException(f"Build {record.id} has already completed and cannot be stopped")
+            job = uow.jobs.get(id=record.id, for_update=True)
+            if job is not None and job.state == "QUEUED":
+                record, closed = completed(record, BuildStatus.STOPPED, self._clock.now())
+                uow.builds.update(record)
+                uow.jobs.update(replace(job, state="DONE"))
+                if closed is not None:
+                    uow.outbox.add(self._build_events.phase_change(record, closed))
+                uow.outbox.add(self._build_events.state_change(record))
+            elif job is not None and not job.stop_requested:
+                uow.jobs.update(replace(job, stop_requested=True))
+            uow.commit()
+        return {"build": build_shape(record)}
+
+    def retry_build(
+        self, ctx: RequestContext, *, id: str | None = None, idempotency_token: str | None = None
+    ) -> dict[str, Any]:
+        """A new build of the same project with the first one's StartBuild request."""
+        if not id:
+            raise InvalidInputException("Build id must be given")
+        with self._reading() as uow:
+            record = self._find_build(uow, ctx, id)
+        return {"build": self._start(ctx, record.project_name, record.details["request"], idempotency_token)}
+
+    def batch_get_builds(self, ctx: RequestContext, *, ids: list[str]) -> dict[str, Any]:
+        found: list[dict[str, Any]] = []
+        missing: list[str] = []
+        with self._reading() as uow:
+            for build_id in dict.fromkeys(ids):
+                record = uow.builds.get(id=_build_id(ctx, build_id))
+                if record is None or record.region != ctx.region:
+                    missing.append(build_id)
+                else:
+                    found.append(build_shape(record))
+        return {"builds": found, "buildsNotFound": missing}
+
+    def list_builds(
+        self, ctx: RequestContext, *, sort_order: str | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        with self._reading() as uow:
+            records = uow.builds.find(region=ctx.region)
+        return self._id_page(records, sort_order, next_token, "builds")
+
+    def list_builds_for_project(
+        self,
+        ctx: RequestContext,
+        *,
+        project_name: str,
+        sort_order: str | None = None,
+        next_token: str | None = None,
+    ) -> dict[str, Any]:
+        with self._reading() as uow:
+            project = self._find_project(uow, ctx, project_name)
+            if project is None:
+                raise ResourceNotFoundException(f"Project cannot be found: {project_name}")
+            records = uow.builds.find(region=ctx.region, project_name=project.name)
+        return self._id_page(records, sort_order, next_token, f"project-builds-{project.name}")
+
+    def batch_delete_builds(self, ctx: RequestContext, *, ids: list[str]) -> dict[str, Any]:
+        """Completed builds are deleted with their logs; running ones are not (BUILD_IN_PROGRESS)."""
+        deleted: list[str] = []
+        refused: list[dict[str, str]] = []
+        with self._store.unit_of_work() as uow:
+            for given in dict.fromkeys(ids):
+                record = uow.builds.get(id=_build_id(ctx, given), for_update=True)
+                if record is None or record.region != ctx.region:
+                    refused.append({"id": given, "statusCode": "BUILD_NOT_FOUND"})
+                elif not record.build_complete:
+                    refused.append({"id": given, "statusCode": "BUILD_IN_PROGRESS"})
+                else:
+                    uow.builds.remove(id=record.id)
+                    uow.build_logs.remove(build_id=record.id)
+                    uow.jobs.remove(id=record.id)
+                    deleted.append(given)
+            uow.commit()
+        return {"buildsDeleted": deleted, "buildsNotDeleted": refused}
+
+    @staticmethod
+    def _id_page(
+        records: list[BuildRecord], sort_order: str | None, token: str | None, kind: str
+    ) -> dict[str, Any]:
+        order = sort_order or "DESCENDING"
+        records.sort(key=lambda r: (r.start_time, r.build_number, r.id), reverse=order == "DESCENDING")
+        items, following = page(records, token, PAGE_SIZE, f"{kind}-{order}")
+        out: dict[str, Any] = {"ids": [r.id for r in items]}
+        if following:
+            out["nextToken"] = following
+        return out
+
+    def _find_build(
+        self, uow: UnitOfWork, ctx: RequestContext, given: str, *, for_update: bool = False
+    ) -> BuildRecord:
+        record = uow.builds.get(id=_build_id(ctx, given), for_update=for_update)
+        if record is None or record.region != ctx.region:
+            raise ResourceNotFoundException(f"Build cannot be found: {given}")
+        return record
+
+
+def _build_id(ctx: RequestContext, given: str) -> str:
+    """A build id from an id or a build ARN."""
+    prefix = ctx.arn("codebuild", "build/")
+    return given[len(prefix) :] if given.startswith(prefix) else given
+
+
+def _initiator(ctx: RequestContext) -> str:
+    """AWS's initiator: the user name, or `role/session` for an assumed role."""
+    principal = ctx.principal
+    if principal.role_name:
+        return f"{principal.role_name}/{principal.name}"
+    return principal.name or principal.arn

@@ -1,0 +1,100 @@
+"""What the build tests share: projects, waiting for a build to end, its log, a runner process of their own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, select
+
+from codeyard.store.sql import tables
+from tests.support.server import Server
+
+ROLE = "arn:aws:iam::000000000000:role/codebuild-service"
+ENVIRONMENT = {
+    "type": "LINUX_CONTAINER",
+    "image": "aws/codebuild/standard:7.0",
+    "computeType": "BUILD_GENERAL1_SMALL",
+}
+TOKEN_FILE = "runner-registration-token"
+
+
+def buildspec(*commands: str, phase: str = "build") -> str:
+    lines = "".join(f"      - {command}\n" for command in commands)
+    return f"version: 0.2\nphases:\n  {phase}:\n    commands:\n{lines}"
+
+
+def no_source_project(server: Server, name: str, spec: str, **members: Any) -> None:
+    server.client("codebuild").create_project(
+        name=name,
+        source={"type": "NO_SOURCE", "buildspec": spec},
+        artifacts={"type": "NO_ARTIFACTS"},
+        environment=ENVIRONMENT,
+        serviceRole=ROLE,
+        **members,
+    )
+
+
+def until(condition: Callable[[], Any], timeout: float = 60.0, what: str = "the condition") -> Any:
+    """Polls `condition` until it answers something true; fails after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout}s")
+        time.sleep(0.05)
+
+
+def build(server: Server, build_id: str) -> dict[str, Any]:
+    found: dict[str, Any] = server.client("codebuild").batch_get_builds(ids=[build_id])["builds"][0]
+    return found
+
+
+def finished(server: Server, build_id: str, timeout: float = 60.0) -> dict[str, Any]:
+    """The build once it completed."""
+    done: dict[str, Any] = until(
+        lambda: (b := build(server, build_id))["buildComplete"] and b, timeout, f"the end of {build_id}"
+    )
+    return done
+
+
+def log_text(server: Server, build_id: str) -> str:
+    """The build's log as the runner sent it, read from the server's database."""
+    url = server.database_url or f"sqlite:///{server.data_dir / 'codeyard.db'}"
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(tables.build_logs.c.lines)
+                .where(tables.build_logs.c.build_id == build_id)
+                .order_by(tables.build_logs.c.sequence)
+            ).all()
+    finally:
+        engine.dispose()
+    return "\n".join(line for row in rows for line in row[0])
+
+
+def start_runner(server: Server, work_dir: Path) -> subprocess.Popen[bytes]:
+    """A `codeyard runner` process of the test's own, registered with the server's token."""
+    token = (server.data_dir / TOKEN_FILE).read_text().strip()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CODEYARD_")}
+    env["CODEYARD_RUNNER_TOKEN"] = token
+    log = (work_dir.parent / f"runner-{work_dir.name}.log").open("ab")
+    argv = [
+        sys.executable,
+        "-m",
+        "codeyard",
+        "runner",
+        "--server",
+        server.endpoint,
+        "--work-dir",
+        str(work_dir),
+    ]
+    return subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -1,0 +1,88 @@
+"""Builds end to end: boto3 StartBuild on a live server, run by the runner `codeyard up` starts."""
+
+from __future__ import annotations
+
+from tests.integration.runner.builds_support import buildspec, finished, log_text, no_source_project, until
+from tests.support.server import Server
+
+
+def test_a_build_runs_through_every_phase(server: Server) -> None:
+    no_source_project(server, "hello", buildspec("echo hello from $CODEBUILD_BUILD_ID"))
+    codebuild = server.client("codebuild")
+
+    started = codebuild.start_build(projectName="hello")["build"]
+    assert started["buildStatus"] == "IN_PROGRESS"
+    assert started["buildNumber"] == 1
+    done = finished(server, started["id"])
+
+    assert done["buildStatus"] == "SUCCEEDED"
+    assert done["currentPhase"] == "COMPLETED"
+    phases = [p["phaseType"] for p in done["phases"]]
+    assert phases == [
+        "SUBMITTED",
+        "QUEUED",
+        "PROVISIONING",
+        "DOWNLOAD_SOURCE",
+        "INSTALL",
+        "PRE_BUILD",
+        "BUILD",
+        "POST_BUILD",
+        "UPLOAD_ARTIFACTS",
+        "FINALIZING",
+        "COMPLETED",
+    ]
+    for phase in done["phases"][:-1]:
+        assert phase["phaseStatus"] == "SUCCEEDED"
+        assert phase["durationInSeconds"] >= 0
+        assert phase["endTime"] >= phase["startTime"]
+        assert phase["contexts"] == [{"statusCode": "", "message": ""}]
+    assert "phaseStatus" not in done["phases"][-1]
+    uuid = started["id"].split(":")[1]
+    assert done["logs"]["groupName"] == "/aws/codebuild/hello"
+    assert done["logs"]["streamName"] == uuid
+    assert uuid in done["logs"]["deepLink"]
+    assert f"hello from {started['id']}" in log_text(server, started["id"])
+
+    events = server.events("aws.codebuild")
+    states = [
+        e["detail"]["build-status"] for e in events if e["detail-type"] == "CodeBuild Build State Change"
+    ]
+    assert states == ["IN_PROGRESS", "SUCCEEDED"]
+    completed = [e["detail"] for e in events if e["detail-type"] == "CodeBuild Build Phase Change"]
+    assert [d["completed-phase"] for d in completed] == phases[:-1]
+    assert all(d["completed-phase-status"] == "SUCCEEDED" for d in completed)
+    last = events[-1]
+    assert last["resources"] == [done["arn"]]
+    assert last["detail"]["project-name"] == "hello"
+    assert last["detail"]["additional-information"]["build-complete"] is True
+
+
+def test_a_failing_command_fails_the_build(server: Server) -> None:
+    no_source_project(server, "failing", buildspec("echo before", "exit 3"))
+    build_id = server.client("codebuild").start_build(projectName="failing")["build"]["id"]
+
+    done = finished(server, build_id)
+
+    assert done["buildStatus"] == "FAILED"
+    by_type = {p["phaseType"]: p for p in done["phases"]}
+    assert by_type["BUILD"]["phaseStatus"] == "FAILED"
+    assert by_type["BUILD"]["contexts"][0]["statusCode"] == "COMMAND_EXECUTION_ERROR"
+    assert "exit 3" in by_type["BUILD"]["contexts"][0]["message"]
+    assert by_type["POST_BUILD"]["phaseStatus"] == "SUCCEEDED"
+    assert "before" in log_text(server, build_id)
+
+
+def test_stop_build_stops_a_running_build(server: Server) -> None:
+    no_source_project(server, "sleeper", buildspec("echo sleeping", "sleep 1000"))
+    codebuild = server.client("codebuild")
+    build_id = codebuild.start_build(projectName="sleeper")["build"]["id"]
+    until(lambda: "sleeping" in log_text(server, build_id), what="the build's first line")
+
+    answer = codebuild.stop_build(id=build_id)["build"]
+    assert answer["id"] == build_id
+    done = finished(server, build_id)
+
+    assert done["buildStatus"] == "STOPPED"
+    build_phase = next(p for p in done["phases"] if p["phaseType"] == "BUILD")
+    assert build_phase["phaseStatus"] == "STOPPED"
+    assert build_phase["contexts"][0]["statusCode"] == "BUILD_STOPPED"
