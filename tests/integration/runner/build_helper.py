@@ -1,8 +1,9 @@
-"""Runs a buildspec text on the host executor and keeps every event, for the engine's tests."""
+"""Runs a buildspec text on an executor (the host's by default) and keeps every event, for the engine's tests."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from codeyard.runner.buildspec.parser import parse
 from codeyard.runner.engine.environment import BuildContext, EnvironmentVariable
 from codeyard.runner.engine.events import BuildEnded, BuildEvent, LogLines, PhaseEnded
-from codeyard.runner.engine.executors import HostExecutor
+from codeyard.runner.engine.executors import Executor, HostExecutor
 from codeyard.runner.engine.hooks import BuildHooks
 from codeyard.runner.engine.runner import BuildRequest, BuildRunner
 
@@ -58,8 +59,11 @@ def run_build(
     project: tuple[EnvironmentVariable, ...] = (),
     override: tuple[EnvironmentVariable, ...] = (),
     stop_on: str | None = None,
+    executor: Executor | None = None,
+    observer: Callable[[BuildEvent], Awaitable[None]] | None = None,
 ) -> Build:
-    """Runs `text` as a buildspec (None: the hooks load it); with `stop_on`, asks the build to stop when a log line equals it."""
+    """Runs `text` as a buildspec (None: the hooks load it) on `executor` (default: the host's); with
+    `stop_on`, asks the build to stop when a log line equals it; `observer` sees each event as it comes."""
     events: list[BuildEvent] = []
 
     async def main() -> BuildEnded:
@@ -67,6 +71,8 @@ def run_build(
 
         async def sink(event: BuildEvent) -> None:
             events.append(event)
+            if observer is not None:
+                await observer(event)
             if stop_on is not None and isinstance(event, LogLines) and stop_on in event.lines:
                 runner.stop()
 
@@ -78,7 +84,7 @@ def run_build(
             timeout_seconds=timeout,
             kill_grace_seconds=0.5,
         )
-        runner = BuildRunner(HostExecutor(tmp_path / "builds"), request, sink, hooks)
+        runner = BuildRunner(executor or HostExecutor(tmp_path / "builds"), request, sink, hooks)
         return await runner.run()
 
     ended = asyncio.run(main())
