@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.support.server import ROOT_KEY, ROOT_SECRET
 
 CODEYARD = [sys.executable, "-m", "codeyard", "build"]
 
 
+def without_aws() -> dict[str, str]:
+    """This environment without AWS_* variables: no endpoint or credentials unless a test gives them."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+
+
 def build(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*CODEYARD, *args], cwd=project, capture_output=True, text=True, timeout=120, check=False, env=env
+        [*CODEYARD, *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=without_aws() if env is None else env,
     )
 
 
@@ -195,8 +210,8 @@ def test_a_secret_reference_fails_download_source_at_its_line(tmp_path: Path) ->
     assert "ran" not in result.stdout.splitlines()
     assert summary_rows(result.stdout)["DOWNLOAD_SOURCE"] == "FAILED"
     assert (
-        "    CLIENT_ERROR: buildspec.yml:4:12: parameter-store variable TOKEN (/ci/token) is not resolved"
-        in result.stdout
+        "    CLIENT_ERROR: buildspec.yml:4:12: parameter-store variable TOKEN (/ci/token) is not resolved: "
+        "that needs a Codeyard server (--endpoint-url or AWS_ENDPOINT_URL" in result.stdout
     )
 
 
@@ -279,3 +294,40 @@ def _alive(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return False
     return state != "Z"
+
+
+SECRET_BUILDSPEC = (
+    "version: 0.2\nenv:\n  parameter-store:\n    TOKEN: /ci/token\n  secrets-manager:\n    PASS: ci/db:password\n"
+    "phases:\n  build:\n    commands:\n      - echo token=$TOKEN pass=$PASS\n"
+    "      - test ${#TOKEN} -eq 19 && echo token-length-ok\n"
+)
+
+
+def test_secrets_resolved_through_a_server_are_never_printed(tmp_path: Path, make_server: Any) -> None:
+    server = make_server("sqlite").start()
+    server.client("ssm").put_parameter(Name="/ci/token", Value="token-value-0123456", Type="SecureString")
+    server.client("secretsmanager").create_secret(
+        Name="ci/db", SecretString=json.dumps({"user": "ci", "password": "hunter2-long-password"})
+    )
+    root = project(tmp_path, SECRET_BUILDSPEC)
+    env = without_aws()
+    env.update(
+        AWS_ACCESS_KEY_ID=ROOT_KEY, AWS_SECRET_ACCESS_KEY=ROOT_SECRET, AWS_ENDPOINT_URL=server.endpoint
+    )
+    result = build(root, env=env)
+    assert result.returncode == 0, result.stdout
+    lines = result.stdout.splitlines()
+    assert "token=*** pass=***" in lines
+    assert "token-length-ok" in lines
+    for secret in ("token-value-0123456", "hunter2-long-password"):
+        assert secret not in result.stdout
+        assert secret not in result.stderr
+
+    server.client("ssm").delete_parameter(Name="/ci/token")
+    missing = build(root, "--endpoint-url", server.endpoint, env=env)
+    assert missing.returncode == 1
+    assert summary_rows(missing.stdout)["DOWNLOAD_SOURCE"] == "FAILED"
+    assert any(
+        line.startswith("    Decrypted Variables Error: ParameterNotFound")
+        for line in missing.stdout.splitlines()
+    ), missing.stdout

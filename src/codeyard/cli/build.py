@@ -17,7 +17,7 @@ from pathlib import Path
 
 from codeyard.cli.build_output import BuildView, wants_colour
 from codeyard.cli.build_results import BuildResults, collect_reports, package_artifacts
-from codeyard.cli.build_secrets import UnresolvedSecrets
+from codeyard.cli.build_secrets import secret_resolver
 from codeyard.cli.build_source import InPlaceHostExecutor, SourceError, copy_source, git_commit
 from codeyard.runner.buildspec.lint import has_errors, lint_file
 from codeyard.runner.buildspec.model import Buildspec
@@ -59,6 +59,7 @@ class _Plan:
     artifacts: Path | None
     zipped: bool
     reports: Path | None
+    endpoint: str | None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -109,6 +110,7 @@ def _plan(args: argparse.Namespace) -> _Plan | None:
         args.artifacts.resolve() if args.artifacts else None,
         args.packaging == "ZIP",
         args.reports.resolve() if args.reports else None,
+        args.endpoint_url,
     )
 
 
@@ -218,7 +220,9 @@ def _hooks(plan: _Plan, in_place: bool, context: BuildContext, results: BuildRes
 
     return BuildHooks(
         download_source=download_source,
-        resolve_secret=UnresolvedSecrets(plan.buildspec_text, plan.buildspec_name, plan.buildspec),
+        resolve_secret=secret_resolver(
+            plan.buildspec_text, plan.buildspec_name, plan.buildspec, plan.endpoint, context.region
+        ),
         upload_artifacts=upload_artifacts,
         finalize=finalize,
     )

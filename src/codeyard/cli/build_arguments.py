@@ -44,6 +44,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--reports", type=Path, metavar="DIR", help="write each report group's report as JSON into DIR"
     )
     build.add_argument("--timeout", type=_minutes, default=DEFAULT_TIMEOUT_MINUTES, metavar="MINUTES")
+    build.add_argument(
+        "--endpoint-url",
+        help="a Codeyard server that resolves parameter-store and secrets-manager references "
+        "(AWS_ENDPOINT_URL; credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)",
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
 
 
