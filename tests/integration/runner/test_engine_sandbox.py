@@ -256,6 +256,26 @@ def test_the_build_runs_as_an_unprivileged_user(tmp_path: Path) -> None:
     assert capabilities.split() == ["CapEff:", "0000000000000000"]
 
 
+def test_limits_apply_to_every_process_of_the_build(tmp_path: Path) -> None:
+    limits = SandboxLimits(processes=300, open_files=512, address_space_bytes=1 << 30)
+    build = run_build(
+        tmp_path,
+        """
+version: 0.2
+phases:
+  build:
+    commands:
+      - ulimit -u; ulimit -n; ulimit -v
+      - ulimit -n 1024 2>/dev/null || echo cannot-raise
+      - dd if=/dev/zero of=/dev/null bs=1M count=1 2>/dev/null && echo small-buffer
+      - dd if=/dev/zero of=/dev/null bs=2G count=1 2>/dev/null || echo large-buffer-refused
+""",
+        executor=SandboxExecutor(tmp_path / "builds", SandboxOptions(limits=limits)),
+    )
+    assert build.output == ["300", "512", "1048576", "cannot-raise", "small-buffer", "large-buffer-refused"]
+    assert build.ended.status == "SUCCEEDED"
+
+
 def _processes_with(marker: str) -> list[int]:
     """Live processes on the host whose command line holds `marker`."""
     found = []
