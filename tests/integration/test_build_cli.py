@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import signal
 import subprocess
 import sys
@@ -331,3 +332,35 @@ def test_secrets_resolved_through_a_server_are_never_printed(tmp_path: Path, mak
         line.startswith("    Decrypted Variables Error: ParameterNotFound")
         for line in missing.stdout.splitlines()
     ), missing.stdout
+
+
+def on_a_terminal(project: Path, env: dict[str, str]) -> str:
+    """The output of `codeyard build` with its stdout on a pseudo-terminal."""
+    main, child = pty.openpty()
+    with subprocess.Popen(
+        [*CODEYARD], cwd=project, stdout=child, stderr=subprocess.DEVNULL, env=env
+    ) as process:
+        os.close(child)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # EIO: the terminal's other side is closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert process.wait(timeout=60) == 0
+    os.close(main)
+    return b"".join(chunks).decode()
+
+
+def test_colours_on_a_terminal_unless_no_color(tmp_path: Path) -> None:
+    root = project(tmp_path, "version: 0.2\nphases:\n  build:\n    commands:\n      - echo plain\n")
+    env = {k: v for k, v in without_aws().items() if k != "NO_COLOR"}
+    coloured = on_a_terminal(root, env)
+    assert "\033[32mSUCCEEDED" in coloured
+    assert "plain\r\n" in coloured
+    plain = on_a_terminal(root, {**env, "NO_COLOR": "1"})
+    assert "\033[" not in plain
+    assert "Build SUCCEEDED in " in plain
