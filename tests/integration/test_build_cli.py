@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.support.server import ROOT_KEY, ROOT_SECRET
+from tests.unit.runner.reports.test_cobertura import COVERAGE_PY
 
 CODEYARD = [sys.executable, "-m", "codeyard", "build"]
 
@@ -169,6 +170,25 @@ def test_a_junit_report_from_a_real_pytest_run(tmp_path: Path) -> None:
     assert (
         "  unit  TEST  FAILED  3 tests: 2 succeeded, 1 failed  -> out/unit.json" in result.stdout.splitlines()
     )
+
+
+def test_coverage_percentages_in_the_summary_and_the_json(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        "version: 0.2\nphases:\n  build:\n    commands:\n      - mkdir -p reports && cp given.xml reports/cov.xml\n"
+        "reports:\n  coverage:\n    files:\n      - reports/cov.xml\n    file-format: COBERTURAXML\n",
+        {"given.xml": COVERAGE_PY.decode()},  # coverage.py's own `coverage xml` output
+    )
+    result = build(root, "--reports", "out")
+    assert result.returncode == 0, result.stdout
+    assert "  coverage  CODE_COVERAGE  SUCCEEDED  lines 86.2%, branches 75.0%  -> out/coverage.json" in (
+        result.stdout.splitlines()
+    )
+    document = json.loads((root / "out" / "coverage.json").read_text())
+    summary = document["report"]["codeCoverageSummary"]
+    assert (summary["linesCovered"], summary["linesMissed"]) == (25, 4)
+    assert (summary["branchesCovered"], summary["branchesMissed"]) == (3, 1)
+    assert {entry["filePath"] for entry in document["codeCoverages"]} >= {"pkg/calc.py", "tests/test_calc.py"}
 
 
 def test_a_buildspec_error_is_printed_with_line_and_column_and_exits_2(tmp_path: Path) -> None:
