@@ -7,6 +7,8 @@ command -v git >/dev/null || need+=(git)
 command -v ssh >/dev/null && command -v ssh-keygen >/dev/null && command -v ssh-keyscan >/dev/null || need+=(openssh-client)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need+=(postgresql)
 command -v bwrap >/dev/null || need+=(bubblewrap)
+# AWS CLI v2 (Debian's awscli) for `aws logs tail --follow`; the virtualenv's aws is v1.
+dpkg -s awscli >/dev/null 2>&1 || need+=(awscli)
 
 if ((${#need[@]} == 0)); then
   exit 0

@@ -147,6 +147,28 @@ class Server:
             return _cached_client(self.endpoint, service, key, secret, token, region)
         return _new_client(self.endpoint, service, key, secret, token, region, **kwargs)
 
+    def aws_env(
+        self,
+        *,
+        key: str = ROOT_KEY,
+        secret: str = ROOT_SECRET,
+        token: str | None = None,
+        region: str = "us-east-1",
+    ) -> dict[str, str]:
+        """The environment `aws` runs in against this server (for commands a test starts itself)."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(
+            AWS_ACCESS_KEY_ID=key,
+            AWS_SECRET_ACCESS_KEY=secret,
+            AWS_DEFAULT_REGION=region,
+            AWS_CONFIG_FILE="/dev/null",
+            AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+            AWS_MAX_ATTEMPTS="1",
+        )
+        if token:
+            env["AWS_SESSION_TOKEN"] = token
+        return env
+
     def aws(
         self,
         *args: str,
@@ -160,17 +182,7 @@ class Server:
         """Run the real `aws` CLI against this server; `data_path` is a folder of botocore models
         the CLI reads before its own (AWS_DATA_PATH), for operations newer than the models it ships."""
         aws = Path(sys.executable).with_name("aws")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update(
-            AWS_ACCESS_KEY_ID=key,
-            AWS_SECRET_ACCESS_KEY=secret,
-            AWS_DEFAULT_REGION=region,
-            AWS_CONFIG_FILE="/dev/null",
-            AWS_SHARED_CREDENTIALS_FILE="/dev/null",
-            AWS_MAX_ATTEMPTS="1",
-        )
-        if token:
-            env["AWS_SESSION_TOKEN"] = token
+        env = self.aws_env(key=key, secret=secret, token=token, region=region)
         if data_path is not None:
             env["AWS_DATA_PATH"] = str(data_path)
         result = subprocess.run(
