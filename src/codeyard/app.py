@@ -179,7 +179,8 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     access = GitAccess(
         iam, codecommit, authorizer, ids, account_id=account_id, region=settings.default_region, inline=inline
     )
-    queue = WorkQueue(store, clock, BuildProgress(BuildEvents(clock, ids)), settings.lease_seconds)
+    progress = BuildProgress(BuildEvents(clock, ids))
+    queue = WorkQueue(store, clock, progress, settings.lease_seconds, log_sink=logs.append)
     token = settings.registration_token or registration_token(settings.data_dir, ids)
     work = WorkApi(queue, RunnerRegistry(store, clock, ids, token), wakeup, SourceArchives(store, git))
     mounts: list[tuple[str, AsgiApp]] = [

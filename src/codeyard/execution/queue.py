@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
@@ -12,6 +13,8 @@ from codeyard.store.ports import Store, UnitOfWork
 from codeyard.store.ports.work import JobRecord
 
 QUEUED, LEASED, DONE = "QUEUED", "LEASED", "DONE"
+# Where build logs go: (region, group, stream, [(time in ms, line)]), e.g. the CloudWatch Logs service.
+LogSink = Callable[[str, str, str, list[tuple[int, str]]], None]
 
 
 class LeaseLost(Exception):
@@ -29,7 +32,15 @@ class WorkQueue:
     PostgreSQL the candidate row is locked FOR UPDATE and a poller that lost the race finds none
     and looks again."""
 
-    def __init__(self, store: Store, clock: Clock, progress: BuildProgress, lease_seconds: int) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        progress: BuildProgress,
+        lease_seconds: int,
+        log_sink: LogSink | None = None,
+    ) -> None:
+        self._log_sink = log_sink
         self._store = store
         self._clock = clock
         self._progress = progress
@@ -67,8 +78,16 @@ class WorkQueue:
         return LeaseRenewal(leased=True, stop=job.stop_requested)
 
     def log(self, runner_id: str, job_id: str, chunk: LogChunk) -> bool:
-        with self._store.unit_of_work() as uow:
+        """Appends the chunk to the build's log stream, then records it as stored: a chunk sent
+        again is not appended again (unless the server died between the two steps)."""
+        with self._store.reader() as uow:
             self._held(uow, runner_id, job_id)
+            if self._progress.logged(uow, job_id, chunk.sequence):
+                return False
+            target = self._progress.log_stream(uow, job_id)
+        if target is not None and chunk.lines and self._log_sink is not None:
+            self._log_sink(*target, [(chunk.time_ms, line) for line in chunk.lines])
+        with self._store.unit_of_work() as uow:
             stored = self._progress.log(uow, job_id, chunk)
             uow.commit()
         return stored

@@ -10,9 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, select
-
-from codeyard.store.sql import tables
 from tests.support.server import Server
 
 ROLE = "arn:aws:iam::000000000000:role/codebuild-service"
@@ -66,19 +63,16 @@ def finished(server: Server, build_id: str, timeout: float = 60.0) -> dict[str, 
 
 
 def log_text(server: Server, build_id: str) -> str:
-    """The build's log as the runner sent it, read from the server's database."""
-    url = server.database_url or f"sqlite:///{server.data_dir / 'codeyard.db'}"
-    engine = create_engine(url)
+    """The build's log, read through CloudWatch Logs' GetLogEvents from the group and stream the build names."""
+    logs = build(server, build_id)["logs"]
+    client = server.client("logs")
     try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                select(tables.build_logs.c.lines)
-                .where(tables.build_logs.c.build_id == build_id)
-                .order_by(tables.build_logs.c.sequence)
-            ).all()
-    finally:
-        engine.dispose()
-    return "\n".join(line for row in rows for line in row[0])
+        answer = client.get_log_events(
+            logGroupName=logs["groupName"], logStreamName=logs["streamName"], startFromHead=True
+        )
+    except client.exceptions.ResourceNotFoundException:
+        return ""  # no line yet
+    return "\n".join(event["message"] for event in answer["events"])
 
 
 def start_runner(server: Server, work_dir: Path) -> subprocess.Popen[bytes]:

@@ -5,7 +5,6 @@ the events the change causes; none commits."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -22,14 +21,11 @@ from codeyard.store.ports import Conflict, UnitOfWork
 from codeyard.store.ports.codebuild import BuildLogRecord, BuildRecord
 
 RUNNER_LOST = "RUNNER_LOST"
-# Where log lines go besides the build's own log table: (region, group, stream, [(ms, line)]).
-LogSink = Callable[[str, str, str, list[tuple[int, str]]], None]
 
 
 class BuildProgress:
-    def __init__(self, events: BuildEvents, log_sink: LogSink | None = None) -> None:
+    def __init__(self, events: BuildEvents) -> None:
         self._events = events
-        self._log_sink = log_sink
 
     def leased(self, uow: UnitOfWork, build_id: str, now: datetime) -> None:
         """A runner took the build: QUEUED ends."""
@@ -70,16 +66,21 @@ class BuildProgress:
             )
         except Conflict:
             return False
-        record = uow.builds.get(id=build_id)
-        if record is not None and self._log_sink is not None and chunk.lines:
-            logs = record.details.get("logs", {})
-            self._log_sink(
-                record.region,
-                logs.get("groupName", ""),
-                logs.get("streamName", ""),
-                [(chunk.time_ms, line) for line in chunk.lines],
-            )
         return True
+
+    @staticmethod
+    def logged(uow: UnitOfWork, build_id: str, sequence: int) -> bool:
+        """Whether the chunk `sequence` of the build is stored."""
+        return uow.build_logs.get(build_id=build_id, sequence=sequence) is not None
+
+    @staticmethod
+    def log_stream(uow: UnitOfWork, build_id: str) -> tuple[str, str, str] | None:
+        """The build's CloudWatch Logs (region, group, stream)."""
+        record = uow.builds.get(id=build_id)
+        if record is None:
+            return None
+        logs = record.details.get("logs", {})
+        return record.region, logs.get("groupName", ""), logs.get("streamName", "")
 
     def complete(self, uow: UnitOfWork, build_id: str, completion: Completion) -> None:
         record = self._open(uow, build_id)
