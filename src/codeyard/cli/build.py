@@ -35,8 +35,9 @@ EXIT_SUCCEEDED = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 ACCOUNT = "000000000000"
-# The executors other than host, by the module that will hold each and the factory it is to offer:
-# `for_local_build(base_dir: Path, image: str | None) -> Executor`.
+# The executors other than host, by the module that holds each (or will) and the factory it offers:
+# `for_local_build(base_dir: Path, image: str | None) -> Executor`, raising RuntimeError when it cannot
+# run on this host.
 OPTIONAL_EXECUTORS = {
     "sandbox": "codeyard.runner.engine.sandbox",
     "container": "codeyard.runner.engine.container",
@@ -79,6 +80,9 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as error:
         print(f"codeyard build: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:  # before the build started or after it ended; during it, Ctrl-C stops it
+        print("codeyard build: interrupted", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def _plan(args: argparse.Namespace) -> _Plan | None:
