@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -59,11 +60,14 @@ def _environment(scratch: Path) -> dict[str, str]:
     return env
 
 
-def _timed(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
-    """Wall-clock seconds of one run; the run must succeed."""
+def _timed(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall-clock and CPU (user + system, the process and its children) seconds of one run, which must succeed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def _project(root: Path) -> Path:
@@ -78,15 +82,24 @@ def _project(root: Path) -> Path:
     return project
 
 
-def _medians(variants: dict[str, list[str]], cwd: Path, env: dict[str, str], runs: int) -> dict[str, float]:
-    """Median wall-clock milliseconds of each command line, the variants interleaved run by run."""
-    times: dict[str, list[float]] = {name: [] for name in variants}
+def _medians(
+    variants: dict[str, list[str]], cwd: Path, env: dict[str, str], runs: int
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Median wall-clock and CPU milliseconds of each command line, the variants interleaved run by run."""
+    walls: dict[str, list[float]] = {name: [] for name in variants}
+    cpus: dict[str, list[float]] = {name: [] for name in variants}
     for argv in variants.values():  # warm-up: page cache, bytecode
         _timed(argv, cwd, env)
     for _ in range(runs):
         for name, argv in variants.items():
-            times[name].append(_timed(argv, cwd, env))
-    return {name: round(statistics.median(values) * 1000, 1) for name, values in times.items()}
+            wall, cpu = _timed(argv, cwd, env)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    return _ms(walls), _ms(cpus)
+
+
+def _ms(values: dict[str, list[float]]) -> dict[str, float]:
+    return {name: round(statistics.median(times) * 1000, 1) for name, times in values.items()}
 
 
 def _import_figures(env: dict[str, str]) -> dict[str, Any]:
@@ -121,13 +134,15 @@ def local(args: argparse.Namespace) -> dict[str, Any]:
             "codeyard_build_help": [*CODEYARD, "build", "--help"],
         }
         env = _environment(Path(scratch))
-        medians = _medians(variants, project, env, args.runs)
+        medians, cpu = _medians(variants, project, env, args.runs)
         imports = _import_figures(env)
     return {
         "runs": args.runs,
         "median_ms": medians,
+        "median_cpu_ms": cpu,
         "overhead_ms": round(medians["codeyard_build"] - medians["bash"], 1),
         "overhead_in_place_ms": round(medians["codeyard_build_in_place"] - medians["bash"], 1),
+        "overhead_cpu_ms": round(cpu["codeyard_build"] - cpu["bash"], 1),
         **imports,
     }
 
