@@ -384,3 +384,26 @@ def test_colours_on_a_terminal_unless_no_color(tmp_path: Path) -> None:
     plain = on_a_terminal(root, {**env, "NO_COLOR": "1"})
     assert "\033[" not in plain
     assert "Build SUCCEEDED in " in plain
+
+
+def test_the_build_command_loads_no_server_module() -> None:
+    listing = (
+        "import sys, runpy\nsys.argv = ['codeyard', 'build', '--help']\n"
+        "try:\n    runpy.run_module('codeyard', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "import codeyard.cli.build\nprint(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", listing], capture_output=True, text=True, timeout=60, check=True
+    )
+    loaded = done.stdout.splitlines()[-1].split()
+    assert "codeyard.cli.build" in loaded
+    server = (
+        "sqlalchemy",
+        "botocore",
+        "boto3",
+        "httpx",
+        "codeyard.protocol",
+        "codeyard.services",
+        "codeyard.store",
+    )
+    assert [name for name in loaded if name.startswith(server)] == []
