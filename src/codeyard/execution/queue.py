@@ -136,6 +136,16 @@ class WorkQueue:
                 uow.commit()
         return expired
 
+    def grace(self) -> None:
+        """Gives every leased job a full lease from now: called when a server starts, so that the
+        time it was down (when no runner could heartbeat) does not count against the runners."""
+        deadline = self._clock.now() + timedelta(seconds=self.lease_seconds)
+        with self._store.unit_of_work() as uow:
+            for job in uow.jobs.find(state=LEASED, for_update=True):
+                if job.lease_expires_at is None or job.lease_expires_at < deadline:
+                    uow.jobs.update(replace(job, lease_expires_at=deadline))
+            uow.commit()
+
     @staticmethod
     def _held(uow: UnitOfWork, runner_id: str, job_id: str) -> JobRecord:
         job = uow.jobs.get(id=job_id)

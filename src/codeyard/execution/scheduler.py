@@ -1,4 +1,4 @@
-"""The scheduler tick: expires the leases of runners that stopped heartbeating."""
+"""The scheduler tick: expires the leases of runners that stopped heartbeating (after a grace at start)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,12 @@ class Scheduler:
         self._interval = interval
 
     async def _loop(self) -> None:
+        started = False
         while True:
             try:
+                if not started:
+                    await anyio.to_thread.run_sync(self._queue.grace)
+                    started = True
                 expired = await anyio.to_thread.run_sync(self._queue.expire)
                 if expired:
                     log.warning("%d build(s) failed: their runners stopped heartbeating", expired)

@@ -80,7 +80,6 @@ def start_runner(server: Server, work_dir: Path) -> subprocess.Popen[bytes]:
     token = (server.data_dir / TOKEN_FILE).read_text().strip()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CODEYARD_")}
     env["CODEYARD_RUNNER_TOKEN"] = token
-    log = (work_dir.parent / f"runner-{work_dir.name}.log").open("ab")
     argv = [
         sys.executable,
         "-m",
@@ -91,4 +90,5 @@ def start_runner(server: Server, work_dir: Path) -> subprocess.Popen[bytes]:
         "--work-dir",
         str(work_dir),
     ]
-    return subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with (work_dir.parent / f"runner-{work_dir.name}.log").open("ab") as log:
+        return subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from tests.integration.runner.builds_support import buildspec, finished, log_text, no_source_project, until
+from tests.integration.runner.builds_support import (
+    ENVIRONMENT,
+    ROLE,
+    buildspec,
+    finished,
+    log_text,
+    no_source_project,
+    until,
+)
 from tests.support.server import Server
 
 
@@ -86,3 +94,59 @@ def test_stop_build_stops_a_running_build(server: Server) -> None:
     build_phase = next(p for p in done["phases"] if p["phaseType"] == "BUILD")
     assert build_phase["phaseStatus"] == "STOPPED"
     assert build_phase["contexts"][0]["statusCode"] == "BUILD_STOPPED"
+
+
+def test_a_codecommit_build_runs_the_pushed_commit(server: Server) -> None:
+    codecommit = server.client("codecommit")
+    codecommit.create_repository(repositoryName="app")
+    spec = buildspec('echo "resolved=$CODEBUILD_RESOLVED_SOURCE_VERSION"', "cat greeting.txt")
+    first = codecommit.put_file(
+        repositoryName="app", branchName="main", filePath="buildspec.yml", fileContent=spec.encode()
+    )
+    commit = codecommit.put_file(
+        repositoryName="app",
+        branchName="main",
+        filePath="greeting.txt",
+        fileContent=b"hello from the repository\n",
+        parentCommitId=first["commitId"],
+    )["commitId"]
+    server.client("codebuild").create_project(
+        name="app-build",
+        source={"type": "CODECOMMIT", "location": f"{server.endpoint}/v1/repos/app"},
+        sourceVersion="refs/heads/main",
+        artifacts={"type": "NO_ARTIFACTS"},
+        environment=ENVIRONMENT,
+        serviceRole=ROLE,
+    )
+
+    build_id = server.client("codebuild").start_build(projectName="app-build")["build"]["id"]
+    done = finished(server, build_id)
+
+    assert done["buildStatus"] == "SUCCEEDED", done["phases"]
+    assert done["sourceVersion"] == "refs/heads/main"
+    assert done["resolvedSourceVersion"] == commit
+    text = log_text(server, build_id)
+    assert f"resolved={commit}" in text
+    assert "hello from the repository" in text
+
+
+def test_an_unknown_branch_fails_download_source(server: Server) -> None:
+    server.client("codecommit").create_repository(repositoryName="empty")
+    server.client("codebuild").create_project(
+        name="empty-build",
+        source={"type": "CODECOMMIT", "location": f"{server.endpoint}/v1/repos/empty"},
+        artifacts={"type": "NO_ARTIFACTS"},
+        environment=ENVIRONMENT,
+        serviceRole=ROLE,
+    )
+    build_id = server.client("codebuild").start_build(projectName="empty-build", sourceVersion="nope")[
+        "build"
+    ]["id"]
+
+    done = finished(server, build_id)
+
+    assert done["buildStatus"] == "FAILED"
+    download = next(p for p in done["phases"] if p["phaseType"] == "DOWNLOAD_SOURCE")
+    assert download["phaseStatus"] == "FAILED"
+    assert download["contexts"][0]["statusCode"] == "CLIENT_ERROR"
+    assert "nope" in download["contexts"][0]["message"]
