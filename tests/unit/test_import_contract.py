@@ -45,6 +45,17 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     ),
     "codeyard.store": ("codeyard.services", "codeyard.protocol", "codeyard.app", "codeyard.cli", "botocore"),
     "codeyard.store.ports": ("sqlalchemy", "alembic"),
+    "codeyard.execution": (
+        "codeyard.protocol",
+        "codeyard.web",
+        "codeyard.app",
+        "codeyard.cli",
+        "codeyard.runner",
+        "botocore",
+        "boto3",
+    ),
+    # The wire messages are imported by the runner and agent: the standard library only.
+    "codeyard.execution.messages": ("codeyard", "sqlalchemy", "anyio", "httpx", "yaml"),
 }
 ALLOWED_IN_WORKERS = ("codeyard.execution.messages",)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.codebuild.support import create, refused
+from tests.api.codebuild.support import arn, create, refused
 from tests.integration.runner.builds_support import buildspec, finished, log_text
+from tests.support.iam import allow, make_user
 from tests.support.server import Server
 
 EXPORTING = (
@@ -134,3 +135,23 @@ def test_refusals(server: Server) -> None:
     ]
     for call, params, code in checks:
         assert refused(call, **params)[0] == code, (call, params)
+
+
+def test_build_calls_are_authorised_on_the_project(server: Server) -> None:
+    create(server, "allowed")
+    create(server, "forbidden")
+    codebuild = server.client("codebuild")
+    theirs = codebuild.start_build(projectName="forbidden")["build"]["id"]
+    user = make_user(
+        server, "starter", allow(["codebuild:StartBuild", "codebuild:BatchGetBuilds"], arn("allowed"))
+    )
+    builds = user.client("codebuild")
+
+    mine = builds.start_build(projectName="allowed")["build"]["id"]
+    finished(server, mine)
+    finished(server, theirs)
+
+    assert builds.batch_get_builds(ids=[mine])["builds"][0]["buildStatus"] == "SUCCEEDED"
+    assert refused(builds.start_build, projectName="forbidden")[0] == "AccessDeniedException"
+    assert refused(builds.batch_get_builds, ids=[theirs])[0] == "AccessDeniedException"
+    assert refused(builds.stop_build, id=mine)[0] == "AccessDeniedException"

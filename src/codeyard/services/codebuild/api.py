@@ -15,7 +15,8 @@ class CodeBuildApi(ProjectsMixin, BuildsMixin):
     service_name = "codebuild"
 
     def resources_for(self, operation: str, params: Mapping[str, Any], ctx: RequestContext) -> Sequence[str]:
-        """The project ARN(s) of the call; "*" for calls on no one project."""
+        """The project ARN(s) of the call (a build's calls are authorised on its project, as AWS
+        does); "*" for calls on no one project."""
         names: list[str] = []
         if isinstance(params.get("name"), str):
             names = [params["name"]]
@@ -23,8 +24,17 @@ class CodeBuildApi(ProjectsMixin, BuildsMixin):
             names = [params["projectName"]]
         elif operation == "BatchGetProjects":
             names = [n for n in params.get("names", ()) if isinstance(n, str)]
+        elif isinstance(params.get("id"), str):
+            names = [_project_of_build(params["id"])]
+        elif operation in ("BatchGetBuilds", "BatchDeleteBuilds"):
+            names = [_project_of_build(i) for i in params.get("ids", ()) if isinstance(i, str)]
         arns = []
         for name in names:
             resolved = project_name(ctx, name)
             arns.append(name if resolved is None else project_arn(ctx, resolved))
         return arns or ["*"]
+
+
+def _project_of_build(build: str) -> str:
+    """The project name in a build id (`project:uuid`) or build ARN."""
+    return build.rpartition(":build/")[2].rpartition(":")[0] or build
