@@ -11,6 +11,7 @@ from codeyard.services.logs.events import EventsMixin
 from codeyard.services.logs.groups import GroupsMixin
 from codeyard.services.logs.reading import ReadingMixin
 from codeyard.services.logs.streams import StreamsMixin
+from codeyard.services.logs.tagging import TaggingMixin
 
 # Operations whose IAM resource is the log stream (the service authorization reference).
 STREAM_OPERATIONS = frozenset({"PutLogEvents", "GetLogEvents", "DeleteLogStream"})
@@ -29,7 +30,7 @@ class _Everything(Mapping[tuple[str, str], str]):
         return 0
 
 
-class LogsApi(GroupsMixin, StreamsMixin, EventsMixin, ReadingMixin):
+class LogsApi(GroupsMixin, TaggingMixin, StreamsMixin, EventsMixin, ReadingMixin):
     service_name = "logs"
     validation_codes: Mapping[tuple[str, str], str] = _Everything()
 

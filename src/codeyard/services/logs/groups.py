@@ -1,4 +1,4 @@
-"""Log groups: create, delete, describe, retention policies and tags."""
+"""Log groups: create, delete, describe and retention policies."""
 
 from __future__ import annotations
 
@@ -118,13 +118,3 @@ class GroupsMixin(LogsBase):
             group = self._group(uow, ctx.region, name, for_update=True)
             uow.log_groups.update(dataclasses.replace(group, retention_in_days=days))
             uow.commit()
-
-    def list_tags_log_group(self, ctx: RequestContext, *, log_group_name: str) -> dict[str, Any]:
-        with self._reading() as uow:
-            group = self._group(uow, ctx.region, log_group_name)
-        return {"tags": dict(group.tags)}
-
-    def list_tags_for_resource(self, ctx: RequestContext, *, resource_arn: str) -> dict[str, Any]:
-        with self._reading() as uow:
-            group = self._group(uow, ctx.region, group_name_of(resource_arn))
-        return {"tags": dict(group.tags)}
