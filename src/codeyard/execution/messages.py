@@ -58,6 +58,9 @@ class Job(_Message):
     log_stream: str
     variables: list[dict[str, str]] = field(default_factory=list)
     override_variables: list[dict[str, str]] = field(default_factory=list)
+    queued_timeout_seconds: int = 0
+    # How many times the build is queued again when its runner is lost (the project's autoRetryLimit).
+    retries_left: int = 0
 
 
 @dataclass(frozen=True)

@@ -120,21 +120,43 @@ class WorkQueue:
             return self._held(uow, runner_id, job_id)
 
     def expire(self) -> int:
-        """Fails the builds whose runners stopped heartbeating; answers how many."""
+        """Ends what outlived its time: builds whose runners stopped heartbeating (FAILED, or queued
+        again while the project's retries last) and builds queued longer than their queued timeout
+        (TIMED_OUT). Answers how many builds it changed."""
         now = self._clock.now()
-        expired = 0
+        changed = 0
         with self._store.unit_of_work() as uow:
             for job in uow.jobs.find(state=LEASED, for_update=True):
-                if job.lease_expires_at is None or job.lease_expires_at > now:
-                    continue
-                silent = self.lease_seconds
-                message = f"Runner lost: runner {job.runner_id} sent no heartbeat for {silent} seconds"
-                self._progress.lost(uow, job.id, now, message)
-                uow.jobs.update(replace(job, state=DONE))
-                expired += 1
-            if expired:
+                if job.lease_expires_at is not None and job.lease_expires_at <= now:
+                    self._lost(uow, job)
+                    changed += 1
+            for job in uow.jobs.find(state=QUEUED, for_update=True):
+                limit = int(job.payload.get("queued_timeout_seconds") or 0)
+                if limit and job.created_at + timedelta(seconds=limit) <= now:
+                    failure = {
+                        "statusCode": "BUILD_TIMED_OUT",
+                        "message": f"Build timed out in the queue after {limit // 60} minutes",
+                    }
+                    self._progress.stopped(uow, job.id, now, failure)
+                    uow.jobs.update(replace(job, state=DONE))
+                    changed += 1
+            if changed:
                 uow.commit()
-        return expired
+        return changed
+
+    def _lost(self, uow: UnitOfWork, job: JobRecord) -> None:
+        now = self._clock.now()
+        message = f"Runner lost: runner {job.runner_id} sent no heartbeat for {self.lease_seconds} seconds"
+        retries = int(job.payload.get("retries_left") or 0)
+        if retries > 0 and not job.stop_requested:
+            self._progress.requeued(uow, job.id, now, message)
+            payload = {**job.payload, "retries_left": retries - 1}
+            uow.jobs.update(
+                replace(job, state=QUEUED, runner_id=None, lease_expires_at=None, payload=payload)
+            )
+            return
+        self._progress.lost(uow, job.id, now, message)
+        uow.jobs.update(replace(job, state=DONE, runner_id=None))
 
     def grace(self) -> None:
         """Gives every leased job a full lease from now: called when a server starts, so that the

@@ -82,6 +82,7 @@ def build_details(project: ProjectRecord, request: dict[str, Any], build_id: str
             "s3Logs": {"status": "DISABLED", "encryptionDisabled": False},
         },
         "fileSystemLocations": definition.get("fileSystemLocations"),
+        "autoRetryLimit": definition.get("autoRetryLimit"),
         "request": request,
     }
     version = request.get("sourceVersion") or definition.get("sourceVersion")
@@ -134,6 +135,10 @@ def job_for(record: BuildRecord) -> Job:
         log_stream=details["logs"]["streamName"],
         variables=[v for v in variables if v["name"] not in overrides],
         override_variables=[v for v in variables if v["name"] in overrides],
+        queued_timeout_seconds=int(details["queuedTimeoutInMinutes"]) * 60,
+        retries_left=int(
+            details["request"].get("autoRetryLimitOverride", details.get("autoRetryLimit", 0)) or 0
+        ),
     )
 
 

@@ -105,6 +105,19 @@ class BuildProgress:
                 uow, record, BuildStatus.FAILED, now, {"statusCode": RUNNER_LOST, "message": message}
             )
 
+    def requeued(self, uow: UnitOfWork, build_id: str, now: datetime, message: str) -> None:
+        """The runner was lost and the build goes back to the queue: the open phase FAILED with
+        RUNNER_LOST, QUEUED begins again."""
+        record = self._open(uow, build_id)
+        if record is None:
+            return
+        if record.phases and "phaseStatus" not in record.phases[-1]:
+            failure = [{"statusCode": RUNNER_LOST, "message": message}]
+            record, ended = phase_ended(record, record.phases[-1]["phaseType"], "FAILED", to_ms(now), failure)
+            if ended is not None:
+                uow.outbox.add(self._events.phase_change(record, ended))
+        uow.builds.update(phase_started(record, "QUEUED", to_ms(now)))
+
     def stopped(
         self, uow: UnitOfWork, build_id: str, now: datetime, failure: dict[str, str] | None = None
     ) -> None:
