@@ -402,6 +402,31 @@ phases:
     assert _processes_with(marker) == []
 
 
-def test_the_sandbox_is_reported_available_here() -> None:
+def test_a_stop_ends_the_build_stopped_and_every_process_with_it(tmp_path: Path) -> None:
+    marker = f"stopped{uuid.uuid4().hex}"
+    pattern = f"{marker[:7]}[{marker[7]}]{marker[8:]}"
+    build = run_build(
+        tmp_path,
+        f"""
+version: 0.2
+phases:
+  install:
+    commands:
+      - setsid sh -c 'trap "" TERM; sleep 1000; true {marker}' </dev/null >/dev/null 2>&1 &
+      - until grep -qs '{pattern}' /proc/[0-9]*/cmdline; do :; done; echo ready; wait
+""",
+        stop_on="ready",
+        executor=_sandbox(tmp_path),
+    )
+    assert build.statuses["INSTALL"] == "STOPPED"
+    assert build.record("INSTALL").contexts[0].status_code == "BUILD_STOPPED"
+    assert build.ended.status == "STOPPED"
+    assert _processes_with(marker) == []
+
+
+def test_the_sandbox_is_reported_available_here_and_a_refusal_says_why() -> None:
     assert sandbox_problem() is None
     assert sandbox_problem(SandboxOptions(network=True)) is None
+    problem = sandbox_problem(SandboxOptions(hostname="x" * 300))
+    assert problem is not None
+    assert problem.startswith("bwrap cannot create a sandbox here: bwrap: ")
