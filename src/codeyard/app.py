@@ -15,6 +15,7 @@ from codeyard.bootstrap import MASTER_KEY_FILE, RootCredentials, root_credential
 from codeyard.clock import Clock, SystemClock
 from codeyard.config import Settings
 from codeyard.crypto import SecretBox, load_master_key
+from codeyard.execution.build_secrets import BuildSecrets
 from codeyard.execution.queue import WorkQueue
 from codeyard.execution.registry import RunnerRegistry, registration_token
 from codeyard.execution.scheduler import Scheduler
@@ -182,7 +183,10 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     progress = BuildProgress(BuildEvents(clock, ids))
     queue = WorkQueue(store, clock, progress, settings.lease_seconds, log_sink=logs.append)
     token = settings.registration_token or registration_token(settings.data_dir, ids)
-    work = WorkApi(queue, RunnerRegistry(store, clock, ids, token), wakeup, SourceArchives(store, git))
+    build_secrets = BuildSecrets(ssm.get_parameter, secrets.get_secret_value, principal)
+    work = WorkApi(
+        queue, RunnerRegistry(store, clock, ids, token), wakeup, SourceArchives(store, git), build_secrets
+    )
     mounts: list[tuple[str, AsgiApp]] = [
         ("/_codeyard/v1/work/", work),
         ("/_codeyard/", admin),

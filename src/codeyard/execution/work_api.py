@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, unquote
 
 import anyio.to_thread
 
+from codeyard.execution.build_secrets import PARAMETER_ERROR, BuildSecrets, SecretError
 from codeyard.execution.messages import WORK_PREFIX, Completion, LogChunk, PhaseUpdate
 from codeyard.execution.queue import LeaseLost, UnknownRunner, WorkQueue
 from codeyard.execution.registry import RunnerRegistry
@@ -25,8 +26,14 @@ T = TypeVar("T")
 
 class WorkApi:
     def __init__(
-        self, queue: WorkQueue, registry: RunnerRegistry, wakeup: Wakeup, sources: SourceArchives
+        self,
+        queue: WorkQueue,
+        registry: RunnerRegistry,
+        wakeup: Wakeup,
+        sources: SourceArchives,
+        secrets: BuildSecrets | None = None,
     ) -> None:
+        self._secrets = secrets
         self._queue = queue
         self._registry = registry
         self._wakeup = wakeup
@@ -103,10 +110,25 @@ class WorkApi:
         elif action == "complete" and method == "POST":
             await _run(queue.complete, runner_id, job_id, Completion.from_dict(_json(body)))
             await send_json(send, 200, {})
+        elif action == "secret" and method == "POST":
+            await self._secret(send, runner_id, job_id, _json(body))
         elif action == "source" and method == "GET":
             await self._source(send, runner_id, job_id)
         else:
             await send_json(send, 404, not_found(f"{WORK_PREFIX}/jobs/{job_id}/{action}"))
+
+    async def _secret(self, send: Send, runner_id: str, job_id: str, request: dict[str, Any]) -> None:
+        job = await _run(self._queue.job, runner_id, job_id)
+        if self._secrets is None:
+            await send_json(send, 400, _error(PARAMETER_ERROR, "this server resolves no references"))
+            return
+        kind, reference = str(request.get("type", "")), str(request.get("reference", ""))
+        try:
+            value = await _run(self._secrets.resolve, job.region, job_id, kind, reference)
+        except SecretError as error:
+            await send_json(send, 400, _error(error.code, error.message))
+            return
+        await send_json(send, 200, {"value": value})
 
     async def _source(self, send: Send, runner_id: str, job_id: str) -> None:
         job = await _run(self._queue.job, runner_id, job_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -27,11 +28,19 @@ RETRY_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0)
 
 
 class Refused(Exception):
-    """The server answered no (a bad token, a lost lease): retrying will not help."""
+    """The server answered no (a bad token, a lost lease): retrying will not help. `code` and
+    `reason` are the answer's `__type` and `message` when it had them."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(f"{status}: {message}")
         self.status = status
+        try:
+            answer = json.loads(message)
+        except ValueError:
+            answer = None
+        answer = answer if isinstance(answer, dict) else {}
+        self.code = str(answer.get("__type", ""))
+        self.reason = str(answer.get("message", message))
 
 
 class WorkClient:
@@ -68,6 +77,12 @@ class WorkClient:
 
     async def complete(self, job_id: str, completion: Completion) -> None:
         await self._call("POST", _job(job_id, "complete"), completion.to_dict())
+
+    async def secret(self, job_id: str, kind: str, reference: str) -> str:
+        """The value of a PARAMETER_STORE or SECRETS_MANAGER reference; Refused (400) carries the
+        phase context's status code as `code` and the reason."""
+        answer = await self._call("POST", _job(job_id, "secret"), {"type": kind, "reference": reference})
+        return str(answer.json()["value"])
 
     async def source(self, job_id: str, write: Callable[[bytes], object]) -> str:
         """Streams the job's source tarball to `write`; answers the commit it holds."""

@@ -66,7 +66,9 @@ class BuildJob:
             override_variables=_variables(job.override_variables),
             timeout_seconds=float(job.timeout_seconds),
         )
-        hooks = BuildHooks(download_source=self._download, load_buildspec=self._load_buildspec)
+        hooks = BuildHooks(
+            download_source=self._download, load_buildspec=self._load_buildspec, resolve_secret=self._secret
+        )
         runner = BuildRunner(self._executor, request, self._events.put, hooks)
         sender = asyncio.create_task(self._send_events())
         body = asyncio.create_task(runner.run())
@@ -158,6 +160,12 @@ class BuildJob:
             archive.unlink(missing_ok=True)
         self._resolved = commit or None
         return self._resolved
+
+    async def _secret(self, kind: VariableType, reference: str) -> str:
+        try:
+            return await self._client.secret(self._job.build_id, str(kind), reference)
+        except Refused as error:
+            raise PhaseError(error.code or CLIENT_ERROR, error.reason) from None
 
     async def _load_buildspec(self, workspace: Workspace) -> Buildspec:
         job = self._job

@@ -150,3 +150,40 @@ def test_an_unknown_branch_fails_download_source(server: Server) -> None:
     assert download["phaseStatus"] == "FAILED"
     assert download["contexts"][0]["statusCode"] == "CLIENT_ERROR"
     assert "nope" in download["contexts"][0]["message"]
+
+
+SECRET_SPEC = """version: 0.2
+env:
+  parameter-store:
+    TOKEN: /app/token
+  secrets-manager:
+    PASSWORD: db:password
+phases:
+  build:
+    commands:
+      - echo "token=$TOKEN"
+      - echo "$PASSWORD" | rev
+"""
+
+
+def test_parameter_store_and_secrets_manager_references_are_resolved_and_masked(server: Server) -> None:
+    server.client("ssm").put_parameter(Name="/app/token", Value="parameter-secret-value", Type="SecureString")
+    server.client("secretsmanager").create_secret(Name="db", SecretString='{"password": "hunter2-password"}')
+    no_source_project(server, "secretive", SECRET_SPEC)
+    no_source_project(server, "missing", SECRET_SPEC.replace("/app/token", "/app/nothing"))
+    codebuild = server.client("codebuild")
+    build_id = codebuild.start_build(projectName="secretive")["build"]["id"]
+    missing_id = codebuild.start_build(projectName="missing")["build"]["id"]
+
+    done = finished(server, build_id)
+    failed = finished(server, missing_id)
+
+    assert done["buildStatus"] == "SUCCEEDED", done["phases"]
+    text = log_text(server, build_id)
+    assert "token=***" in text
+    assert "parameter-secret-value" not in text
+    assert "drowssap-2retnuh" in text
+    download = next(p for p in failed["phases"] if p["phaseType"] == "DOWNLOAD_SOURCE")
+    assert download["phaseStatus"] == "FAILED"
+    assert download["contexts"][0]["statusCode"] == "Decrypted Variables Error"
+    assert "ParameterNotFound" in download["contexts"][0]["message"]
