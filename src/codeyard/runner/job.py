@@ -44,6 +44,7 @@ class BuildJob:
         self._events: asyncio.Queue[BuildEvent | None] = asyncio.Queue()
         self._sequence = 0
         self._resolved: str | None = None
+        self._lease_lost = False
 
     async def run(self) -> None:
         job = self._job
@@ -76,8 +77,10 @@ class BuildJob:
         try:
             ended = await body
         except asyncio.CancelledError:
-            log.warning("build %s abandoned: the lease was lost", job.build_id)
             sender.cancel()
+            if not self._lease_lost:
+                raise  # the runner itself is stopping
+            log.warning("build %s abandoned: the lease was lost", job.build_id)
             return
         finally:
             beats.cancel()
@@ -102,6 +105,7 @@ class BuildJob:
                 log.warning("heartbeat of %s failed: %s", self._job.build_id, error)
                 continue
             if not renewal.leased:
+                self._lease_lost = True
                 body.cancel()
                 return
             if renewal.stop:

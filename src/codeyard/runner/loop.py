@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -12,6 +14,7 @@ from codeyard.runner.job import BuildJob
 
 log = logging.getLogger(__name__)
 UNAUTHORIZED = 401
+PARENT_CHECK = 1.0  # seconds between looks at the parent process
 
 
 class RunnerLoop:
@@ -33,11 +36,33 @@ class RunnerLoop:
         self._parent_pid = parent_pid
 
     async def run(self) -> None:
+        """Runs builds until cancelled; with a parent pid, also ends (abandoning a build) once the
+        parent is gone, even while calls are being retried."""
+        work = asyncio.create_task(self._work())
+        watchdog = asyncio.create_task(self._watch_parent())
+        try:
+            await asyncio.wait({work, watchdog}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (work, watchdog):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if work.done() and not work.cancelled() and (error := work.exception()) is not None:
+            raise error
+
+    async def _watch_parent(self) -> None:
+        if self._parent_pid is None:
+            await asyncio.Event().wait()
+        while self._parent_alive():
+            await asyncio.sleep(PARENT_CHECK)
+        log.info("the server that started this runner is gone: stopping")
+
+    async def _work(self) -> None:
         client = WorkClient(self._server)
         try:
             await self._register(client)
             executor = HostExecutor(self._work_dir)
-            while self._parent_alive():
+            while True:
                 try:
                     job = await client.poll()
                 except Refused as error:
