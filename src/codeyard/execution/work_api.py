@@ -70,6 +70,9 @@ class WorkApi:
         except UnknownRunner:
             await send_json(send, 401, _error("Unauthorized", "The runner is not registered."))
             return
+        except (ValueError, TypeError) as error:  # a body that is not the message it should be
+            await send_json(send, 400, _error("BadRequest", f"{type(error).__name__}: {error}"))
+            return
         await send_json(send, 404, not_found(scope["path"]))
 
     async def _poll(self, scope: Scope, send: Send, runner_id: str) -> None:
