@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from codeyard.runner.engine.environment import EnvironmentVariable
+if TYPE_CHECKING:
+    from codeyard.runner.engine.environment import EnvironmentVariable
 
 DEFAULT_TIMEOUT_MINUTES = 60
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -53,6 +55,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _variable(text: str) -> EnvironmentVariable:
+    # Imported here: other commands start without the engine.
+    from codeyard.runner.engine.environment import EnvironmentVariable
+
     name, equals, value = text.partition("=")
     if not equals or not _VARIABLE.fullmatch(name):
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, not {text!r}")

@@ -6,9 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from codeyard.runner.buildspec.lint import has_errors, lint_file
-from codeyard.runner.buildspec.problems import Severity
-
 EXIT_CLEAN = 0
 EXIT_ERRORS = 1
 EXIT_UNREADABLE = 2
@@ -22,6 +19,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(files: list[Path]) -> int:
     """Lint every file; 0 when clean or only warnings, 1 on any error, 2 when a file cannot be read."""
+    # Imported here: every other command starts without the parser and PyYAML.
+    from codeyard.runner.buildspec.lint import has_errors, lint_file
+    from codeyard.runner.buildspec.problems import Severity
+
     status = EXIT_CLEAN
     errors = warnings = 0
     for path in files:
