@@ -13,6 +13,7 @@ from codeyard.store.ports import Store, UnitOfWork
 from codeyard.store.ports.work import JobRecord
 
 QUEUED, LEASED, DONE = "QUEUED", "LEASED", "DONE"
+CLAIM_ATTEMPTS = 5
 # Where build logs go: (region, group, stream, [(time in ms, line)]), e.g. the CloudWatch Logs service.
 LogSink = Callable[[str, str, str, list[tuple[int, str]]], None]
 
@@ -47,13 +48,24 @@ class WorkQueue:
         self.lease_seconds = lease_seconds
 
     def claim(self, runner_id: str) -> Job | None:
+        """The oldest queued job, now leased to the runner; None when none is queued."""
+        for _ in range(CLAIM_ATTEMPTS):
+            job, contended = self._claim_once(runner_id)
+            if job is not None or not contended:
+                return job
+        return None
+
+    def _claim_once(self, runner_id: str) -> tuple[Job | None, bool]:
+        """A claim; the flag says another poller took the candidate first while jobs remain queued."""
         now = self._clock.now()
         with self._store.unit_of_work() as uow:
             if uow.runners.get(runner_id=runner_id) is None:
                 raise UnknownRunner(runner_id)
             queued = uow.jobs.find(state=QUEUED, order_by="created_at", limit=1, for_update=True)
             if not queued or queued[0].state != QUEUED:
-                return None
+                # On PostgreSQL a row locked by another claim and leased meanwhile drops out of the
+                # answer, with no next one in its place: look again if others wait.
+                return None, uow.jobs.count(state=QUEUED) > 0
             job = queued[0]
             leased = replace(
                 job,
@@ -65,7 +77,7 @@ class WorkQueue:
             self._progress.leased(uow, job.id, now)
             uow.commit()
         payload = {**job.payload, "lease_seconds": self.lease_seconds}
-        return Job.from_dict(payload)
+        return Job.from_dict(payload), False
 
     def heartbeat(self, runner_id: str, job_id: str) -> LeaseRenewal:
         now = self._clock.now()

@@ -78,3 +78,24 @@ def test_a_build_goes_on_through_a_server_restart(lone_server: Server, tmp_path:
     assert done["buildStatus"] == "SUCCEEDED", done["phases"]
     text = log_text(lone_server, build_id)
     assert text.index("before restart") < text.index("after restart")
+
+
+def test_two_runners_share_the_queue_and_run_each_build_once(lone_server: Server, tmp_path: Path) -> None:
+    no_source_project(lone_server, "shared", buildspec("echo run-by-$HOSTNAME-$$"))
+    runners = [start_runner(lone_server, tmp_path / f"work-{i}") for i in range(2)]
+    try:
+        codebuild = lone_server.client("codebuild")
+        ids = [codebuild.start_build(projectName="shared")["build"]["id"] for _ in range(6)]
+        builds = [finished(lone_server, build_id) for build_id in ids]
+    finally:
+        for runner in runners:
+            runner.terminate()
+            runner.wait(30)
+
+    assert [b["buildStatus"] for b in builds] == ["SUCCEEDED"] * 6
+    for build in builds:
+        assert [p["phaseType"] for p in build["phases"]].count("PROVISIONING") == 1
+        output = [
+            line for line in log_text(lone_server, build["id"]).splitlines() if line.startswith("run-by-")
+        ]
+        assert len(output) == 1
