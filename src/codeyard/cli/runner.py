@@ -14,6 +14,7 @@ from codeyard.config import Settings
 
 TOKEN_VARIABLE = "CODEYARD_RUNNER_TOKEN"
 PARENT_VARIABLE = "CODEYARD_RUNNER_PARENT"
+EXECUTOR_VARIABLE = "CODEYARD_RUNNER_EXECUTOR"
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,6 +25,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     runner.add_argument(
         "--work-dir", type=Path, help="where build workspaces go (default: a directory under the temp dir)"
     )
+    runner.add_argument(
+        "--executor",
+        choices=("host", "sandbox"),
+        default=os.environ.get(EXECUTOR_VARIABLE) or "host",
+        help=f"where builds run: plain processes (host) or bubblewrap (sandbox); default ${EXECUTOR_VARIABLE} or host",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
     import logging
     import socket
 
+    from codeyard.runner.engine.executors import Executor, HostExecutor
+    from codeyard.runner.engine.sandbox import SandboxUnavailableError, for_local_build
     from codeyard.runner.loop import RunnerLoop
 
     token = args.token or os.environ.get(TOKEN_VARIABLE, "")
@@ -40,8 +49,15 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     work_dir = args.work_dir or Path(tempfile.gettempdir()) / f"codeyard-runner-{os.getuid()}"
+    executor: Executor = HostExecutor(work_dir)
+    if args.executor == "sandbox":
+        try:
+            executor = for_local_build(work_dir, None)
+        except SandboxUnavailableError as error:
+            print(f"codeyard runner: the sandbox executor cannot run here: {error}", file=sys.stderr)
+            return 2
     parent = int(os.environ.get(PARENT_VARIABLE) or 0) or None
-    loop = RunnerLoop(args.server, token, args.name or socket.gethostname(), work_dir, parent_pid=parent)
+    loop = RunnerLoop(args.server, token, args.name or socket.gethostname(), executor, parent_pid=parent)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(loop.run())
     return 0

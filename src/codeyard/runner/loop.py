@@ -6,10 +6,9 @@ import asyncio
 import contextlib
 import logging
 import os
-from pathlib import Path
 
 from codeyard.runner.client import Refused, WorkClient
-from codeyard.runner.engine.executors import HostExecutor
+from codeyard.runner.engine.executors import Executor
 from codeyard.runner.job import BuildJob
 
 log = logging.getLogger(__name__)
@@ -25,14 +24,14 @@ class RunnerLoop:
         server: str,
         registration_token: str,
         name: str,
-        work_dir: Path,
+        executor: Executor,
         *,
         parent_pid: int | None = None,
     ) -> None:
         self._server = server
         self._registration_token = registration_token
         self._name = name
-        self._work_dir = work_dir
+        self._executor = executor
         self._parent_pid = parent_pid
 
     async def run(self) -> None:
@@ -61,7 +60,6 @@ class RunnerLoop:
         client = WorkClient(self._server)
         try:
             await self._register(client)
-            executor = HostExecutor(self._work_dir)
             while True:
                 try:
                     job = await client.poll()
@@ -74,7 +72,7 @@ class RunnerLoop:
                 if job is None:
                     continue
                 log.info("running build %s", job.build_id)
-                await BuildJob(client, job, executor).run()
+                await BuildJob(client, job, self._executor).run()
                 log.info("build %s done", job.build_id)
         finally:
             await client.close()

@@ -75,7 +75,7 @@ def log_text(server: Server, build_id: str) -> str:
     return "\n".join(event["message"] for event in answer["events"])
 
 
-def start_runner(server: Server, work_dir: Path) -> subprocess.Popen[bytes]:
+def start_runner(server: Server, work_dir: Path, executor: str = "host") -> subprocess.Popen[bytes]:
     """A `codeyard runner` process of the test's own, registered with the server's token."""
     token = (server.data_dir / TOKEN_FILE).read_text().strip()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CODEYARD_")}
@@ -89,6 +89,8 @@ def start_runner(server: Server, work_dir: Path) -> subprocess.Popen[bytes]:
         server.endpoint,
         "--work-dir",
         str(work_dir),
+        "--executor",
+        executor,
     ]
     with (work_dir.parent / f"runner-{work_dir.name}.log").open("ab") as log:
         return subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
