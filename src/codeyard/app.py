@@ -15,6 +15,7 @@ from codeyard.bootstrap import MASTER_KEY_FILE, RootCredentials, root_credential
 from codeyard.clock import Clock, SystemClock
 from codeyard.config import Settings
 from codeyard.crypto import SecretBox, load_master_key
+from codeyard.execution.artifact_store import ArtifactStore
 from codeyard.execution.build_secrets import BuildSecrets
 from codeyard.execution.queue import WorkQueue
 from codeyard.execution.registry import RunnerRegistry, registration_token
@@ -185,7 +186,12 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     token = settings.registration_token or registration_token(settings.data_dir, ids)
     build_secrets = BuildSecrets(ssm.get_parameter, secrets.get_secret_value, principal)
     work = WorkApi(
-        queue, RunnerRegistry(store, clock, ids, token), wakeup, SourceArchives(store, git), build_secrets
+        queue,
+        RunnerRegistry(store, clock, ids, token),
+        wakeup,
+        SourceArchives(store, git),
+        build_secrets,
+        ArtifactStore(settings.data_dir / "artifacts"),
     )
     mounts: list[tuple[str, AsgiApp]] = [
         ("/_codeyard/v1/work/", work),

@@ -61,6 +61,8 @@ class Job(_Message):
     queued_timeout_seconds: int = 0
     # How many times the build is queued again when its runner is lost (the project's autoRetryLimit).
     retries_left: int = 0
+    # The primary artifact: S3 (uploaded to the server) or NO_ARTIFACTS.
+    artifacts_type: str = "NO_ARTIFACTS"
 
 
 @dataclass(frozen=True)

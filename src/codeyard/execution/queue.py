@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 from codeyard.clock import Clock
+from codeyard.execution.artifact_store import ArtifactStore, artifact_key
 from codeyard.execution.messages import Completion, Job, LeaseRenewal, LogChunk, PhaseUpdate
 from codeyard.services.codebuild.progress import BuildProgress
 from codeyard.store.ports import Store, UnitOfWork
@@ -114,6 +116,21 @@ class WorkQueue:
         with self._store.unit_of_work() as uow:
             self._held(uow, runner_id, job_id)
             self._progress.resolved(uow, job_id, version)
+            uow.commit()
+
+    def artifact(self, runner_id: str, job_id: str, upload: Path, name: str, store: ArtifactStore) -> None:
+        """Keeps the build's primary artifact and records where it is."""
+        with self._store.reader() as uow:
+            self._held(uow, runner_id, job_id)
+            record = uow.builds.get(id=job_id)
+        if record is None:
+            raise LeaseLost(f"build {job_id} is gone")
+        definition = record.details.get("artifactsDefinition", {})
+        bucket, key = artifact_key(definition, job_id.rpartition(":")[2], name)
+        stored = store.keep(bucket, key, upload, definition.get("packaging") or "NONE")
+        with self._store.unit_of_work() as uow:
+            self._held(uow, runner_id, job_id)
+            self._progress.artifact(uow, job_id, stored.location, stored.md5sum, stored.sha256sum)
             uow.commit()
 
     def complete(self, runner_id: str, job_id: str, completion: Completion) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote
 
 import anyio.to_thread
 
+from codeyard.execution.artifact_store import ArtifactStore
 from codeyard.execution.build_secrets import PARAMETER_ERROR, BuildSecrets, SecretError
 from codeyard.execution.messages import WORK_PREFIX, Completion, LogChunk, PhaseUpdate
 from codeyard.execution.queue import LeaseLost, UnknownRunner, WorkQueue
@@ -32,7 +35,9 @@ class WorkApi:
         wakeup: Wakeup,
         sources: SourceArchives,
         secrets: BuildSecrets | None = None,
+        artifacts: ArtifactStore | None = None,
     ) -> None:
+        self._artifacts = artifacts
         self._secrets = secrets
         self._queue = queue
         self._registry = registry
@@ -42,8 +47,11 @@ class WorkApi:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"][len(WORK_PREFIX) :]
         method: str = scope["method"]
-        body = await _body(receive)
         token = _bearer(scope)
+        if path.endswith("/artifacts") and method == "PUT":
+            await self._artifact(scope, receive, send, token, path)
+            return
+        body = await _body(receive)
         if path == "/register" and method == "POST":
             name = str(_json(body).get("name", ""))
             registration = await _run(self._registry.register, token, name)
@@ -120,6 +128,35 @@ class WorkApi:
         else:
             await send_json(send, 404, not_found(f"{WORK_PREFIX}/jobs/{job_id}/{action}"))
 
+    async def _artifact(self, scope: Scope, receive: Receive, send: Send, token: str, path: str) -> None:
+        """The primary artifact's zip, streamed to a file, then kept in the artifact store."""
+        runner_id = await _run(self._registry.authenticate, token)
+        parts = path.split("/")
+        if runner_id is None or self._artifacts is None or len(parts) != 4:
+            await send_json(
+                send, 401 if runner_id is None else 404, _error("Refused", "No artifact store here.")
+            )
+            return
+        job_id = unquote(parts[2])
+        name = unquote(_header(scope, b"x-codeyard-artifact-name"))
+        with tempfile.TemporaryDirectory(prefix="codeyard-artifact-") as directory:
+            upload = Path(directory) / "artifact.zip"
+            with upload.open("wb") as handle:
+                while True:
+                    message = await receive()
+                    handle.write(message.get("body", b""))
+                    if not message.get("more_body"):
+                        break
+            try:
+                await _run(self._queue.artifact, runner_id, job_id, upload, name, self._artifacts)
+            except LeaseLost as error:
+                await send_json(send, 409, _error("LeaseLost", str(error)))
+                return
+            except (ValueError, OSError) as error:
+                await send_json(send, 400, _error("CLIENT_ERROR", f"Cannot keep the artifact: {error}"))
+                return
+        await send_json(send, 200, {})
+
     async def _secret(self, send: Send, runner_id: str, job_id: str, request: dict[str, Any]) -> None:
         job = await _run(self._queue.job, runner_id, job_id)
         if self._secrets is None:
@@ -177,12 +214,17 @@ def _json(body: bytes) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _bearer(scope: Scope) -> str:
+def _header(scope: Scope, wanted: bytes) -> str:
     for name, value in scope.get("headers", []):
-        if name.lower() == b"authorization":
+        if name.lower() == wanted:
             text: str = value.decode("latin-1")
-            return text[7:].strip() if text.lower().startswith("bearer ") else ""
+            return text
     return ""
+
+
+def _bearer(scope: Scope) -> str:
+    text = _header(scope, b"authorization")
+    return text[7:].strip() if text.lower().startswith("bearer ") else ""
 
 
 def _error(kind: str, message: str) -> dict[str, str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any, BinaryIO, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -84,6 +85,14 @@ class WorkClient:
         answer = await self._call("POST", _job(job_id, "secret"), {"type": kind, "reference": reference})
         return str(answer.json()["value"])
 
+    async def artifact(self, job_id: str, path: Path, name: str) -> None:
+        """Uploads the primary artifact's zip (streamed from `path`); `name` is the buildspec's."""
+        headers = {"authorization": f"Bearer {self._token}", "x-codeyard-artifact-name": quote(name)}
+        with path.open("rb") as handle:
+            answer = await self._http.put(_job(job_id, "artifacts"), content=_chunks(handle), headers=headers)
+        if answer.status_code != 200:
+            raise Refused(answer.status_code, answer.text)
+
     async def source(self, job_id: str, write: Callable[[bytes], object]) -> str:
         """Streams the job's source tarball to `write`; answers the commit it holds."""
         headers = {"authorization": f"Bearer {self._token}"}
@@ -119,6 +128,11 @@ class WorkClient:
             delay = RETRY_DELAYS[min(tries - 1, len(RETRY_DELAYS) - 1)]
             log.debug("%s %s failed (%s); again in %.1fs", method, path, failure, delay)
             await asyncio.sleep(delay)
+
+
+async def _chunks(handle: BinaryIO, size: int = 1 << 20) -> AsyncIterator[bytes]:
+    while chunk := handle.read(size):
+        yield chunk
 
 
 def _job(job_id: str, action: str) -> str:

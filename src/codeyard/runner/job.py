@@ -10,13 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from codeyard.execution.messages import Completion, Job, LogChunk, PhaseUpdate
+from codeyard.runner.artifact_upload import upload_primary
 from codeyard.runner.buildspec.model import Buildspec
 from codeyard.runner.buildspec.parser import parse
 from codeyard.runner.client import Refused, WorkClient
 from codeyard.runner.engine.environment import BuildContext, EnvironmentVariable, VariableType
 from codeyard.runner.engine.events import BuildEnded, BuildEvent, LogLines, PhaseEnded, PhaseStarted
 from codeyard.runner.engine.executors import Executor, Workspace
-from codeyard.runner.engine.hooks import BuildHooks, PhaseError
+from codeyard.runner.engine.hooks import ArtifactStep, BuildHooks, PhaseError
 from codeyard.runner.engine.runner import BuildRequest, BuildRunner
 from codeyard.runner.engine.states import CLIENT_ERROR, YAML_FILE_ERROR
 
@@ -68,7 +69,10 @@ class BuildJob:
             timeout_seconds=float(job.timeout_seconds),
         )
         hooks = BuildHooks(
-            download_source=self._download, load_buildspec=self._load_buildspec, resolve_secret=self._secret
+            download_source=self._download,
+            load_buildspec=self._load_buildspec,
+            resolve_secret=self._secret,
+            upload_artifacts=self._upload if job.artifacts_type == "S3" else None,
         )
         runner = BuildRunner(self._executor, request, self._events.put, hooks)
         sender = asyncio.create_task(self._send_events())
@@ -164,6 +168,18 @@ class BuildJob:
             archive.unlink(missing_ok=True)
         self._resolved = commit or None
         return self._resolved
+
+    async def _upload(self, step: ArtifactStep) -> None:
+        async def send(path: Path, name: str) -> None:
+            try:
+                await self._client.artifact(self._job.build_id, path, name)
+            except Refused as error:
+                raise PhaseError(error.code or CLIENT_ERROR, error.reason) from None
+
+        async def note(line: str) -> None:
+            await self._events.put(LogLines(datetime.now(UTC), (f"[Container] {line}",)))
+
+        await upload_primary(step, send, note)
 
     async def _secret(self, kind: VariableType, reference: str) -> str:
         try:

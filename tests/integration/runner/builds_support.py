@@ -27,14 +27,14 @@ def buildspec(*commands: str, phase: str = "build") -> str:
 
 
 def no_source_project(server: Server, name: str, spec: str, **members: Any) -> None:
-    server.client("codebuild").create_project(
-        name=name,
-        source={"type": "NO_SOURCE", "buildspec": spec},
-        artifacts={"type": "NO_ARTIFACTS"},
-        environment=ENVIRONMENT,
-        serviceRole=ROLE,
-        **members,
-    )
+    params: dict[str, Any] = {
+        "name": name,
+        "source": {"type": "NO_SOURCE", "buildspec": spec},
+        "artifacts": {"type": "NO_ARTIFACTS"},
+        "environment": ENVIRONMENT,
+        "serviceRole": ROLE,
+    }
+    server.client("codebuild").create_project(**{**params, **members})
 
 
 def until(condition: Callable[[], Any], timeout: float = 60.0, what: str = "the condition") -> Any:

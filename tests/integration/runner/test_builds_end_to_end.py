@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import zipfile
+
 from tests.integration.runner.builds_support import (
     ENVIRONMENT,
     ROLE,
@@ -187,3 +190,38 @@ def test_parameter_store_and_secrets_manager_references_are_resolved_and_masked(
     assert download["phaseStatus"] == "FAILED"
     assert download["contexts"][0]["statusCode"] == "Decrypted Variables Error"
     assert "ParameterNotFound" in download["contexts"][0]["message"]
+
+
+ARTIFACT_SPEC = """version: 0.2
+phases:
+  build:
+    commands:
+      - mkdir -p dist && echo "built $CODEBUILD_BUILD_NUMBER" > dist/app.txt
+artifacts:
+  files:
+    - dist/**/*
+"""
+
+
+def test_the_primary_artifact_is_kept_where_the_project_says(server: Server) -> None:
+    artifacts = {"type": "S3", "location": "my-bucket", "path": "out", "name": "app.zip", "packaging": "ZIP"}
+    no_source_project(server, "packaged", ARTIFACT_SPEC, artifacts={**artifacts, "namespaceType": "BUILD_ID"})
+    no_source_project(
+        server, "unmatched", ARTIFACT_SPEC.replace("dist/**/*", "nothing/*"), artifacts=artifacts
+    )
+    codebuild = server.client("codebuild")
+    build_id = codebuild.start_build(projectName="packaged")["build"]["id"]
+    unmatched_id = codebuild.start_build(projectName="unmatched")["build"]["id"]
+
+    done = finished(server, build_id)
+    unmatched = finished(server, unmatched_id)
+
+    assert done["buildStatus"] == "SUCCEEDED", done["phases"]
+    uuid = build_id.split(":")[1]
+    assert done["artifacts"]["location"] == f"arn:aws:s3:::my-bucket/out/{uuid}/app.zip"
+    kept = server.data_dir / "artifacts" / "my-bucket" / "out" / uuid / "app.zip"
+    assert done["artifacts"]["sha256sum"] == hashlib.sha256(kept.read_bytes()).hexdigest()
+    with zipfile.ZipFile(kept) as archive:
+        assert archive.read("dist/app.txt") == b"built 1\n"
+    upload = next(p for p in unmatched["phases"] if p["phaseType"] == "UPLOAD_ARTIFACTS")
+    assert (upload["phaseStatus"], upload["contexts"][0]["statusCode"]) == ("FAILED", "CLIENT_ERROR")

@@ -62,6 +62,7 @@ def build_details(project: ProjectRecord, request: dict[str, Any], build_id: str
         "secondarySourceVersions": request.get("secondarySourcesVersionOverride")
         or definition.get("secondarySourceVersions", []),
         "artifacts": _artifacts(request.get("artifactsOverride") or definition["artifacts"]),
+        "artifactsDefinition": request.get("artifactsOverride") or definition["artifacts"],
         "secondaryArtifacts": [_artifacts(a) for a in definition.get("secondaryArtifacts", [])],
         "cache": request.get("cacheOverride") or definition.get("cache"),
         "environment": environment,
@@ -136,6 +137,7 @@ def job_for(record: BuildRecord) -> Job:
         variables=[v for v in variables if v["name"] not in overrides],
         override_variables=[v for v in variables if v["name"] in overrides],
         queued_timeout_seconds=int(details["queuedTimeoutInMinutes"]) * 60,
+        artifacts_type=details["artifactsDefinition"]["type"],
         retries_left=int(
             details["request"].get("autoRetryLimitOverride", details.get("autoRetryLimit", 0)) or 0
         ),

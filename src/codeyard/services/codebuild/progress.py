@@ -58,6 +58,18 @@ class BuildProgress:
         if record is not None and record.details.get("resolvedSourceVersion") != version:
             uow.builds.update(_with_details(record, resolvedSourceVersion=version))
 
+    def artifact(
+        self, uow: UnitOfWork, build_id: str, location: str, md5sum: str | None, sha256sum: str | None
+    ) -> None:
+        """The primary artifact was kept at `location`."""
+        record = self._open(uow, build_id)
+        if record is None:
+            return
+        artifacts = {**record.details.get("artifacts", {}), "location": location}
+        if md5sum and sha256sum:
+            artifacts.update(md5sum=md5sum, sha256sum=sha256sum)
+        uow.builds.update(_with_details(record, artifacts=artifacts))
+
     def log(self, uow: UnitOfWork, build_id: str, chunk: LogChunk) -> bool:
         """Stores a chunk; False when it was stored already (a resent chunk)."""
         try:

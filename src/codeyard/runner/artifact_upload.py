@@ -1,0 +1,47 @@
+"""The primary artifact of a server build: selected and zipped in UPLOAD_ARTIFACTS, then sent to the server."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+
+from codeyard.runner.artifacts import ArtifactError, package_zip, select_files
+from codeyard.runner.engine.hooks import ArtifactStep, PhaseError
+from codeyard.runner.engine.states import CLIENT_ERROR
+
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+Upload = Callable[[Path, str], Awaitable[None]]
+
+
+def expand(text: str, environment: Mapping[str, str]) -> str:
+    """`$NAME` and `${NAME}` replaced by the build's variables (unknown ones by nothing)."""
+    return _VARIABLE.sub(lambda m: environment.get(m.group(1) or m.group(2), ""), text)
+
+
+async def upload_primary(step: ArtifactStep, upload: Upload, note: Callable[[str], Awaitable[None]]) -> None:
+    """Zips the buildspec's primary artifact and hands it to `upload` with the buildspec's name for it
+    ("" when it gives none); a buildspec without artifacts uploads nothing."""
+    spec = step.buildspec.artifacts
+    if spec is None or not spec.files:
+        return
+    target = step.workspace.root / "artifact.zip"
+    try:
+        selection = await asyncio.to_thread(
+            select_files,
+            step.workspace.src_dir,
+            [expand(pattern, step.environment) for pattern in spec.files],
+            spec.base_directory,
+            spec.discard_paths,
+            spec.exclude_paths,
+        )
+        for warning in selection.warnings:
+            await note(warning)
+        await asyncio.to_thread(package_zip, selection.files, target, spec.enable_symlinks)
+    except ArtifactError as error:
+        raise PhaseError(CLIENT_ERROR, str(error)) from None
+    try:
+        await upload(target, expand(spec.name or "", step.environment))
+    finally:
+        target.unlink(missing_ok=True)
