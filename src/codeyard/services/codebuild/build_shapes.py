@@ -114,8 +114,11 @@ def _additional(record: BuildRecord) -> dict[str, Any]:
     }
     if details.get("sourceVersion"):
         info["source-version"] = details["sourceVersion"]
-    if details.get("artifacts", {}).get("location"):
-        info["artifact"] = {"location": details["artifacts"]["location"]}
+    artifact = details.get("artifacts", {})
+    if artifact.get("location"):
+        info["artifact"] = {
+            key: artifact[key] for key in ("md5sum", "sha256sum", "location") if key in artifact
+        }
     return info
 
 
