@@ -184,7 +184,10 @@ class WorkQueue:
                 replace(job, state=QUEUED, runner_id=None, lease_expires_at=None, payload=payload)
             )
             return
-        self._progress.lost(uow, job.id, now, message)
+        if job.stop_requested:  # the runner went before it could stop the build: it is stopped
+            self._progress.stopped(uow, job.id, now)
+        else:
+            self._progress.lost(uow, job.id, now, message)
         uow.jobs.update(replace(job, state=DONE, runner_id=None))
 
     def grace(self) -> None:

@@ -177,3 +177,13 @@ def test_a_completed_build_takes_no_more_phases(world: World) -> None:
     assert record is not None
     with pytest.raises(IllegalTransition):
         phase_started(record, "BUILD", 0)
+
+
+def test_a_build_asked_to_stop_whose_runner_is_lost_ends_stopped(world: World) -> None:
+    build_id = world.start()
+    world.queue.claim(world.runner())
+    world.api.stop_build(world.ctx(), id=build_id)
+    world.clock.advance(LEASE + 1)
+    world.queue.expire()
+
+    assert world.build(build_id)["buildStatus"] == "STOPPED"
