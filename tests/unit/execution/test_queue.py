@@ -18,6 +18,7 @@ from codeyard.ids import IdGenerator, SeededRandomness
 from codeyard.services.codebuild.api import CodeBuildApi
 from codeyard.services.codebuild.build_shapes import BuildEvents, to_ms
 from codeyard.services.codebuild.build_states import IllegalTransition, phase_started
+from codeyard.services.codebuild.errors import AccountLimitExceededException
 from codeyard.services.codebuild.progress import BuildProgress
 from codeyard.services.iam.arns import root_principal
 from codeyard.store.sql.engine import make_engine
@@ -187,3 +188,12 @@ def test_a_build_asked_to_stop_whose_runner_is_lost_ends_stopped(world: World) -
     world.queue.expire()
 
     assert world.build(build_id)["buildStatus"] == "STOPPED"
+
+
+def test_the_concurrent_build_limit_refuses_builds_beyond_it(world: World) -> None:
+    first = world.start(concurrent_build_limit=1)
+    with pytest.raises(AccountLimitExceededException, match="more than 1 active builds"):
+        world.api.start_build(world.ctx(), project_name="p")
+    world.api.stop_build(world.ctx(), id=first)
+
+    assert world.api.start_build(world.ctx(), project_name="p")["build"]["buildNumber"] == 2

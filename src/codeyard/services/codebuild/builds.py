@@ -11,7 +11,11 @@ from codeyard.services.codebuild.base import CodeBuildBase
 from codeyard.services.codebuild.build_requests import build_details, job_for
 from codeyard.services.codebuild.build_shapes import build_shape
 from codeyard.services.codebuild.build_states import BuildStatus, completed, submitted
-from codeyard.services.codebuild.errors import InvalidInputException, ResourceNotFoundException
+from codeyard.services.codebuild.errors import (
+    AccountLimitExceededException,
+    InvalidInputException,
+    ResourceNotFoundException,
+)
 from codeyard.services.codebuild.pages import page
 from codeyard.store.ports import UnitOfWork
 from codeyard.store.ports.codebuild import BuildRecord
@@ -107,6 +111,12 @@ class BuildsMixin(CodeBuildBase):
                 raise ResourceNotFoundException(f"Project cannot be found: {project_name}")
             # Locked (PostgreSQL) so that two builds of one project never share a number.
             uow.projects.get(region=project.region, name=project.name, for_update=True)
+            limit = project.definition.get("concurrentBuildLimit")
+            active = uow.builds.count(region=ctx.region, project_name=project.name, build_complete=False)
+            if limit and active >= limit:
+                raise AccountLimitExceededException(
+                    f"Cannot have more than {limit} active builds for the project"
+                )
             last = uow.builds.find(
                 region=ctx.region,
                 project_name=project.name,
