@@ -49,6 +49,7 @@ from codeyard.services.secretsmanager.api import SecretsManagerApi
 from codeyard.services.ssm.api import SsmApi
 from codeyard.services.sts.api import StsApi
 from codeyard.store.sql.engine import make_engine
+from codeyard.store.sql.notifications import WorkNotifications
 from codeyard.store.sql.schema import upgrade
 from codeyard.store.sql.unit_of_work import SqlStore
 
@@ -125,6 +126,13 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     secrets = SecretsManagerApi(store, box, clock, ids)
     git = GitStorage(settings.data_dir / "git")
     wakeup = Wakeup()
+    notifications = WorkNotifications(engine)
+
+    def queued() -> None:
+        """A build was queued: wake this server's long polls, and the other servers'."""
+        wakeup.notify()
+        notifications.notify()
+
     codecommit = CodeCommitApi(
         store,
         clock,
@@ -140,9 +148,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         "ssm": ssm,
         "secretsmanager": secrets,
         "codecommit": codecommit,
-        "codebuild": CodeBuildApi(
-            store, clock, ids, clone_url_base=settings.clone_url_base, wake=wakeup.notify
-        ),
+        "codebuild": CodeBuildApi(store, clock, ids, clone_url_base=settings.clone_url_base, wake=queued),
     }
     logs = LogsApi(store, clock, account_id)  # builds append their logs through logs.append()
     services["logs"] = logs
@@ -209,7 +215,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     if settings.demo:
         ctx = RequestContext(principal, settings.default_region, account_id, ids.request_id())
         demo.seed(ctx, iam, ssm, secrets, codecommit)
-    scheduler = Scheduler(queue, wakeup, max(0.2, min(1.0, settings.lease_seconds / 3)))
+    scheduler = Scheduler(queue, wakeup, max(0.2, min(1.0, settings.lease_seconds / 3)), notifications)
     return Codeyard(
         settings, router, handler, store, root, principal, services, ssh, scheduler, registration_token=token
     )

@@ -11,6 +11,7 @@ import anyio.to_thread
 
 from codeyard.execution.queue import WorkQueue
 from codeyard.execution.wakeup import Wakeup
+from codeyard.store.sql.notifications import WorkNotifications
 
 log = logging.getLogger(__name__)
 
@@ -18,10 +19,17 @@ log = logging.getLogger(__name__)
 class Scheduler:
     """Runs `queue.expire()` every `interval` seconds while the server runs."""
 
-    def __init__(self, queue: WorkQueue, wakeup: Wakeup, interval: float) -> None:
+    def __init__(
+        self,
+        queue: WorkQueue,
+        wakeup: Wakeup,
+        interval: float,
+        notifications: WorkNotifications | None = None,
+    ) -> None:
         self._queue = queue
         self._wakeup = wakeup
         self._interval = interval
+        self._notifications = notifications
 
     async def _loop(self) -> None:
         started = False
@@ -42,9 +50,13 @@ class Scheduler:
         """Ticks in the background while the block runs; binds the long polls' wake-up to this loop."""
         self._wakeup.ticket()
         task = asyncio.create_task(self._loop())
+        if self._notifications is not None:  # work queued through other servers wakes our polls too
+            self._notifications.listen(self._wakeup.notify)
         try:
             yield
         finally:
+            if self._notifications is not None:
+                await anyio.to_thread.run_sync(self._notifications.close)
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -99,3 +101,24 @@ def test_two_runners_share_the_queue_and_run_each_build_once(lone_server: Server
             line for line in log_text(lone_server, build["id"]).splitlines() if line.startswith("run-by-")
         ]
         assert len(output) == 1
+
+
+def test_a_build_queued_through_one_server_runs_through_another(
+    make_server: Callable[..., Server], tmp_path: Path
+) -> None:
+    # One database, so one master key: each server reads the secrets the other sealed.
+    env = {"CODEYARD_RUNNER": "false", "CODEYARD_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}
+    first = make_server("postgres", extra_env=env).start()
+    second = Server(tmp_path / "second", first.database_url, extra_env=env).start()
+    runner = start_runner(second, tmp_path / "work")
+    try:
+        no_source_project(first, "elsewhere", buildspec("echo ran-elsewhere"))
+        build_id = first.client("codebuild").start_build(projectName="elsewhere")["build"]["id"]
+        done = finished(first, build_id)
+    finally:
+        runner.terminate()
+        runner.wait(30)
+        second.stop()
+
+    assert done["buildStatus"] == "SUCCEEDED"
+    assert "ran-elsewhere" in log_text(first, build_id)
