@@ -35,6 +35,14 @@ class ArtifactStore:
     def __init__(self, root: Path) -> None:
         self._root = root
 
+    def find(self, location: str) -> Path | None:
+        """The file an S3 location (`<bucket>/<key>` or its ARN) names, if it is kept here."""
+        relative = PurePosixPath(location.removeprefix("arn:aws:s3:::"))
+        if relative.is_absolute() or ".." in relative.parts or len(relative.parts) < 2:
+            return None
+        path = self._root.joinpath(*relative.parts)
+        return path if path.is_file() else None
+
     def keep(self, bucket: str, key: str, zipped: Path, packaging: str) -> StoredArtifact:
         """Keeps the uploaded zip at the key (packaging ZIP) or unpacked into a directory there (NONE)."""
         relative = PurePosixPath(bucket, key)

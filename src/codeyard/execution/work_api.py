@@ -173,6 +173,9 @@ class WorkApi:
     async def _source(self, send: Send, runner_id: str, job_id: str) -> None:
         job = await _run(self._queue.job, runner_id, job_id)
         payload = job.payload
+        if payload["source_type"] == "S3":
+            await self._zip_source(send, payload["source_location"])
+            return
         try:
             archive = await _run(
                 self._sources.archive, job.region, payload["source_location"], payload["source_version"]
@@ -188,6 +191,17 @@ class WorkApi:
         ]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": archive.tar})
+
+    async def _zip_source(self, send: Send, location: str) -> None:
+        """An S3 source: the zip kept in the artifact store at its location."""
+        found = self._artifacts.find(location) if self._artifacts is not None else None
+        if found is None:
+            await send_json(send, 404, _error("SourceNotFound", f"no object at {location}"))
+            return
+        body = await anyio.to_thread.run_sync(found.read_bytes)
+        headers = [(b"content-type", b"application/zip"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
 
 async def _run(function: Callable[..., T], *args: Any) -> T:

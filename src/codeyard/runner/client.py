@@ -93,8 +93,9 @@ class WorkClient:
         if answer.status_code != 200:
             raise Refused(answer.status_code, answer.text)
 
-    async def source(self, job_id: str, write: Callable[[bytes], object]) -> str:
-        """Streams the job's source tarball to `write`; answers the commit it holds."""
+    async def source(self, job_id: str, write: Callable[[bytes], object]) -> tuple[str, str]:
+        """Streams the job's source (a tar, or a zip for an S3 source) to `write`; answers the
+        commit it holds ("" for none) and its content type."""
         headers = {"authorization": f"Bearer {self._token}"}
         async with self._http.stream("GET", _job(job_id, "source"), headers=headers) as answer:
             if answer.status_code != 200:
@@ -102,7 +103,9 @@ class WorkClient:
                 raise Refused(answer.status_code, body)
             async for chunk in answer.aiter_bytes():
                 write(chunk)
-            return str(answer.headers.get("x-codeyard-commit", ""))
+            return str(answer.headers.get("x-codeyard-commit", "")), str(
+                answer.headers.get("content-type", "")
+            )
 
     async def _call(
         self, method: str, path: str, body: dict[str, Any], *, token: str | None = None, attempts: int = 0

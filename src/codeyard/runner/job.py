@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import tarfile
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -157,11 +158,11 @@ class BuildJob:
         job = self._job
         if job.source_url is None:
             return None
-        archive = workspace.root / "source.tar"
+        archive = workspace.root / "source.archive"
         try:
             with archive.open("wb") as handle:
-                commit = await self._client.source(job.build_id, handle.write)
-            await asyncio.to_thread(_extract, archive, workspace.src_dir)
+                commit, kind = await self._client.source(job.build_id, handle.write)
+            await asyncio.to_thread(_extract, archive, workspace.src_dir, kind == "application/zip")
         except Refused as error:
             raise PhaseError(CLIENT_ERROR, f"Cannot download the source: {error}") from None
         finally:
@@ -201,6 +202,13 @@ class BuildJob:
         return parse(text, job.buildspec_path)
 
 
-def _extract(archive: Path, target: Path) -> None:
+def _extract(archive: Path, target: Path, zipped: bool) -> None:
+    if zipped:
+        try:
+            with zipfile.ZipFile(archive) as source:
+                source.extractall(target)  # noqa: S202 - zipfile drops ".." and absolute parts of names
+        except zipfile.BadZipFile as error:
+            raise PhaseError(CLIENT_ERROR, f"The source is not a zip file: {error}") from None
+        return
     with tarfile.open(archive) as tar:
         tar.extractall(target, filter="data")

@@ -225,3 +225,29 @@ def test_the_primary_artifact_is_kept_where_the_project_says(server: Server) -> 
         assert archive.read("dist/app.txt") == b"built 1\n"
     upload = next(p for p in unmatched["phases"] if p["phaseType"] == "UPLOAD_ARTIFACTS")
     assert (upload["phaseStatus"], upload["contexts"][0]["statusCode"]) == ("FAILED", "CLIENT_ERROR")
+
+
+def test_an_artifact_of_one_build_is_the_s3_source_of_another(server: Server) -> None:
+    artifacts = {"type": "S3", "location": "chain", "name": "app.zip", "packaging": "ZIP"}
+    no_source_project(server, "producer", ARTIFACT_SPEC, artifacts=artifacts)
+    server.client("codebuild").create_project(
+        name="consumer",
+        source={"type": "S3", "location": "chain/app.zip", "buildspec": buildspec("cat dist/app.txt")},
+        artifacts={"type": "NO_ARTIFACTS"},
+        environment=ENVIRONMENT,
+        serviceRole=ROLE,
+    )
+    codebuild = server.client("codebuild")
+    finished(server, codebuild.start_build(projectName="producer")["build"]["id"])
+
+    consumer_id = codebuild.start_build(projectName="consumer")["build"]["id"]
+    missing_id = codebuild.start_build(projectName="consumer", sourceLocationOverride="chain/none.zip")[
+        "build"
+    ]["id"]
+    done = finished(server, consumer_id)
+    missing = finished(server, missing_id)
+
+    assert done["buildStatus"] == "SUCCEEDED", done["phases"]
+    assert "built 1" in log_text(server, consumer_id)
+    download = next(p for p in missing["phases"] if p["phaseType"] == "DOWNLOAD_SOURCE")
+    assert (download["phaseStatus"], download["contexts"][0]["statusCode"]) == ("FAILED", "CLIENT_ERROR")
