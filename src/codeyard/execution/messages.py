@@ -63,6 +63,8 @@ class Job(_Message):
     retries_left: int = 0
     # The primary artifact: S3 (uploaded to the server) or NO_ARTIFACTS.
     artifacts_type: str = "NO_ARTIFACTS"
+    # The identifiers of the secondary artifacts of type S3.
+    secondary_artifacts: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

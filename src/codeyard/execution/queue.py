@@ -118,19 +118,30 @@ class WorkQueue:
             self._progress.resolved(uow, job_id, version)
             uow.commit()
 
-    def artifact(self, runner_id: str, job_id: str, upload: Path, name: str, store: ArtifactStore) -> None:
-        """Keeps the build's primary artifact and records where it is."""
+    def artifact(
+        self, runner_id: str, job_id: str, upload: Path, name: str, identifier: str, store: ArtifactStore
+    ) -> None:
+        """Keeps one of the build's artifacts (the primary one when `identifier` is "") and records where it is."""
         with self._store.reader() as uow:
             self._held(uow, runner_id, job_id)
             record = uow.builds.get(id=job_id)
         if record is None:
             raise LeaseLost(f"build {job_id} is gone")
         definition = record.details.get("artifactsDefinition", {})
+        if identifier:
+            matching = [
+                a
+                for a in record.details.get("secondaryArtifactsDefinition", [])
+                if a["artifactIdentifier"] == identifier
+            ]
+            if not matching:
+                raise ValueError(f"the project has no secondary artifact {identifier}")
+            definition = matching[0]
         bucket, key = artifact_key(definition, job_id.rpartition(":")[2], name)
         stored = store.keep(bucket, key, upload, definition.get("packaging") or "NONE")
         with self._store.unit_of_work() as uow:
             self._held(uow, runner_id, job_id)
-            self._progress.artifact(uow, job_id, stored.location, stored.md5sum, stored.sha256sum)
+            self._progress.artifact(uow, job_id, identifier, stored.location, stored.md5sum, stored.sha256sum)
             uow.commit()
 
     def complete(self, runner_id: str, job_id: str, completion: Completion) -> None:

@@ -139,6 +139,7 @@ class WorkApi:
             return
         job_id = unquote(parts[2])
         name = unquote(_header(scope, b"x-codeyard-artifact-name"))
+        identifier = unquote(_header(scope, b"x-codeyard-artifact-identifier"))
         with tempfile.TemporaryDirectory(prefix="codeyard-artifact-") as directory:
             upload = Path(directory) / "artifact.zip"
             with upload.open("wb") as handle:
@@ -148,7 +149,7 @@ class WorkApi:
                     if not message.get("more_body"):
                         break
             try:
-                await _run(self._queue.artifact, runner_id, job_id, upload, name, self._artifacts)
+                await _run(self._queue.artifact, runner_id, job_id, upload, name, identifier, self._artifacts)
             except LeaseLost as error:
                 await send_json(send, 409, _error("LeaseLost", str(error)))
                 return

@@ -85,9 +85,14 @@ class WorkClient:
         answer = await self._call("POST", _job(job_id, "secret"), {"type": kind, "reference": reference})
         return str(answer.json()["value"])
 
-    async def artifact(self, job_id: str, path: Path, name: str) -> None:
-        """Uploads the primary artifact's zip (streamed from `path`); `name` is the buildspec's."""
-        headers = {"authorization": f"Bearer {self._token}", "x-codeyard-artifact-name": quote(name)}
+    async def artifact(self, job_id: str, path: Path, name: str, identifier: str = "") -> None:
+        """Uploads an artifact's zip (streamed from `path`); `name` is the buildspec's, `identifier`
+        the secondary artifact's ("" for the primary one)."""
+        headers = {
+            "authorization": f"Bearer {self._token}",
+            "x-codeyard-artifact-name": quote(name),
+            "x-codeyard-artifact-identifier": quote(identifier),
+        }
         with path.open("rb") as handle:
             answer = await self._http.put(_job(job_id, "artifacts"), content=_chunks(handle), headers=headers)
         if answer.status_code != 200:

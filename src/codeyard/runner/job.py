@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from codeyard.execution.messages import Completion, Job, LogChunk, PhaseUpdate
-from codeyard.runner.artifact_upload import upload_primary
+from codeyard.runner.artifact_upload import upload_artifacts
 from codeyard.runner.buildspec.model import Buildspec
 from codeyard.runner.buildspec.parser import parse
 from codeyard.runner.client import Refused, WorkClient
@@ -73,7 +73,7 @@ class BuildJob:
             download_source=self._download,
             load_buildspec=self._load_buildspec,
             resolve_secret=self._secret,
-            upload_artifacts=self._upload if job.artifacts_type == "S3" else None,
+            upload_artifacts=self._upload if job.artifacts_type == "S3" or job.secondary_artifacts else None,
         )
         runner = BuildRunner(self._executor, request, self._events.put, hooks)
         sender = asyncio.create_task(self._send_events())
@@ -171,16 +171,17 @@ class BuildJob:
         return self._resolved
 
     async def _upload(self, step: ArtifactStep) -> None:
-        async def send(path: Path, name: str) -> None:
+        async def send(path: Path, name: str, identifier: str) -> None:
             try:
-                await self._client.artifact(self._job.build_id, path, name)
+                await self._client.artifact(self._job.build_id, path, name, identifier)
             except Refused as error:
                 raise PhaseError(error.code or CLIENT_ERROR, error.reason) from None
 
         async def note(line: str) -> None:
             await self._events.put(LogLines(datetime.now(UTC), (f"[Container] {line}",)))
 
-        await upload_primary(step, send, note)
+        job = self._job
+        await upload_artifacts(step, send, note, job.artifacts_type == "S3", job.secondary_artifacts)
 
     async def _secret(self, kind: VariableType, reference: str) -> str:
         try:

@@ -251,3 +251,40 @@ def test_an_artifact_of_one_build_is_the_s3_source_of_another(server: Server) ->
     assert "built 1" in log_text(server, consumer_id)
     download = next(p for p in missing["phases"] if p["phaseType"] == "DOWNLOAD_SOURCE")
     assert (download["phaseStatus"], download["contexts"][0]["statusCode"]) == ("FAILED", "CLIENT_ERROR")
+
+
+SECONDARY_SPEC = """version: 0.2
+phases:
+  build:
+    commands:
+      - mkdir -p docs && echo manual > docs/index.txt
+artifacts:
+  files:
+    - docs/index.txt
+  secondary-artifacts:
+    docs:
+      files:
+        - docs/index.txt
+"""
+
+
+def test_secondary_artifacts_are_kept_by_identifier(server: Server) -> None:
+    secondary = {
+        "type": "S3",
+        "location": "docs-bucket",
+        "name": "docs.zip",
+        "packaging": "ZIP",
+        "artifactIdentifier": "docs",
+    }
+    no_source_project(server, "documented", SECONDARY_SPEC, secondaryArtifacts=[secondary])
+    build_id = server.client("codebuild").start_build(projectName="documented")["build"]["id"]
+
+    done = finished(server, build_id)
+
+    assert done["buildStatus"] == "SUCCEEDED", done["phases"]
+    [kept] = done["secondaryArtifacts"]
+    assert kept["artifactIdentifier"] == "docs"
+    assert kept["location"] == "arn:aws:s3:::docs-bucket/docs.zip"
+    assert "location" not in done["artifacts"]  # the project's primary artifacts: NO_ARTIFACTS
+    with zipfile.ZipFile(server.data_dir / "artifacts" / "docs-bucket" / "docs.zip") as archive:
+        assert archive.read("docs/index.txt") == b"manual\n"

@@ -63,7 +63,12 @@ def build_details(project: ProjectRecord, request: dict[str, Any], build_id: str
         or definition.get("secondarySourceVersions", []),
         "artifacts": _artifacts(request.get("artifactsOverride") or definition["artifacts"]),
         "artifactsDefinition": request.get("artifactsOverride") or definition["artifacts"],
-        "secondaryArtifacts": [_artifacts(a) for a in definition.get("secondaryArtifacts", [])],
+        "secondaryArtifacts": [
+            {"artifactIdentifier": a.get("artifactIdentifier", ""), **_artifacts(a)}
+            for a in request.get("secondaryArtifactsOverride") or definition.get("secondaryArtifacts", [])
+        ],
+        "secondaryArtifactsDefinition": request.get("secondaryArtifactsOverride")
+        or definition.get("secondaryArtifacts", []),
         "cache": request.get("cacheOverride") or definition.get("cache"),
         "environment": environment,
         "serviceRole": request.get("serviceRoleOverride") or definition.get("serviceRole"),
@@ -138,6 +143,11 @@ def job_for(record: BuildRecord) -> Job:
         override_variables=[v for v in variables if v["name"] in overrides],
         queued_timeout_seconds=int(details["queuedTimeoutInMinutes"]) * 60,
         artifacts_type=details["artifactsDefinition"]["type"],
+        secondary_artifacts=[
+            a["artifactIdentifier"]
+            for a in details.get("secondaryArtifactsDefinition", [])
+            if a["type"] == "S3"
+        ],
         retries_left=int(
             details["request"].get("autoRetryLimitOverride", details.get("autoRetryLimit", 0)) or 0
         ),

@@ -59,16 +59,31 @@ class BuildProgress:
             uow.builds.update(_with_details(record, resolvedSourceVersion=version))
 
     def artifact(
-        self, uow: UnitOfWork, build_id: str, location: str, md5sum: str | None, sha256sum: str | None
+        self,
+        uow: UnitOfWork,
+        build_id: str,
+        identifier: str,
+        location: str,
+        md5sum: str | None,
+        sha256sum: str | None,
     ) -> None:
-        """The primary artifact was kept at `location`."""
+        """An artifact (the primary one when `identifier` is "") was kept at `location`."""
         record = self._open(uow, build_id)
         if record is None:
             return
-        artifacts = {**record.details.get("artifacts", {}), "location": location}
+        kept: dict[str, Any] = {"location": location}
         if md5sum and sha256sum:
-            artifacts.update(md5sum=md5sum, sha256sum=sha256sum)
-        uow.builds.update(_with_details(record, artifacts=artifacts))
+            kept.update(md5sum=md5sum, sha256sum=sha256sum)
+        if not identifier:
+            uow.builds.update(
+                _with_details(record, artifacts={**record.details.get("artifacts", {}), **kept})
+            )
+            return
+        secondary = [
+            {**a, **kept} if a.get("artifactIdentifier") == identifier else a
+            for a in record.details.get("secondaryArtifacts", [])
+        ]
+        uow.builds.update(_with_details(record, secondaryArtifacts=secondary))
 
     def log(self, uow: UnitOfWork, build_id: str, chunk: LogChunk) -> bool:
         """Stores a chunk; False when it was stored already (a resent chunk)."""
