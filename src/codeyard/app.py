@@ -167,9 +167,12 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         strict_output=settings.test_mode,
     )
 
+    artifacts = ArtifactStore(settings.data_dir / "artifacts")
+
     def reset() -> None:
         store.wipe()
         git.wipe()
+        artifacts.wipe()
         epoch.forget()
         credentials.ensure_root_key(root.access_key_id, root.secret_access_key)
 
@@ -197,7 +200,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         wakeup,
         SourceArchives(store, git),
         build_secrets,
-        ArtifactStore(settings.data_dir / "artifacts"),
+        artifacts,
     )
     mounts: list[tuple[str, AsgiApp]] = [
         ("/_codeyard/v1/work/", work),

@@ -35,6 +35,10 @@ class ArtifactStore:
     def __init__(self, root: Path) -> None:
         self._root = root
 
+    def wipe(self) -> None:
+        """Removes every artifact (test-mode reset)."""
+        shutil.rmtree(self._root, ignore_errors=True)
+
     def find(self, location: str) -> Path | None:
         """The file an S3 location (`<bucket>/<key>` or its ARN) names, if it is kept here."""
         relative = PurePosixPath(location.removeprefix("arn:aws:s3:::"))
