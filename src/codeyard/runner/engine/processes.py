@@ -5,47 +5,69 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import select
 import signal
 from pathlib import Path
 
 PROC = Path("/proc")
 
 
-def _stat(pid: int) -> tuple[str, int, int] | None:
-    """(state, process group, session) of a process, or None when it is gone."""
+def _stat(pid: int) -> tuple[str, int, int, int] | None:
+    """(state, parent, process group, session) of a process, or None when it is gone."""
     try:
         text = (PROC / str(pid) / "stat").read_text()
     except OSError:
         return None
     fields = text[text.rindex(")") + 2 :].split()
-    return fields[0], int(fields[2]), int(fields[3])
+    return fields[0], int(fields[1]), int(fields[2]), int(fields[3])
 
 
-def session_members(sid: int) -> list[int]:
-    """The live (not zombie) processes of the session whose leader is `sid`, or of its process group."""
-    members = []
+def session_tree(sid: int) -> list[int]:
+    """The live (not zombie) processes of the session whose leader is `sid` (or of its process
+    group), and their children that left it: a child that called setsid, or, in a sandbox, the first
+    process of the build's PID namespace, whose end the kernel holds until every other one has ended."""
+    live: dict[int, tuple[str, int, int, int]] = {}
     for entry in PROC.iterdir():
-        if not entry.name.isdigit():
-            continue
-        stat = _stat(int(entry.name))
-        if stat and stat[0] not in ("Z", "X") and sid in (stat[1], stat[2]):
-            members.append(int(entry.name))
-    return members
+        if entry.name.isdigit() and (stat := _stat(int(entry.name))) and stat[0] not in ("Z", "X"):
+            live[int(entry.name)] = stat
+    members = {pid for pid, stat in live.items() if sid in (stat[2], stat[3])}
+    return sorted(members | {pid for pid, stat in live.items() if stat[1] in members})
 
 
 async def wait_gone(pids: list[int], timeout: float) -> None:
     """Waits (through pidfds, without polling) until every process of `pids` has ended, or `timeout`."""
+    fds = _open_pidfds(pids)
+    try:
+        await _wait_fds(list(fds.values()), timeout)
+    finally:
+        _close(fds)
+
+
+def _open_pidfds(pids: list[int]) -> dict[int, int]:
+    fds: dict[int, int] = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fds[pid] = os.pidfd_open(pid)
+    return fds
+
+
+def _close(fds: dict[int, int]) -> None:
+    for fd in fds.values():
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def _exited(fd: int) -> bool:
+    """A pidfd is readable once its process has ended."""
+    return bool(select.select([fd], [], [], 0)[0])
+
+
+async def _wait_fds(fds: list[int], timeout: float) -> None:
     loop = asyncio.get_running_loop()
     waits: list[asyncio.Future[None]] = []
-    fds: list[int] = []
-    for pid in pids:
-        try:
-            fd = os.pidfd_open(pid)
-        except OSError:
-            continue
+    for fd in fds:
         future: asyncio.Future[None] = loop.create_future()
         loop.add_reader(fd, _settle, future)
-        fds.append(fd)
         waits.append(future)
     try:
         if waits:
@@ -53,7 +75,6 @@ async def wait_gone(pids: list[int], timeout: float) -> None:
     finally:
         for fd in fds:
             loop.remove_reader(fd)
-            os.close(fd)
 
 
 def _settle(future: asyncio.Future[None]) -> None:
@@ -61,24 +82,36 @@ def _settle(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
-def signal_all(pids: list[int], signum: int) -> None:
-    """Sends `signum` to each process that still exists."""
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signum)
-
-
 async def kill_session(sid: int, grace: float) -> None:
-    """Ends every process of a session: SIGTERM, then SIGKILL to whatever is left after `grace` seconds.
+    """Ends every process of a session: SIGTERM, then SIGKILL to whatever is left after `grace` seconds,
+    and returns once they have all ended.
 
-    Processes that left the session (setsid, double-forking daemons) are out of reach on the host;
-    the sandbox and container executors end them with their namespace."""
-    members = session_members(sid)
-    signal_all(members, signal.SIGTERM)
-    await wait_gone(members, grace)
-    for _ in range(50):
-        members = session_members(sid)
-        if not members:
-            return
-        signal_all(members, signal.SIGKILL)
-        await wait_gone(members, 1.0)
+    Children that left the session are ended with it (found while their parent still is in it), even
+    after they are reparented; processes that left it further (double-forking daemons) are out of
+    reach on the host, and the sandbox and container executors end them with their namespace. Each
+    process is held by a pidfd from first sight, so no signal ever reaches a reused pid."""
+    tracked: dict[int, int] = {}
+
+    def track() -> dict[int, int]:
+        for pid, fd in _open_pidfds([p for p in session_tree(sid) if p not in tracked]).items():
+            tracked[pid] = fd
+        return {pid: fd for pid, fd in tracked.items() if not _exited(fd)}
+
+    try:
+        alive = track()
+        _signal_fds(alive, signal.SIGTERM)
+        await _wait_fds(list(alive.values()), grace)
+        for _ in range(50):
+            alive = track()
+            if not alive:
+                return
+            _signal_fds(alive, signal.SIGKILL)
+            await _wait_fds(list(alive.values()), 1.0)
+    finally:
+        _close(tracked)
+
+
+def _signal_fds(fds: dict[int, int], signum: int) -> None:
+    for fd in fds.values():
+        with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+            signal.pidfd_send_signal(fd, signum)

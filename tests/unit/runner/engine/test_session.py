@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from codeyard.runner.engine.processes import session_members
+from codeyard.runner.engine.processes import session_tree
 from codeyard.runner.engine.session import CommandResult, ShellLaunch, ShellSession
 
 Script = Callable[[ShellSession], Awaitable[None]]
@@ -124,9 +124,9 @@ def test_kill_ends_every_process_of_the_session(tmp_path: Path) -> None:
             pass
 
         await session.run("sleep 1000 & (trap '' TERM; sleep 1000) & set -m; sleep 1000 &", sink)
-        before = session_members(session.pid)
+        before = session_tree(session.pid)
         await session.kill(grace=0.2)
-        return before, session_members(session.pid)
+        return before, session_tree(session.pid)
 
     before, after = asyncio.run(main())
     assert len(before) >= 4
@@ -145,3 +145,30 @@ def test_a_function_named_like_the_protocols_commands_does_not_break_it(tmp_path
     )
     assert results[1] == (CommandResult(1), ["fake"])
     assert results[2] == (CommandResult(0), ["ok"])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_kill_ends_a_child_that_left_the_session(tmp_path: Path) -> None:
+    async def main() -> tuple[bool, bool]:
+        session = ShellSession.start(_launch(tmp_path))
+
+        async def sink(batch: list[str]) -> None:
+            pass
+
+        # A child that called setsid is in no session of the build's, but its parent still is.
+        await session.run("setsid sh -c 'trap \"\" TERM; sleep 1000' & echo $! > child.pid", sink)
+        child = int((tmp_path / "src" / "child.pid").read_text())
+        running = _alive(child)
+        await session.kill(grace=0.2)
+        return running, _alive(child)
+
+    running, after = asyncio.run(main())
+    assert running is True
+    assert after is False
