@@ -32,8 +32,8 @@ class WorkQueue:
     """Claims, renews and expires leases; applies a runner's reports to its build in the same transaction.
 
     On SQLite a unit of work holds the database's write lock, so a claim is exclusive; on
-    PostgreSQL the candidate row is locked FOR UPDATE and a poller that lost the race finds none
-    and looks again."""
+    PostgreSQL the candidate row is taken FOR UPDATE SKIP LOCKED, so concurrent claims lock
+    different jobs instead of waiting on each other's."""
 
     def __init__(
         self,
@@ -63,10 +63,12 @@ class WorkQueue:
         with self._store.unit_of_work() as uow:
             if uow.runners.get(runner_id=runner_id) is None:
                 raise UnknownRunner(runner_id)
-            queued = uow.jobs.find(state=QUEUED, order_by="created_at", limit=1, for_update=True)
+            queued = uow.jobs.find(
+                state=QUEUED, order_by="created_at", limit=1, for_update=True, skip_locked=True
+            )
             if not queued or queued[0].state != QUEUED:
-                # On PostgreSQL a row locked by another claim and leased meanwhile drops out of the
-                # answer, with no next one in its place: look again if others wait.
+                # Every queued row is locked by other claims (PostgreSQL skips them): look again
+                # if some stay queued once those claims are done.
                 return None, uow.jobs.count(state=QUEUED) > 0
             job = queued[0]
             leased = replace(

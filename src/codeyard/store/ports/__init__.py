@@ -60,8 +60,12 @@ class Repository(Protocol[T]):
         prefix: Mapping[str, str] | None = None,
         limit: int | None = None,
         for_update: bool = False,
+        skip_locked: bool = False,
         **equals: Any,
-    ) -> list[T]: ...
+    ) -> list[T]:
+        """The matching rows; with `for_update` they are locked, and `skip_locked` leaves out the
+        rows another transaction holds locked instead of waiting for them (PostgreSQL)."""
+        ...
 
     def count(self, **equals: Any) -> int: ...
 

@@ -92,7 +92,7 @@ class TableMapping(Generic[T]):
             if limited:
                 statement = statement.limit(bindparam("limit_"))
             if shape[7]:
-                statement = statement.with_for_update()
+                statement = statement.with_for_update(skip_locked=shape[8])
             return statement
         if kind == "count":
             counted = select(func.count()).select_from(self.table)
@@ -129,6 +129,7 @@ class SqlRepository(Generic[T]):
         prefix: Mapping[str, str] | None = None,
         limit: int | None = None,
         for_update: bool = False,
+        skip_locked: bool = False,
         **equals: Any,
     ) -> list[T]:
         present, nulls, params = _split(equals)
@@ -137,7 +138,8 @@ class SqlRepository(Generic[T]):
             params[f"p_{name}"] = _escape_like((prefix or {})[name]) + "%"
         if limit is not None:
             params["limit_"] = limit
-        shape = ("select", present, nulls, prefixes, order_by, descending, limit is not None, for_update)
+        locking = (for_update, for_update and skip_locked)
+        shape = ("select", present, nulls, prefixes, order_by, descending, limit is not None, *locking)
         record = self._map.record
         return [record(row) for row in self._map.statement(shape).rows(self._conn, params)]
 
