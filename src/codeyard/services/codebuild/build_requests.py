@@ -79,10 +79,7 @@ def build_details(project: ProjectRecord, request: dict[str, Any], build_id: str
         "logs": {
             "groupName": group,
             "streamName": uuid,
-            "deepLink": (
-                f"https://console.aws.amazon.com/cloudwatch/home?region={region}"
-                f"#logsV2:log-groups/log-group/{quote(group, safe='')}/log-events/{uuid}"
-            ),
+            "deepLink": deep_link(region, group, uuid),
             "cloudWatchLogsArn": f"arn:aws:logs:{region}:{account}:log-group:{group}:log-stream:{uuid}",
             "cloudWatchLogs": {"status": "ENABLED"},
             "s3Logs": {"status": "DISABLED", "encryptionDisabled": False},
@@ -95,6 +92,19 @@ def build_details(project: ProjectRecord, request: dict[str, Any], build_id: str
     if version:
         details["sourceVersion"] = version
     return {key: value for key, value in details.items() if value is not None}
+
+
+def deep_link(region: str, group: str, stream: str) -> str:
+    """The CloudWatch console's address of a log stream, as CodeBuild gives it: the console's
+    `logsV2` fragment, where names are URL-encoded twice with `$` for `%` (`/` is `$252F`)."""
+
+    def part(name: str) -> str:
+        return quote(quote(name, safe=""), safe="").replace("%", "$")
+
+    return (
+        f"https://console.aws.amazon.com/cloudwatch/home?region={region}"
+        f"#logsV2:log-groups/log-group/{part(group)}/log-events/{part(stream)}"
+    )
 
 
 def _artifacts(artifacts: dict[str, Any]) -> dict[str, Any]:
