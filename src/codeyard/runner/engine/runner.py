@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from codeyard.runner.buildspec.model import Buildspec, FailureAction, PhaseName
 from codeyard.runner.buildspec.model import Phase as BuildspecPhase
 from codeyard.runner.buildspec.problems import BuildspecError
+from codeyard.runner.engine.artifact_variables import artifact_variable_names
 from codeyard.runner.engine.environment import BuildContext, EnvironmentVariable, builtin_variables
 from codeyard.runner.engine.events import BuildEnded, EventSink, LogLines, PhaseEnded, PhaseStarted
 from codeyard.runner.engine.executors import Executor, UnsupportedShellError, Workspace
@@ -233,7 +234,7 @@ class BuildRunner:
             step = ArtifactStep(
                 workspace,
                 self._buildspec,
-                dict(self._env),
+                await self._artifact_environment(),
                 await self._live_session(),
                 self._env.get("CODEBUILD_BUILD_SUCCEEDING") == "1",
             )
@@ -243,6 +244,14 @@ class BuildRunner:
                 await self._leave(error.status, PhaseContext(error.status_code, error.message))
                 return
         await self._leave(StatusType.SUCCEEDED)
+
+    async def _artifact_environment(self) -> dict[str, str]:
+        """The build's variables, over them the shell's current values of those the artifacts block
+        names: `files: [$TARBALL]` takes the value a command gave TARBALL, as on CodeBuild."""
+        assert self._buildspec is not None
+        names = artifact_variable_names(self._buildspec.artifacts)
+        current = await (await self._live_session()).variables(names) if names else {}
+        return {**self._env, **current}
 
     async def _interrupt(self, status: StatusType) -> None:
         """A timeout or a stop: the running phase ends with `status`, the process tree is killed."""

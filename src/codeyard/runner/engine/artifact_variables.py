@@ -1,0 +1,21 @@
+"""The variables an `artifacts` block names: UPLOAD_ARTIFACTS reads their values from the build's shell."""
+
+from __future__ import annotations
+
+import re
+
+from codeyard.runner.buildspec.model import ArtifactsSpec
+
+_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def artifact_variable_names(spec: ArtifactsSpec | None) -> list[str]:
+    """Every `$NAME` / `${NAME}` in the block's files, name, base directory and exclude paths
+    (secondary artifacts included), sorted."""
+    if spec is None:
+        return []
+    texts = [*spec.files, spec.name or "", spec.base_directory or "", *spec.exclude_paths]
+    names = {match.group(1) for text in texts for match in _REFERENCE.finditer(text)}
+    for secondary in spec.secondary.values():
+        names.update(artifact_variable_names(secondary))
+    return sorted(names)
