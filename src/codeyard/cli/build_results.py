@@ -79,9 +79,9 @@ def package_artifacts(
         selection = select_files(
             src_dir,
             [expand(pattern, environment) for pattern in artifact.files],
-            artifact.base_directory,
+            None if artifact.base_directory is None else expand(artifact.base_directory, environment),
             artifact.discard_paths,
-            artifact.exclude_paths,
+            [expand(pattern, environment) for pattern in artifact.exclude_paths],
         )
         results.warnings += [f"artifact {identifier}: {warning}" for warning in selection.warnings]
         if target is None:

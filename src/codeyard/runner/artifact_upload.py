@@ -53,9 +53,9 @@ async def _upload_one(
             select_files,
             step.workspace.src_dir,
             [expand(pattern, step.environment) for pattern in spec.files],
-            spec.base_directory,
+            None if spec.base_directory is None else expand(spec.base_directory, step.environment),
             spec.discard_paths,
-            spec.exclude_paths,
+            [expand(pattern, step.environment) for pattern in spec.exclude_paths],
         )
         for warning in selection.warnings:
             await note(warning)

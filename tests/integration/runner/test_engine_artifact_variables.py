@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
-from codeyard.runner.artifact_upload import expand
+from codeyard.cli.build_results import BuildResults, package_artifacts
+from codeyard.runner.artifact_upload import expand, upload_artifacts
 from codeyard.runner.artifacts import select_files
 from codeyard.runner.buildspec.model import ArtifactsSpec
 from codeyard.runner.engine.artifact_variables import artifact_variable_names
@@ -67,3 +69,50 @@ def test_names_come_from_every_part_of_the_block() -> None:
     assert artifact_variable_names(spec) == ["A", "B", "C", "D", "E", "F"]
     assert artifact_variable_names(None) == []
     assert artifact_variable_names(ArtifactsSpec(files=("**/*",))) == []
+
+
+PACKAGED = """
+version: 0.2
+phases:
+  build:
+    commands:
+      - OUT_DIR=out; SKIP=skipped
+      - mkdir -p out/skipped && touch out/keep.txt out/skipped/drop.txt
+artifacts:
+  files:
+    - '**/*'
+  base-directory: $OUT_DIR
+  exclude-paths:
+    - $SKIP/**/*
+"""
+
+
+def test_the_server_runner_packages_with_base_directory_and_exclude_paths_expanded(tmp_path: Path) -> None:
+    zipped: list[str] = []
+
+    async def upload(path: Path, name: str, identifier: str) -> None:
+        with zipfile.ZipFile(path) as archive:
+            zipped.extend(archive.namelist())
+
+    async def note(message: str) -> None:
+        return None
+
+    async def upload_step(step: ArtifactStep) -> None:
+        await upload_artifacts(step, upload, note, True, [])
+
+    build = run_build(tmp_path, PACKAGED, BuildHooks(upload_artifacts=upload_step))
+    assert str(build.ended.status) == "SUCCEEDED"
+    assert zipped == ["keep.txt"]
+
+
+def test_codeyard_build_packages_with_base_directory_and_exclude_paths_expanded(tmp_path: Path) -> None:
+    results = BuildResults()
+    target = tmp_path / "artifacts"
+
+    async def upload_step(step: ArtifactStep) -> None:
+        package_artifacts(step.workspace.src_dir, step.buildspec, step.environment, target, False, results)
+
+    build = run_build(tmp_path, PACKAGED, BuildHooks(upload_artifacts=upload_step))
+    assert str(build.ended.status) == "SUCCEEDED"
+    assert [(a.identifier, a.entries) for a in results.artifacts] == [("primary", 1)]
+    assert sorted(p.name for p in (target / "artifacts").rglob("*")) == ["keep.txt"]
