@@ -19,6 +19,7 @@ its error named.
 from __future__ import annotations
 
 import re
+import shlex
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -55,7 +56,9 @@ NO_ARTIFACT_MATCH = {
     "aws__aws-toolkit-jetbrains__buildspec__windowsTests.yml",
     "aws__aws-toolkit-vscode__buildspec__windowsTests.yml",
 }
+_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 _GLOB = re.compile(r"\*\*?")
+_PLAIN_ECHO = re.compile(r"echo(?: +(?:\"[^\"$`\\]*\"|'[^']*'|[^\s$`'\"\\;|&<>()*?\[]+))+")
 _NOTE = re.compile(r"^\[Container\] \S+ \S+ (.*)$", re.DOTALL)
 
 pytestmark = pytest.mark.skipif(not FILES, reason=f"the shared buildspec corpus is not at {CORPUS}")
@@ -81,8 +84,10 @@ def _placeholders(buildspec: Buildspec, variables: Mapping[str, str]) -> list[st
     for base, patterns in groups:
         for pattern in patterns:
             path = "/".join(part for part in (base, pattern) if part)
-            path = _GLOB.sub("placeholder", expand(path, variables) if "$" in path else path)
-            if "$" in path or "\\" in path or path.startswith("/") or ".." in path.split("/"):
+            if any(name not in variables for name in _REFERENCE.findall(path)):
+                continue
+            path = _GLOB.sub("placeholder", expand(path, variables))
+            if "\\" in path or path.startswith("/") or ".." in path.split("/"):
                 continue
             paths.append(path.rstrip("/") or "placeholder")
     return paths
@@ -90,7 +95,7 @@ def _placeholders(buildspec: Buildspec, variables: Mapping[str, str]) -> list[st
 
 def _hooks(buildspec: Buildspec, runnable: Buildspec, record: _Record) -> BuildHooks:
     async def download_source(workspace: Workspace) -> str:
-        known = {**buildspec.env.variables, "CODEBUILD_SRC_DIR": str(workspace.src_dir)}
+        known = {**buildspec.env.variables, "CODEBUILD_SRC_DIR": "."}
         for relative in _placeholders(buildspec, known):
             target = workspace.src_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -160,6 +165,13 @@ def _echo_output_follows(build: Build, command: str, original: str) -> bool:
     return False
 
 
+def _literal_echo(command: str) -> str | None:
+    """What a kept `echo` of plain words prints (None for any other command, or one with expansions)."""
+    if not _PLAIN_ECHO.fullmatch(command):
+        return None
+    return " ".join(shlex.split(command)[1:])
+
+
 @pytest.mark.parametrize("path", FILES, ids=[path.name for path in FILES])
 def test_corpus_buildspec_runs_as_a_variant(path: Path, tmp_path: Path) -> None:
     text = path.read_bytes().decode("utf-8-sig")
@@ -191,6 +203,8 @@ def test_corpus_buildspec_runs_as_a_variant(path: Path, tmp_path: Path) -> None:
         for original in (*phase.commands, *phase.finally_):
             if not keeps(original):
                 assert _echo_output_follows(build, echoed(original), original), original
+            elif (printed := _literal_echo(original)) is not None:
+                assert _echo_output_follows(build, original, printed), original
 
     env = buildspec.env
     wanted_secrets = {(VariableType.PARAMETER_STORE, name) for name in env.parameter_store.values()}
