@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Mapping
@@ -108,6 +107,8 @@ def collect_reports(
     results: BuildResults,
 ) -> None:
     """Every report group's report; with a target, each written as `<group>.json` in the API's shapes."""
+    import json  # only for builds with reports, as the report parsers
+
     from codeyard.runner.reports.collect import collect_report
 
     for group, spec in buildspec.reports.items():

@@ -11,11 +11,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codeyard import __version__
 from codeyard.cli import build_arguments, lint, runner
-from codeyard.config import Settings, SettingsError, mask_url, resolve_settings
+
+if TYPE_CHECKING:
+    from codeyard.config import Settings
 
 # Exit codes: 0 stopped cleanly, 1 could not run (port taken, database unreachable), 2 bad settings.
 EXIT_FAILED = 1
@@ -63,6 +65,8 @@ def _server_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _settings(args: argparse.Namespace) -> tuple[Settings, dict[str, str]]:
+    from codeyard.config import resolve_settings
+
     flags: dict[str, Any] = {name: getattr(args, name, None) for name in _FLAGS}
     return resolve_settings(flags, config_file=getattr(args, "config", None))
 
@@ -112,6 +116,8 @@ def _quiet_signals() -> Iterator[None]:
 
 
 def _open_failure(settings: Settings, error: Exception) -> _Failure:
+    from codeyard.config import mask_url
+
     first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return _Failure(f"cannot open the database {mask_url(settings.effective_database_url)}: {first_line}")
 
@@ -164,6 +170,7 @@ def _serve(settings: Settings, *, embedded: bool = False) -> int:
 def _db_upgrade(settings: Settings) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
+    from codeyard.config import mask_url
     from codeyard.store.sql.engine import make_engine
     from codeyard.store.sql.schema import current_revision, upgrade
 
@@ -211,16 +218,38 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line, parsed with the collector off; for `codeyard build`, the engine's modules loaded
+    too, and everything loaded so far frozen, out of the collector's sight.
+
+    Start-up makes many objects and frees almost none: a collection then is pure cost (`codeyard/__main__.py`
+    turns the collector off before anything is imported). Frozen, what the modules made is not traversed
+    again, neither by the build's own collections nor by the one at exit."""
+    gc.disable()
+    try:
+        args = _parser().parse_args(argv)
+        if args.command == "build":
+            from codeyard.cli import build  # noqa: F401 - the engine, only for this command
+
+            gc.freeze()
+        return args
+    finally:
+        gc.enable()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parse(argv)
     if args.command == "lint":
         return lint.run(args.files)
     if args.command == "runner":
         return runner.run(args)
     if args.command == "build":
-        from codeyard.cli import build  # the engine, only for this command
+        from codeyard.cli import build
 
         return build.run(args)
+    # Settings (and their TOML reader) only for the server's commands.
+    from codeyard.config import SettingsError
+
     try:
         settings, sources = _settings(args)
         if args.command in ("up", "server"):

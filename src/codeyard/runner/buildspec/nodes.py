@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
 import yaml
@@ -190,6 +189,8 @@ def describe(node: yaml.Node) -> str:
 
 def suggest(name: str, allowed: Sequence[str]) -> str:
     """A hint for an unknown key: the closest allowed key, or the list of allowed keys."""
+    import difflib  # only for buildspecs with an unknown key
+
     lowered = {key.lower().replace("_", "-"): key for key in allowed}
     exact = lowered.get(name.lower().replace("_", "-"))
     close = [exact] if exact else difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)

@@ -13,13 +13,21 @@ PROC = Path("/proc")
 
 
 def _stat(pid: int) -> tuple[str, int, int, int] | None:
-    """(state, parent, process group, session) of a process, or None when it is gone."""
+    """(state, parent, process group, session) of a process, or None when it is gone.
+
+    Read with plain os calls, not pathlib: every process of the host is read at each look."""
     try:
-        text = (PROC / str(pid) / "stat").read_text()
+        fd = os.open(f"/proc/{pid}/stat", os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return None
-    fields = text[text.rindex(")") + 2 :].split()
-    return fields[0], int(fields[1]), int(fields[2]), int(fields[3])
+    try:
+        data = os.read(fd, 4096)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    fields = data[data.rindex(b")") + 2 :].split(maxsplit=4)
+    return fields[0].decode(), int(fields[1]), int(fields[2]), int(fields[3])
 
 
 def session_tree(sid: int) -> list[int]:
@@ -27,9 +35,9 @@ def session_tree(sid: int) -> list[int]:
     group), and their children that left it: a child that called setsid, or, in a sandbox, the first
     process of the build's PID namespace, whose end the kernel holds until every other one has ended."""
     live: dict[int, tuple[str, int, int, int]] = {}
-    for entry in PROC.iterdir():
-        if entry.name.isdigit() and (stat := _stat(int(entry.name))) and stat[0] not in ("Z", "X"):
-            live[int(entry.name)] = stat
+    for name in os.listdir(PROC):
+        if name.isdigit() and (stat := _stat(int(name))) and stat[0] not in ("Z", "X"):
+            live[int(name)] = stat
     members = {pid for pid, stat in live.items() if sid in (stat[2], stat[3])}
     return sorted(members | {pid for pid, stat in live.items() if stat[1] in members})
 
