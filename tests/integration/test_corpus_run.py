@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from tests.support.corpus_variants import echoed, keeps, variant
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "buildspec"
 FILES = sorted(CORPUS.glob("*.y*ml")) if CORPUS.is_dir() else []
 INVALID = {"aws__aws-toolkit-vscode__buildspec__release__50githubrelease.yml": "unknown key `Commands`"}
+PARSED = [path for path in FILES if path.name not in INVALID]
 # Files whose artifacts cannot match in a variant, so that UPLOAD_ARTIFACTS fails as CodeBuild's
 # does when no file matches (CLIENT_ERROR) and the build is FAILED: they name their files only
 # through variables whose files echoed commands would have made (ecs-agent), or under a directory
@@ -53,6 +55,12 @@ NO_ARTIFACT_MATCH = {
     "aws__aws-toolkit-jetbrains__buildspec__linuxIntegrationTests.yml",
     "aws__aws-toolkit-jetbrains__buildspec__linuxTests.yml",
     "aws__aws-toolkit-jetbrains__buildspec__linuxUiTests.yml",
+    "aws__aws-toolkit-jetbrains__buildspec__windowsTests.yml",
+    "aws__aws-toolkit-vscode__buildspec__windowsTests.yml",
+}
+# Files written for Windows images: their commands are PowerShell, not shell.
+WINDOWS = {
+    "aws__amazon-ecs-agent__buildspecs__pr-build-windows.yml",
     "aws__aws-toolkit-jetbrains__buildspec__windowsTests.yml",
     "aws__aws-toolkit-vscode__buildspec__windowsTests.yml",
 }
@@ -219,11 +227,26 @@ def test_corpus_buildspec_runs_as_a_variant(path: Path, tmp_path: Path) -> None:
     assert set(record.reports) == set(buildspec.reports)
 
 
+@pytest.mark.parametrize("path", PARSED, ids=[path.name for path in PARSED])
+def test_every_command_is_valid_shell_as_the_engine_runs_it(path: Path, tmp_path: Path) -> None:
+    """Each command string, written to a script as the engine writes it, parses as bash (`bash -n`):
+    block and multi-line plain scalars reach the shell whole."""
+    buildspec = parse(path.read_bytes().decode("utf-8-sig"), path.name)
+    script = tmp_path / "script.sh"
+    invalid = []
+    for phase in buildspec.phases.values():
+        for command in (*phase.commands, *phase.finally_):
+            script.write_text(command if command.endswith("\n") else command + "\n")
+            checked = subprocess.run(["bash", "-n", str(script)], capture_output=True, check=False)
+            if checked.returncode != 0:
+                invalid.append(command)
+    assert bool(invalid) == (path.name in WINDOWS), invalid
+
+
 UNMODIFIED = [
     path
-    for path in FILES
-    if path.name not in INVALID
-    and all(
+    for path in PARSED
+    if all(
         keeps(c)
         for p in parse(path.read_bytes().decode("utf-8-sig")).phases.values()
         for c in (*p.commands, *p.finally_)
