@@ -19,6 +19,7 @@ from codeyard.execution.artifact_store import ArtifactStore
 from codeyard.execution.build_secrets import BuildSecrets
 from codeyard.execution.queue import WorkQueue
 from codeyard.execution.registry import RunnerRegistry, registration_token
+from codeyard.execution.report_intake import ReportIntake
 from codeyard.execution.scheduler import Scheduler
 from codeyard.execution.source_archive import SourceArchives
 from codeyard.execution.wakeup import Wakeup
@@ -201,6 +202,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         SourceArchives(store, git),
         build_secrets,
         artifacts,
+        ReportIntake(store, clock, ids),
     )
     mounts: list[tuple[str, AsgiApp]] = [
         ("/_codeyard/v1/work/", work),

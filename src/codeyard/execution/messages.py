@@ -103,3 +103,20 @@ class Completion(_Message):
     end_ms: int
     resolved_source_version: str | None = None
     exported_variables: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReportUpload(_Message):
+    """One report group's report of a build, as the runner collected it (sent before the completion).
+
+    `group` is the buildspec's key (a report group name or ARN); the summaries, `test_cases` and
+    `coverages` are in the API's shapes (TestReportSummary, TestCase, CodeCoverage…) less the ARNs."""
+
+    group: str
+    type: str
+    status: str
+    truncated: bool = False
+    test_summary: dict[str, Any] | None = None
+    coverage_summary: dict[str, Any] | None = None
+    test_cases: list[dict[str, Any]] = field(default_factory=list)
+    coverages: list[dict[str, Any]] = field(default_factory=list)

@@ -17,6 +17,7 @@ from codeyard.execution.build_secrets import PARAMETER_ERROR, BuildSecrets, Secr
 from codeyard.execution.messages import WORK_PREFIX, Completion, LogChunk, PhaseUpdate
 from codeyard.execution.queue import LeaseLost, UnknownRunner, WorkQueue
 from codeyard.execution.registry import RunnerRegistry
+from codeyard.execution.report_intake import ReportIntake, ReportRefused
 from codeyard.execution.source_archive import SourceArchives, SourceNotFound
 from codeyard.execution.wakeup import Wakeup
 from codeyard.router import Receive, Scope, Send, not_found, send_json
@@ -36,8 +37,10 @@ class WorkApi:
         sources: SourceArchives,
         secrets: BuildSecrets | None = None,
         artifacts: ArtifactStore | None = None,
+        reports: ReportIntake | None = None,
     ) -> None:
         self._artifacts = artifacts
+        self._reports = reports
         self._secrets = secrets
         self._queue = queue
         self._registry = registry
@@ -123,6 +126,13 @@ class WorkApi:
             await send_json(send, 200, {})
         elif action == "secret" and method == "POST":
             await self._secret(send, runner_id, job_id, _json(body))
+        elif action == "reports" and method == "POST" and self._reports is not None:
+            try:
+                arn = await _run(self._reports.receive_message, runner_id, job_id, _json(body))
+            except ReportRefused as error:
+                await send_json(send, 400, _error("CLIENT_ERROR", str(error)))
+                return
+            await send_json(send, 200, {"reportArn": arn})
         elif action == "source" and method == "GET":
             await self._source(send, runner_id, job_id)
         else:

@@ -20,6 +20,7 @@ from codeyard.execution.messages import (
     LogChunk,
     PhaseUpdate,
     Registration,
+    ReportUpload,
 )
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,12 @@ class WorkClient:
         phase context's status code as `code` and the reason."""
         answer = await self._call("POST", _job(job_id, "secret"), {"type": kind, "reference": reference})
         return str(answer.json()["value"])
+
+    async def report(self, job_id: str, upload: ReportUpload) -> str:
+        """Files one report of the build; answers its ARN. Refused (400) when its group is missing
+        or of another type."""
+        answer = await self._call("POST", _job(job_id, "reports"), upload.to_dict())
+        return str(answer.json()["reportArn"])
 
     async def artifact(self, job_id: str, path: Path, name: str, identifier: str = "") -> None:
         """Uploads an artifact's zip (streamed from `path`); `name` is the buildspec's, `identifier`

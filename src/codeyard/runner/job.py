@@ -10,7 +10,7 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from codeyard.execution.messages import Completion, Job, LogChunk, PhaseUpdate
+from codeyard.execution.messages import Completion, Job, LogChunk, PhaseUpdate, ReportUpload
 from codeyard.runner.artifact_upload import upload_artifacts
 from codeyard.runner.buildspec.model import Buildspec
 from codeyard.runner.buildspec.parser import parse
@@ -18,9 +18,10 @@ from codeyard.runner.client import Refused, WorkClient
 from codeyard.runner.engine.environment import BuildContext, EnvironmentVariable, VariableType
 from codeyard.runner.engine.events import BuildEnded, BuildEvent, LogLines, PhaseEnded, PhaseStarted
 from codeyard.runner.engine.executors import Executor, Workspace
-from codeyard.runner.engine.hooks import ArtifactStep, BuildHooks, PhaseError
+from codeyard.runner.engine.hooks import ArtifactStep, BuildHooks, FinalStep, PhaseError
 from codeyard.runner.engine.runner import BuildRequest, BuildRunner
 from codeyard.runner.engine.states import CLIENT_ERROR, YAML_FILE_ERROR
+from codeyard.runner.report_upload import ReportNotFiled, upload_reports
 
 log = logging.getLogger(__name__)
 MAX_CHUNK_BYTES = 256 * 1024
@@ -73,6 +74,7 @@ class BuildJob:
             download_source=self._download,
             load_buildspec=self._load_buildspec,
             resolve_secret=self._secret,
+            finalize=self._reports,
             upload_artifacts=self._upload if job.artifacts_type == "S3" or job.secondary_artifacts else None,
         )
         runner = BuildRunner(self._executor, request, self._events.put, hooks)
@@ -188,6 +190,18 @@ class BuildJob:
             return await self._client.secret(self._job.build_id, str(kind), reference)
         except Refused as error:
             raise PhaseError(error.code or CLIENT_ERROR, error.reason) from None
+
+    async def _reports(self, step: FinalStep) -> None:
+        async def send(upload: ReportUpload) -> str:
+            try:
+                return await self._client.report(self._job.build_id, upload)
+            except Refused as error:
+                raise ReportNotFiled(error.reason) from None
+
+        async def note(line: str) -> None:
+            await self._events.put(LogLines(datetime.now(UTC), (f"[Container] {line}",)))
+
+        await upload_reports(step, send, note)
 
     async def _load_buildspec(self, workspace: Workspace) -> Buildspec:
         job = self._job

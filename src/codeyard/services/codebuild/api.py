@@ -9,14 +9,20 @@ from codeyard.accounts import RequestContext
 from codeyard.services.codebuild.base import project_arn, project_name
 from codeyard.services.codebuild.builds import BuildsMixin
 from codeyard.services.codebuild.projects import ProjectsMixin
+from codeyard.services.codebuild.report_groups import ReportGroupsMixin
+from codeyard.services.codebuild.report_queries import ReportQueriesMixin
+from codeyard.services.codebuild.report_shapes import REPORT_OPERATIONS, report_resources
+from codeyard.services.codebuild.reports import ReportsMixin
 
 
-class CodeBuildApi(ProjectsMixin, BuildsMixin):
+class CodeBuildApi(ProjectsMixin, BuildsMixin, ReportGroupsMixin, ReportsMixin, ReportQueriesMixin):
     service_name = "codebuild"
 
     def resources_for(self, operation: str, params: Mapping[str, Any], ctx: RequestContext) -> Sequence[str]:
         """The project ARN(s) of the call (a build's calls are authorised on its project, as AWS
         does); "*" for calls on no one project."""
+        if operation in REPORT_OPERATIONS:
+            return report_resources(operation, params, ctx)
         names: list[str] = []
         if isinstance(params.get("name"), str):
             names = [params["name"]]

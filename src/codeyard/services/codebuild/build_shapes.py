@@ -30,6 +30,7 @@ _DETAIL_MEMBERS = (
     "exportedEnvironmentVariables",
     "fileSystemLocations",
     "autoRetryConfig",
+    "reportArns",
 )
 
 

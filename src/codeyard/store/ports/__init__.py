@@ -7,6 +7,13 @@ from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
 from codeyard.store.ports.codebuild import BuildLogRecord, BuildRecord, ProjectRecord
+from codeyard.store.ports.codebuild_reports import (
+    CodeCoverageRecord,
+    PagedRepository,
+    ReportGroupRecord,
+    ReportRecord,
+    TestCaseRecord,
+)
 from codeyard.store.ports.codecommit import (
     ApprovalRuleTemplateRecord,
     CommentRecord,
@@ -175,6 +182,18 @@ class UnitOfWork(Protocol):
 
     @property
     def build_logs(self) -> Repository[BuildLogRecord]: ...
+
+    @property
+    def report_groups(self) -> Repository[ReportGroupRecord]: ...
+
+    @property
+    def reports(self) -> PagedRepository[ReportRecord]: ...
+
+    @property
+    def test_cases(self) -> PagedRepository[TestCaseRecord]: ...
+
+    @property
+    def code_coverages(self) -> PagedRepository[CodeCoverageRecord]: ...
 
     @property
     def jobs(self) -> Repository[JobRecord]: ...

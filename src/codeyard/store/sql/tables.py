@@ -18,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from codeyard.store.sql.types import UtcDateTime
+from codeyard.store.sql.types import Float64, UtcDateTime
 
 metadata = MetaData(
     naming_convention={
@@ -505,4 +505,80 @@ runners = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("last_seen_at", UtcDateTime),
+)
+
+# --- CodeBuild reports -------------------------------------------------------------------------------
+
+report_groups = Table(
+    "cb_report_groups",
+    metadata,
+    Column("region", String(32), primary_key=True),
+    Column("name", String(128), primary_key=True),
+    Column("arn", String(2048), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_modified_at", UtcDateTime, nullable=False),
+    Column("export_config", JSON, nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Index("ix_cb_report_groups_arn", "arn"),
+)
+
+reports = Table(
+    "cb_reports",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("arn", String(2048), nullable=False, unique=True),
+    Column("region", String(32), nullable=False),
+    Column("group_arn", String(2048), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("name", String(128), nullable=False),
+    Column("execution_id", String(2048), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expired_at", UtcDateTime, nullable=False),
+    Column("truncated", Boolean, nullable=False),
+    Column("export_config", JSON, nullable=False),
+    Column("test_summary", JSON),
+    Column("coverage_summary", JSON),
+    UniqueConstraint("execution_id", "group_arn", name="uq_cb_reports_execution"),
+    Index("ix_cb_reports_region", "region", "id"),
+    Index("ix_cb_reports_region_status", "region", "status", "id"),
+    Index("ix_cb_reports_group", "group_arn", "id"),
+    Index("ix_cb_reports_group_status", "group_arn", "status", "id"),
+)
+
+test_cases = Table(
+    "cb_test_cases",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("report_arn", String(2048), nullable=False),
+    Column("test_raw_data_path", Text, nullable=False),
+    Column("prefix", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("status", String(64), nullable=False),
+    Column("duration_in_nano_seconds", BigInteger, nullable=False),
+    Column("expired_at", UtcDateTime, nullable=False),
+    Column("message", Text),
+    Column("test_suite_name", Text),
+    Index("ix_cb_test_cases_report", "report_arn", "id"),
+    Index("ix_cb_test_cases_report_status", "report_arn", "status", "id"),
+)
+
+code_coverages = Table(
+    "cb_code_coverages",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("report_arn", String(2048), nullable=False),
+    Column("file_path", String(4096), nullable=False),
+    Column("line_coverage_percentage", Float64, nullable=False),
+    Column("lines_covered", BigInteger, nullable=False),
+    Column("lines_missed", BigInteger, nullable=False),
+    Column("branches_covered", BigInteger, nullable=False),
+    Column("branches_missed", BigInteger, nullable=False),
+    Column("expired_at", UtcDateTime, nullable=False),
+    Column("branch_coverage_percentage", Float64),
+    Index("ix_cb_code_coverages_report", "report_arn", "id"),
+    Index("ix_cb_code_coverages_path", "report_arn", "file_path", "id"),
+    Index("ix_cb_code_coverages_line", "report_arn", "line_coverage_percentage", "id"),
 )

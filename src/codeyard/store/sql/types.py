@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Double
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -31,3 +32,18 @@ class UtcDateTime(TypeDecorator[datetime]):
         if result.tzinfo is None:
             return result.replace(tzinfo=UTC)
         return result.astimezone(UTC)
+
+
+class Float64(TypeDecorator[float]):
+    """Double-precision floats, read as the driver gives them (statements run on the driver's
+    cursor, where PostgreSQL's own float processor cannot be chosen by column type)."""
+
+    impl = Double
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], float | None]:
+        return _to_float
+
+
+def _to_float(value: Any) -> float | None:
+    return None if value is None else float(value)

@@ -15,6 +15,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from codeyard.store.ports import Repository
 from codeyard.store.ports.codebuild import BuildLogRecord, BuildRecord, ProjectRecord
+from codeyard.store.ports.codebuild_reports import (
+    CodeCoverageRecord,
+    PagedRepository,
+    ReportGroupRecord,
+    ReportRecord,
+    TestCaseRecord,
+)
 from codeyard.store.ports.codecommit import (
     ApprovalRuleTemplateRecord,
     CommentRecord,
@@ -46,6 +53,7 @@ from codeyard.store.ports.ssm import ParameterRecord, ParameterVersionRecord
 from codeyard.store.ports.work import JobRecord, RunnerRecord
 from codeyard.store.sql import tables
 from codeyard.store.sql.log_events import LogEventMapping, SqlLogEvents
+from codeyard.store.sql.pages import PagedMapping, SqlPaged
 from codeyard.store.sql.repository import SqlRepository, TableMapping
 
 T = TypeVar("T")
@@ -102,6 +110,26 @@ class _LogEventsSlot(_Slot[LogEventRecord]):
         return repository
 
 
+class _PagedSlot(_Slot[T]):
+    """A repository attribute read in keyset pages and written in bulk."""
+
+    mapping_type = PagedMapping
+    repository_type = SqlPaged
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> _PagedSlot[T]: ...
+
+    @overload
+    def __get__(self, uow: SqlUnitOfWork, owner: type) -> PagedRepository[T]: ...
+
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type) -> PagedRepository[T] | _PagedSlot[T]:
+        if uow is None:
+            return self
+        repository = super().__get__(uow, owner)
+        assert isinstance(repository, SqlPaged)
+        return repository
+
+
 class SqlUnitOfWork:
     users = _Slot(tables.users, UserRecord)
     groups = _Slot(tables.groups, GroupRecord)
@@ -134,6 +162,10 @@ class SqlUnitOfWork:
     projects = _Slot(tables.projects, ProjectRecord)
     builds = _Slot(tables.builds, BuildRecord)
     build_logs = _Slot(tables.build_logs, BuildLogRecord)
+    report_groups = _Slot(tables.report_groups, ReportGroupRecord)
+    reports = _PagedSlot(tables.reports, ReportRecord)
+    test_cases = _PagedSlot(tables.test_cases, TestCaseRecord)
+    code_coverages = _PagedSlot(tables.code_coverages, CodeCoverageRecord)
     jobs = _Slot(tables.jobs, JobRecord)
     runners = _Slot(tables.runners, RunnerRecord)
 

@@ -1,0 +1,73 @@
+"""A server build's reports: each `reports:` group collected in FINALIZING and sent to the server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from codeyard.execution.messages import ReportUpload
+from codeyard.runner.engine.hooks import FinalStep, PhaseError
+from codeyard.runner.engine.states import CLIENT_ERROR
+from codeyard.runner.reports.collect import CollectedReport, collect_report
+
+MAX_MESSAGE_CHARS = 8192  # of one test case's message: 500 cases stay well inside a work API request
+
+
+class ReportNotFiled(Exception):
+    """The server refused a report (its group is missing or of another type)."""
+
+
+Send = Callable[[ReportUpload], Awaitable[str]]
+
+
+async def upload_reports(step: FinalStep, send: Send, note: Callable[[str], Awaitable[None]]) -> None:
+    """Collects every report group of the buildspec and hands each report to `send`, which answers
+    its ARN or raises ReportNotFiled. Every group is tried; refused ones then fail the phase."""
+    if step.buildspec is None or not step.buildspec.reports:
+        return
+    refused: list[str] = []
+    for group, spec in step.buildspec.reports.items():
+        report = await asyncio.to_thread(
+            collect_report,
+            step.workspace.src_dir,
+            spec.files,
+            base_directory=spec.base_directory,
+            discard_paths=spec.discard_paths,
+            file_format=spec.file_format.value,
+        )
+        if report.message:
+            await note(f"Report {group}: {report.message}")
+        try:
+            arn = await send(message(group, report))
+        except ReportNotFiled as error:
+            await note(f"Report {group} was not uploaded: {error}")
+            refused.append(f"{group}: {error}")
+            continue
+        await note(f"Report {group} ({report.type}, {report.status}) uploaded: {arn}")
+    if refused:
+        raise PhaseError(CLIENT_ERROR, "Reports not uploaded: " + "; ".join(refused))
+
+
+def message(group: str, report: CollectedReport) -> ReportUpload:
+    """The work API message of one collected report."""
+    cases: list[dict[str, Any]] = []
+    coverages: list[dict[str, Any]] = []
+    if report.test is not None:
+        for case in report.test.cases:
+            shape = case.to_api()
+            if len(shape.get("message") or "") > MAX_MESSAGE_CHARS:
+                shape["message"] = shape["message"][:MAX_MESSAGE_CHARS]
+            cases.append(shape)
+    if report.coverage is not None:
+        coverages = [item.to_api() for item in report.coverage.files]
+    return ReportUpload(
+        group=group,
+        type=report.type.value,
+        status=report.status.value,
+        truncated=report.truncated,
+        test_summary=report.test.summary.to_api() if report.test is not None else None,
+        coverage_summary=report.coverage.summary.to_api() if report.coverage is not None else None,
+        test_cases=cases,
+        coverages=coverages,
+    )

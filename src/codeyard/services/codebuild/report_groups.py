@@ -1,0 +1,146 @@
+"""Report groups: create, update, delete, batch get and list."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from codeyard.accounts import RequestContext
+from codeyard.services.codebuild.base import CodeBuildBase
+from codeyard.services.codebuild.errors import (
+    InvalidInputException,
+    ResourceAlreadyExistsException,
+    ResourceNotFoundException,
+)
+from codeyard.services.codebuild.pages import page
+from codeyard.services.codebuild.project_checks import check_tags
+from codeyard.services.codebuild.report_shapes import (
+    PAGE_SIZE,
+    check_export_config,
+    check_group_name,
+    find_group,
+    group_arn,
+    group_shape,
+)
+from codeyard.store.ports import Conflict
+from codeyard.store.ports.codebuild_reports import ReportGroupRecord
+
+_SORT_KEYS = {"NAME": "name", "CREATED_TIME": "created_at", "LAST_MODIFIED_TIME": "last_modified_at"}
+
+
+class ReportGroupsMixin(CodeBuildBase):
+    def create_report_group(
+        self,
+        ctx: RequestContext,
+        *,
+        name: str,
+        type: str,
+        export_config: dict[str, Any],
+        tags: list[dict[str, str]] | None = None,
+    ) -> dict[str, Any]:
+        check_group_name(name)
+        check_tags(tags or [])
+        now = self._clock.now()
+        arn = group_arn(ctx.arn("codebuild", ""), name)
+        record = ReportGroupRecord(
+            region=ctx.region,
+            name=name,
+            arn=arn,
+            type=type,
+            created_at=now,
+            last_modified_at=now,
+            export_config=check_export_config(export_config),
+            tags=list(tags or []),
+        )
+        with self._store.unit_of_work() as uow:
+            if uow.report_groups.get(region=ctx.region, name=name) is not None:
+                raise ResourceAlreadyExistsException(f"Report group already exists: {arn}")
+            try:
+                uow.report_groups.add(record)
+            except Conflict:
+                raise ResourceAlreadyExistsException(f"Report group already exists: {arn}") from None
+            uow.commit()
+        return {"reportGroup": group_shape(record)}
+
+    def update_report_group(
+        self,
+        ctx: RequestContext,
+        *,
+        arn: str,
+        export_config: dict[str, Any] | None = None,
+        tags: list[dict[str, str]] | None = None,
+    ) -> dict[str, Any]:
+        if tags is not None:
+            check_tags(tags)
+        with self._store.unit_of_work() as uow:
+            record = find_group(uow, ctx, arn)
+            if record is None:
+                raise ResourceNotFoundException(f"Report group not found: {arn}")
+            updated = replace(
+                record,
+                last_modified_at=self._clock.now(),
+                export_config=record.export_config
+                if export_config is None
+                else check_export_config(export_config),
+                tags=list(tags) if tags is not None else record.tags,
+            )
+            uow.report_groups.update(updated)
+            uow.commit()
+        return {"reportGroup": group_shape(updated)}
+
+    def delete_report_group(
+        self, ctx: RequestContext, *, arn: str, delete_reports: bool | None = None
+    ) -> dict[str, Any]:
+        """A group that holds reports is refused unless `deleteReports`; a missing one answers nothing."""
+        with self._store.unit_of_work() as uow:
+            record = find_group(uow, ctx, arn)
+            if record is None:
+                return {}
+            reports = uow.reports.find(group_arn=record.arn)
+            if reports and not delete_reports:
+                raise InvalidInputException(
+                    f"Cannot delete report group {record.arn}: it has {len(reports)} report(s); "
+                    "delete them first or set deleteReports"
+                )
+            for report in reports:
+                uow.test_cases.remove(report_arn=report.arn)
+                uow.code_coverages.remove(report_arn=report.arn)
+            uow.reports.remove(group_arn=record.arn)
+            uow.report_groups.remove(region=record.region, name=record.name)
+            uow.commit()
+        return {}
+
+    def batch_get_report_groups(self, ctx: RequestContext, *, report_group_arns: list[str]) -> dict[str, Any]:
+        found: list[dict[str, Any]] = []
+        missing: list[str] = []
+        with self._reading() as uow:
+            for arn in dict.fromkeys(report_group_arns):
+                record = find_group(uow, ctx, arn)
+                if record is None:
+                    missing.append(arn)
+                else:
+                    found.append(group_shape(record))
+        return {"reportGroups": found, "reportGroupsNotFound": missing}
+
+    def list_report_groups(
+        self,
+        ctx: RequestContext,
+        *,
+        sort_order: str | None = None,
+        sort_by: str | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> dict[str, Any]:
+        sort_by = sort_by or "NAME"
+        sort_order = sort_order or "ASCENDING"
+        key = _SORT_KEYS[sort_by]
+        with self._reading() as uow:
+            records = uow.report_groups.find(region=ctx.region)
+        records.sort(key=lambda r: (getattr(r, key), r.name), reverse=sort_order == "DESCENDING")
+        items, following = page(
+            records, next_token, max_results or PAGE_SIZE, f"report-groups-{sort_by}-{sort_order}"
+        )
+        out: dict[str, Any] = {"reportGroups": [r.arn for r in items]}
+        if following:
+            out["nextToken"] = following
+        return out
