@@ -75,8 +75,11 @@ def report_buildspec(
     )
 
 
-def run_build(server: Server, project: str, spec: str | None = None) -> dict[str, Any]:
-    """Creates the project (if needed) with `spec` as its buildspec, runs one build, answers it finished."""
+def run_build(
+    server: Server, project: str, spec: str | None = None, *, override: str | None = None
+) -> dict[str, Any]:
+    """Creates the project (if needed) with `spec` as its buildspec, runs one build (of `override`
+    when given), answers it finished."""
     codebuild = server.client("codebuild")
     if not codebuild.batch_get_projects(names=[project])["projects"]:
         codebuild.create_project(
@@ -86,8 +89,47 @@ def run_build(server: Server, project: str, spec: str | None = None) -> dict[str
             environment=ENVIRONMENT,
             serviceRole=ROLE,
         )
-    build_id = codebuild.start_build(projectName=project)["build"]["id"]
+    extra = {"buildspecOverride": override} if override else {}
+    build_id = codebuild.start_build(projectName=project, **extra)["build"]["id"]
     return finished(server, build_id)
+
+
+def big_buildspec(cases: int, files: int) -> str:
+    """A buildspec whose reports are `big` (JUnit: `cases` cases, every 9th FAILED, prefixes pkg.C0…C3)
+    and `cover` (Cobertura: `files` files src/fNNNN.py, file i covering i % 5 of its 4 lines)."""
+    script = (
+        "mkdir -p big\n"
+        "{ echo '<testsuite name=\"big\">'\n"
+        f"  for i in $(seq 1 {cases}); do\n"
+        "    if [ $((i % 9)) -eq 0 ]; then body='<failure message=\"no\"/>'; else body=''; fi\n"
+        '    echo "<testcase classname=\\"pkg.C$((i % 4))\\" name=\\"case$i\\" time=\\"0.001\\">$body</testcase>"\n'
+        "  done\n"
+        "  echo '</testsuite>'; } > big/junit.xml\n"
+        "{ echo '<coverage><packages><package name=\"p\"><classes>'\n"
+        f"  for i in $(seq 1 {files}); do\n"
+        "    covered=$((i % 5))\n"
+        '    printf \'<class name="c" filename="src/f%04d.py"><lines>\' $i\n'
+        "    for n in 1 2 3 4; do if [ $n -le $covered ]; then h=1; else h=0; fi\n"
+        '      printf \'<line number="%d" hits="%d"/>\' $n $h; done\n'
+        "    echo '</lines></class>'\n"
+        "  done\n"
+        "  echo '</classes></package></packages></coverage>'; } > big/coverage.xml\n"
+    )
+    lines = "".join(f"        {line}\n" for line in script.splitlines())
+    return (
+        "version: 0.2\n"
+        "phases:\n"
+        "  build:\n"
+        "    commands:\n"
+        "      - |\n"
+        f"{lines}"
+        "reports:\n"
+        "  big:\n"
+        "    files: ['big/junit.xml']\n"
+        "  cover:\n"
+        "    files: ['big/coverage.xml']\n"
+        "    file-format: COBERTURAXML\n"
+    )
 
 
 def reports_by_name(server: Server, build: dict[str, Any]) -> dict[str, dict[str, Any]]:
