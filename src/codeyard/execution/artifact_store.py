@@ -35,6 +35,11 @@ class ArtifactStore:
     def __init__(self, root: Path) -> None:
         self._root = root
 
+    @property
+    def root(self) -> Path:
+        """The directory the artifacts are kept in (`<root>/<bucket>/<key>`)."""
+        return self._root
+
     def wipe(self) -> None:
         """Removes every artifact (test-mode reset)."""
         shutil.rmtree(self._root, ignore_errors=True)

@@ -65,6 +65,15 @@ class Job(_Message):
     artifacts_type: str = "NO_ARTIFACTS"
     # The identifiers of the secondary artifacts of type S3.
     secondary_artifacts: list[str] = field(default_factory=list)
+    # The build cache: NO_CACHE, LOCAL (with its modes) or S3 (`cache_location` is bucket/prefix).
+    cache_type: str = "NO_CACHE"
+    cache_location: str = ""
+    cache_modes: list[str] = field(default_factory=list)
+    # The primary source's clone depth (CODECOMMIT; 0 is the full history).
+    git_clone_depth: int = 0
+    # The secondary sources: {"identifier", "type", "location", "version", "depth", "url"} dicts
+    # ("url" is the work API path of the source, "" for NO_SOURCE), in the project's order.
+    secondary_sources: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

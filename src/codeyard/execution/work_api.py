@@ -14,11 +14,13 @@ import anyio.to_thread
 
 from codeyard.execution.artifact_store import ArtifactStore
 from codeyard.execution.build_secrets import PARAMETER_ERROR, BuildSecrets, SecretError
+from codeyard.execution.cache_api import CacheApi
 from codeyard.execution.messages import WORK_PREFIX, Completion, LogChunk, PhaseUpdate
 from codeyard.execution.queue import LeaseLost, UnknownRunner, WorkQueue
 from codeyard.execution.registry import RunnerRegistry
 from codeyard.execution.report_intake import ReportIntake, ReportRefused
-from codeyard.execution.source_archive import SourceArchives, SourceNotFound
+from codeyard.execution.source_api import send_source
+from codeyard.execution.source_archive import SourceArchives
 from codeyard.execution.wakeup import Wakeup
 from codeyard.router import Receive, Scope, Send, not_found, send_json
 
@@ -46,6 +48,7 @@ class WorkApi:
         self._registry = registry
         self._wakeup = wakeup
         self._sources = sources
+        self._cache = CacheApi(queue, registry, artifacts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"][len(WORK_PREFIX) :]
@@ -53,6 +56,10 @@ class WorkApi:
         token = _bearer(scope)
         if path.endswith("/artifacts") and method == "PUT":
             await self._artifact(scope, receive, send, token, path)
+            return
+        parts = path.split("/")
+        if len(parts) >= 4 and parts[1] == "jobs" and parts[3] == "cache":  # streamed both ways
+            await self._cache(scope, receive, send, token)
             return
         body = await _body(receive)
         if path == "/register" and method == "POST":
@@ -71,7 +78,12 @@ class WorkApi:
             if path == "/poll" and method == "POST":
                 await self._poll(scope, send, runner_id)
                 return
-            parts = path.split("/")
+            if len(parts) == 4 and parts[1] == "jobs" and parts[3] == "source" and method == "GET":
+                source = parse_qs(scope.get("query_string", b"").decode()).get("source", [""])[0]
+                await send_source(
+                    send, self._queue, self._sources, self._artifacts, runner_id, unquote(parts[2]), source
+                )
+                return
             if len(parts) == 4 and parts[1] == "jobs":
                 await self._job_call(send, runner_id, unquote(parts[2]), parts[3], method, body)
                 return
@@ -133,8 +145,6 @@ class WorkApi:
                 await send_json(send, 400, _error("CLIENT_ERROR", str(error)))
                 return
             await send_json(send, 200, {"reportArn": arn})
-        elif action == "source" and method == "GET":
-            await self._source(send, runner_id, job_id)
         else:
             await send_json(send, 404, not_found(f"{WORK_PREFIX}/jobs/{job_id}/{action}"))
 
@@ -180,39 +190,6 @@ class WorkApi:
             await send_json(send, 400, _error(error.code, error.message))
             return
         await send_json(send, 200, {"value": value})
-
-    async def _source(self, send: Send, runner_id: str, job_id: str) -> None:
-        job = await _run(self._queue.job, runner_id, job_id)
-        payload = job.payload
-        if payload["source_type"] == "S3":
-            await self._zip_source(send, payload["source_location"])
-            return
-        try:
-            archive = await _run(
-                self._sources.archive, job.region, payload["source_location"], payload["source_version"]
-            )
-        except SourceNotFound as error:
-            await send_json(send, 404, _error("SourceNotFound", str(error)))
-            return
-        await _run(self._queue.resolved, runner_id, job_id, archive.commit)
-        headers = [
-            (b"content-type", b"application/x-tar"),
-            (b"content-length", str(len(archive.tar)).encode()),
-            (b"x-codeyard-commit", archive.commit.encode()),
-        ]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": archive.tar})
-
-    async def _zip_source(self, send: Send, location: str) -> None:
-        """An S3 source: the zip kept in the artifact store at its location."""
-        found = self._artifacts.find(location) if self._artifacts is not None else None
-        if found is None:
-            await send_json(send, 404, _error("SourceNotFound", f"no object at {location}"))
-            return
-        body = await anyio.to_thread.run_sync(found.read_bytes)
-        headers = [(b"content-type", b"application/zip"), (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
 
 
 async def _run(function: Callable[..., T], *args: Any) -> T:

@@ -105,11 +105,15 @@ class WorkClient:
         if answer.status_code != 200:
             raise Refused(answer.status_code, answer.text)
 
-    async def source(self, job_id: str, write: Callable[[bytes], object]) -> tuple[str, str]:
-        """Streams the job's source (a tar, or a zip for an S3 source) to `write`; answers the
-        commit it holds ("" for none) and its content type."""
+    async def source(
+        self, job_id: str, write: Callable[[bytes], object], identifier: str = ""
+    ) -> tuple[str, str]:
+        """Streams the job's source (the tar of a clone's .git, or a zip for an S3 source) to `write`:
+        the primary one, or the secondary one with that identifier; answers the commit it holds
+        ("" for none) and its content type."""
         headers = {"authorization": f"Bearer {self._token}"}
-        async with self._http.stream("GET", _job(job_id, "source"), headers=headers) as answer:
+        params = {"source": identifier} if identifier else None
+        async with self._http.stream("GET", _job(job_id, "source"), headers=headers, params=params) as answer:
             if answer.status_code != 200:
                 body = (await answer.aread()).decode(errors="replace")
                 raise Refused(answer.status_code, body)
@@ -118,6 +122,15 @@ class WorkClient:
             return str(answer.headers.get("x-codeyard-commit", "")), str(
                 answer.headers.get("content-type", "")
             )
+
+    def blocking(self) -> httpx.Client:
+        """A blocking client with this one's server and token, for calls made from worker threads
+        (the build cache); the caller closes it."""
+        return httpx.Client(
+            base_url=self._http.base_url,
+            timeout=httpx.Timeout(60.0),
+            headers={"authorization": f"Bearer {self._token}"},
+        )
 
     async def _call(
         self, method: str, path: str, body: dict[str, Any], *, token: str | None = None, attempts: int = 0

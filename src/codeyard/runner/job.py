@@ -5,23 +5,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import tarfile
-import zipfile
+import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
+
 from codeyard.execution.messages import Completion, Job, LogChunk, PhaseUpdate, ReportUpload
 from codeyard.runner.artifact_upload import upload_artifacts
+from codeyard.runner.build_cache import BuildCache
 from codeyard.runner.buildspec.model import Buildspec
 from codeyard.runner.buildspec.parser import parse
 from codeyard.runner.client import Refused, WorkClient
 from codeyard.runner.engine.environment import BuildContext, EnvironmentVariable, VariableType
 from codeyard.runner.engine.events import BuildEnded, BuildEvent, LogLines, PhaseEnded, PhaseStarted
-from codeyard.runner.engine.executors import Executor, Workspace
+from codeyard.runner.engine.executors import Executor, HostExecutor, Workspace
 from codeyard.runner.engine.hooks import ArtifactStep, BuildHooks, FinalStep, PhaseError
 from codeyard.runner.engine.runner import BuildRequest, BuildRunner
 from codeyard.runner.engine.states import CLIENT_ERROR, YAML_FILE_ERROR
+from codeyard.runner.hash_files import write_command
+from codeyard.runner.remote_cache import WorkApiCacheStore
 from codeyard.runner.report_upload import ReportNotFiled, upload_reports
+from codeyard.runner.sources import download_sources
 
 log = logging.getLogger(__name__)
 MAX_CHUNK_BYTES = 256 * 1024
@@ -48,6 +54,18 @@ class BuildJob:
         self._sequence = 0
         self._resolved: str | None = None
         self._lease_lost = False
+        # built-in variables known once the workspace exists (secondary sources, the tools on PATH)
+        self._extra: dict[str, str] = {}
+        self._blocking: httpx.Client | None = None
+        self._cache = BuildCache(
+            job.cache_type,
+            job.cache_modes,
+            job.project_name,
+            local_root=Path(),  # set once the workspace exists: the runner's work directory
+            remote=self._remote_cache,
+            absolute=isinstance(executor, HostExecutor),
+            note=self._note,
+        )
 
     async def run(self) -> None:
         job = self._job
@@ -63,6 +81,7 @@ class BuildJob:
             source_version=job.source_version,
             source_repo_url=job.source_location,
             log_path=job.log_stream,
+            extra=self._extra,
         )
         request = BuildRequest(
             context=context,
@@ -75,7 +94,10 @@ class BuildJob:
             load_buildspec=self._load_buildspec,
             resolve_secret=self._secret,
             finalize=self._reports,
-            upload_artifacts=self._upload if job.artifacts_type == "S3" or job.secondary_artifacts else None,
+            upload_artifacts=self._upload
+            if job.artifacts_type == "S3" or job.secondary_artifacts or self._cache.enabled
+            else None,
+            restore_cache=self._cache.restore if self._cache.enabled else None,
         )
         runner = BuildRunner(self._executor, request, self._events.put, hooks)
         sender = asyncio.create_task(self._send_events())
@@ -91,6 +113,8 @@ class BuildJob:
             return
         finally:
             beats.cancel()
+            if self._blocking is not None:
+                await asyncio.to_thread(self._blocking.close)
         await self._events.put(None)
         await sender
         completion = Completion(
@@ -157,20 +181,20 @@ class BuildJob:
                 log.warning("the server refused an update of %s: %s", self._job.build_id, error)
 
     async def _download(self, workspace: Workspace) -> str | None:
-        job = self._job
-        if job.source_url is None:
-            return None
-        archive = workspace.root / "source.archive"
-        try:
-            with archive.open("wb") as handle:
-                commit, kind = await self._client.source(job.build_id, handle.write)
-            await asyncio.to_thread(_extract, archive, workspace.src_dir, kind == "application/zip")
-        except Refused as error:
-            raise PhaseError(CLIENT_ERROR, f"Cannot download the source: {error}") from None
-        finally:
-            archive.unlink(missing_ok=True)
-        self._resolved = commit or None
-        return self._resolved
+        async def fetch(write: Callable[[bytes], object], identifier: str) -> tuple[str, str]:
+            try:
+                return await self._client.source(self._job.build_id, write, identifier)
+            except Refused as error:
+                raise PhaseError(CLIENT_ERROR, error.reason) from None
+
+        work_dir = workspace.root.parent  # the runner's: the LOCAL caches and the build tools live there
+        self._cache.local_root = work_dir / "local-cache"
+        tools = await asyncio.to_thread(_tools, work_dir / "bin")
+        self._extra["PATH"] = f"{tools}{os.pathsep}{os.environ.get('PATH', os.defpath)}"
+        commit, variables = await download_sources(self._job, workspace, fetch)
+        self._extra.update(variables)
+        self._resolved = commit
+        return commit
 
     async def _upload(self, step: ArtifactStep) -> None:
         async def send(path: Path, name: str, identifier: str) -> None:
@@ -184,6 +208,17 @@ class BuildJob:
 
         job = self._job
         await upload_artifacts(step, send, note, job.artifacts_type == "S3", job.secondary_artifacts)
+        await self._cache.save(step)
+
+    def _remote_cache(self) -> WorkApiCacheStore:
+        """The S3-type cache through the work API (a blocking client: the cache works in threads)."""
+        if self._blocking is None:
+            self._blocking = self._client.blocking()
+        return WorkApiCacheStore(self._blocking, self._job.build_id)
+
+    async def _note(self, message: str) -> None:
+        line = f"[Container] {datetime.now(UTC):%Y/%m/%d %H:%M:%S.%f} {message}"
+        await self._events.put(LogLines(datetime.now(UTC), (line,)))
 
     async def _secret(self, kind: VariableType, reference: str) -> str:
         try:
@@ -217,13 +252,8 @@ class BuildJob:
         return parse(text, job.buildspec_path)
 
 
-def _extract(archive: Path, target: Path, zipped: bool) -> None:
-    if zipped:
-        try:
-            with zipfile.ZipFile(archive) as source:
-                source.extractall(target)  # noqa: S202 - zipfile drops ".." and absolute parts of names
-        except zipfile.BadZipFile as error:
-            raise PhaseError(CLIENT_ERROR, f"The source is not a zip file: {error}") from None
-        return
-    with tarfile.open(archive) as tar:
-        tar.extractall(target, filter="data")
+def _tools(directory: Path) -> Path:
+    """The directory of the commands builds find on PATH (codebuild-hash-files), written once."""
+    if not (directory / "codebuild-hash-files").is_file():
+        write_command(directory)
+    return directory

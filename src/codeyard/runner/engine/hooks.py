@@ -54,4 +54,7 @@ class BuildHooks:
     load_buildspec: Callable[[Workspace], Awaitable[Buildspec]] | None = None
     resolve_secret: Callable[[VariableType, str], Awaitable[str]] | None = None
     upload_artifacts: Callable[[ArtifactStep], Awaitable[None]] | None = None
+    # Restores the build cache at the end of DOWNLOAD_SOURCE, once the session runs (it expands the
+    # cache key); True when it wrote into the workspace, and the engine then starts a fresh session.
+    restore_cache: Callable[[ArtifactStep], Awaitable[bool]] | None = None
     finalize: Callable[[FinalStep], Awaitable[None]] | None = None

@@ -163,6 +163,12 @@ class BuildRunner:
                 raise PhaseError(YAML_FILE_ERROR, "No buildspec was given and none can be loaded")
             await self._compute_environment(self._buildspec, workspace, resolved)
             self._session = self._start_session()
+            if self._hooks.restore_cache is not None and await self._hooks.restore_cache(
+                ArtifactStep(workspace, self._buildspec, dict(self._env), self._session, True)
+            ):
+                # a fresh session sees the restored files as the build's own (a sandbox hands them over)
+                await self._session.close(self._request.kill_grace_seconds)
+                self._session = self._start_session()
         except BuildspecError as error:
             await self._leave(StatusType.FAILED, PhaseContext(YAML_FILE_ERROR, str(error)))
             return False

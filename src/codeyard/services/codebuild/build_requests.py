@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from codeyard.execution.messages import WORK_PREFIX, Job
 from codeyard.services.codebuild.build_shapes import to_ms
+from codeyard.services.codebuild.build_sources import job_sources, merged_versions
 from codeyard.store.ports.codebuild import BuildRecord, ProjectRecord
 
 DEFAULT_BUILDSPEC = "buildspec.yml"
@@ -59,8 +60,9 @@ def build_details(project: ProjectRecord, request: dict[str, Any], build_id: str
     details: dict[str, Any] = {
         "source": source,
         "secondarySources": request.get("secondarySourcesOverride") or definition.get("secondarySources", []),
-        "secondarySourceVersions": request.get("secondarySourcesVersionOverride")
-        or definition.get("secondarySourceVersions", []),
+        "secondarySourceVersions": merged_versions(
+            definition.get("secondarySourceVersions", []), request.get("secondarySourcesVersionOverride")
+        ),
         "artifacts": _artifacts(request.get("artifactsOverride") or definition["artifacts"]),
         "artifactsDefinition": request.get("artifactsOverride") or definition["artifacts"],
         "secondaryArtifacts": [
@@ -161,6 +163,7 @@ def job_for(record: BuildRecord) -> Job:
         retries_left=int(
             details["request"].get("autoRetryLimitOverride", details.get("autoRetryLimit", 0)) or 0
         ),
+        **job_sources(record.id, details),
     )
 
 

@@ -1,0 +1,155 @@
+"""The work API's S3-type build cache: archives kept in the artifact store at the project's cache location.
+
+Routes, under /_codeyard/v1/work/jobs/<build id>/cache, for the runner holding the build's lease only:
+`GET|HEAD /<name>` an archive (404 when there is none), `PUT /<name>[?replace=1]` stores one (without
+`replace` an existing archive is kept: `{"stored": false}`), `GET ?newest=<prefix>` the name of the
+most recently written archive whose name starts with the prefix (`{"name": null}` when none does).
+Archives are files `<artifacts>/<bucket>/<prefix>/<quoted name>`; bodies are streamed both ways."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, quote, unquote
+
+import anyio.to_thread
+
+from codeyard.execution.artifact_store import ArtifactStore
+from codeyard.execution.messages import WORK_PREFIX
+from codeyard.execution.queue import LeaseLost, WorkQueue
+from codeyard.execution.registry import RunnerRegistry
+from codeyard.router import Receive, Scope, Send, send_json
+
+CHUNK = 1 << 20
+T = TypeVar("T")
+
+
+class CacheRefused(Exception):
+    """An answer other than the archive: (status, error type, message)."""
+
+    def __init__(self, status: int, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.kind = kind
+
+
+def cache_directory(root: Path, location: str) -> Path:
+    """The directory of an S3 cache location (`bucket/prefix` or its ARN) under the artifact store."""
+    relative = PurePosixPath(location.removeprefix("arn:aws:s3:::").strip("/"))
+    if not location.strip("/") or relative.is_absolute() or ".." in relative.parts:
+        raise CacheRefused(400, "InvalidCacheLocation", f"not a cache location: {location!r}")
+    return root.joinpath(*relative.parts)
+
+
+def newest(directory: Path, prefix: str) -> str | None:
+    """The most recently written archive whose name starts with `prefix` (quoting keeps prefixes)."""
+    quoted = quote(prefix, safe="")
+    try:
+        found = [e for e in os.scandir(directory) if e.name.startswith(quoted) and e.is_file()]
+    except FileNotFoundError:
+        return None
+    found = [e for e in found if not e.name.startswith(".tmp-")]
+    if not found:
+        return None
+    return unquote(max(found, key=lambda e: (e.stat().st_mtime_ns, e.name)).name)
+
+
+def keep(directory: Path, name: str, upload: Path, replace: bool) -> bool:
+    """Moves an uploaded archive into place; without `replace` an existing one wins (False)."""
+    target = directory / quote(name, safe="")
+    if replace:
+        os.replace(upload, target)
+        return True
+    try:
+        os.link(upload, target)  # fails when it exists: a keyed archive is immutable, even under a race
+    except FileExistsError:
+        return False
+    return True
+
+
+class CacheApi:
+    """Serves the cache routes of the builds a runner holds."""
+
+    def __init__(self, queue: WorkQueue, registry: RunnerRegistry, artifacts: ArtifactStore | None) -> None:
+        self._queue = queue
+        self._registry = registry
+        self._artifacts = artifacts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send, token: str) -> None:
+        # the raw path: an archive's name is one quoted segment, "/" and all
+        raw = bytes(scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
+        parts = [unquote(part) for part in raw.partition(WORK_PREFIX)[2].split("/")]
+        job_id = parts[2]
+        name = parts[4] if len(parts) == 5 else None
+        try:
+            if len(parts) > 5:
+                raise CacheRefused(404, "NotFound", f"no cache route {raw}")
+            directory = await self._directory(token, job_id)
+            query = parse_qs(scope.get("query_string", b"").decode())
+            method: str = scope["method"]
+            if name is None and method == "GET" and "newest" in query:
+                found = await _run(newest, directory, query["newest"][0])
+                await send_json(send, 200, {"name": found})
+            elif name and method in ("GET", "HEAD"):
+                await _send_file(send, directory / quote(name, safe=""), method == "HEAD")
+            elif name and method == "PUT":
+                replace = query.get("replace", ["0"])[0] in ("1", "true")
+                stored = await _receive_file(receive, directory, name, replace)
+                await send_json(send, 200, {"stored": stored})
+            else:
+                raise CacheRefused(404, "NotFound", f"no cache route {method} {scope['path']}")
+        except CacheRefused as refusal:
+            await send_json(send, refusal.status, {"__type": refusal.kind, "message": str(refusal)})
+
+    async def _directory(self, token: str, job_id: str) -> Path:
+        runner_id = await _run(self._registry.authenticate, token)
+        if runner_id is None:
+            raise CacheRefused(401, "Unauthorized", "The runner token is not valid.")
+        try:
+            job = await _run(self._queue.job, runner_id, job_id)
+        except LeaseLost as error:
+            raise CacheRefused(409, "LeaseLost", str(error)) from None
+        if job.payload.get("cache_type") != "S3" or self._artifacts is None:
+            raise CacheRefused(404, "NoCache", f"build {job_id} has no S3 cache")
+        return cache_directory(self._artifacts.root, str(job.payload.get("cache_location") or ""))
+
+
+async def _send_file(send: Send, path: Path, head_only: bool) -> None:
+    try:
+        handle = await _run(path.open, "rb")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise CacheRefused(404, "NoSuchKey", f"no cache archive {path.name}") from None
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        headers = [(b"content-type", b"application/octet-stream"), (b"content-length", str(size).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        while not head_only and (chunk := await _run(handle.read, CHUNK)):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+
+async def _receive_file(receive: Receive, directory: Path, name: str, replace: bool) -> bool:
+    await _run(lambda: directory.mkdir(parents=True, exist_ok=True))
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    raise CacheRefused(400, "Incomplete", "the upload ended early")
+                chunk = message.get("body", b"")
+                if chunk:
+                    await _run(handle.write, chunk)
+                if not message.get("more_body"):
+                    break
+        return await _run(keep, directory, name, Path(temporary), replace)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+async def _run(function: Callable[..., T], *args: Any) -> T:
+    return await anyio.to_thread.run_sync(function, *args)

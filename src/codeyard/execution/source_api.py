@@ -1,0 +1,91 @@
+"""The work API's source download: a build's primary or secondary source, streamed to its runner.
+
+CODECOMMIT sources come as the tar of a clone's `.git` (`x-codeyard-commit` names the commit,
+`x-codeyard-branch` the branch checked out, "" when HEAD is detached); S3 sources as the zip kept
+in the artifact store at their location."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import anyio.from_thread
+import anyio.to_thread
+
+from codeyard.execution.artifact_store import ArtifactStore
+from codeyard.execution.queue import WorkQueue
+from codeyard.execution.source_archive import SourceArchives, SourceNotFound
+from codeyard.router import Send, send_json
+
+CHUNK = 1 << 20
+
+
+def source_of(payload: dict[str, Any], identifier: str) -> dict[str, Any] | None:
+    """The job's source as {"type", "location", "version", "depth"}: the primary one for "", else the
+    secondary one with that identifier (None when there is none)."""
+    if not identifier:
+        return {
+            "type": payload.get("source_type", "NO_SOURCE"),
+            "location": payload.get("source_location", ""),
+            "version": payload.get("source_version", ""),
+            "depth": int(payload.get("git_clone_depth") or 0),
+        }
+    for source in payload.get("secondary_sources") or ():
+        if source.get("identifier") == identifier:
+            return {**source, "depth": int(source.get("depth") or 0)}
+    return None
+
+
+async def send_source(
+    send: Send,
+    queue: WorkQueue,
+    sources: SourceArchives,
+    artifacts: ArtifactStore | None,
+    runner_id: str,
+    job_id: str,
+    identifier: str,
+) -> None:
+    """Answers the source (LeaseLost propagates when the runner does not hold the build)."""
+    job = await anyio.to_thread.run_sync(queue.job, runner_id, job_id)
+    source = source_of(job.payload, identifier)
+    if source is None or source["type"] == "NO_SOURCE":
+        await _refuse(send, f"the build has no source {identifier!r}")
+        return
+    if source["type"] == "S3":
+        found = artifacts.find(source["location"]) if artifacts is not None else None
+        if found is None:
+            await _refuse(send, f"no object at {source['location']}")
+            return
+        await _send_file(send, found, [(b"content-type", b"application/zip")])
+        return
+
+    def clone() -> None:
+        # runs in a worker thread: the clone is made, streamed and removed there, in one context
+        with sources.clone(job.region, source["location"], source["version"], source["depth"]) as archive:
+            if not identifier:
+                queue.resolved(runner_id, job_id, archive.commit)
+            headers = [
+                (b"content-type", b"application/x-tar"),
+                (b"x-codeyard-commit", archive.commit.encode()),
+                (b"x-codeyard-branch", archive.branch.encode()),
+            ]
+            anyio.from_thread.run(_send_file, send, archive.tar, headers)
+
+    try:
+        await anyio.to_thread.run_sync(clone)
+    except SourceNotFound as error:
+        await _refuse(send, str(error))
+
+
+async def _send_file(send: Send, path: Path, headers: list[tuple[bytes, bytes]]) -> None:
+    with path.open("rb") as handle:
+        size = path.stat().st_size
+        start = [*headers, (b"content-length", str(size).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": start})
+        while chunk := await anyio.to_thread.run_sync(handle.read, CHUNK):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+
+async def _refuse(send: Send, message: str) -> None:
+    await send_json(send, 404, {"__type": "SourceNotFound", "message": message})

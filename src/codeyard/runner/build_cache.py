@@ -1,0 +1,185 @@
+"""A server build's cache: restored at the end of DOWNLOAD_SOURCE, saved in UPLOAD_ARTIFACTS.
+
+LOCAL caches live on the runner host (`LocalCache`, one directory per project); S3-type caches in
+the server's artifact store at the project's cache location (`ArchiveCache` over a CacheStore of
+the work API). The buildspec's `cache` block says what: `paths`, `key` and `fallback-keys` (both
+expanded by the build's shell, so `$(codebuild-hash-files ...)` works) and `action`."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tarfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from codeyard.runner.buildspec.model import CacheSpec
+from codeyard.runner.cache import ArchiveCache, CacheError, CacheStore, cache_actions
+from codeyard.runner.cache_archive import CacheArchiveError
+from codeyard.runner.engine.hooks import ArtifactStep
+from codeyard.runner.engine.session import ShellSession
+from codeyard.runner.globs import GlobError
+from codeyard.runner.local_cache import LocalCache
+
+SOURCE_MODE = "LOCAL_SOURCE_CACHE"
+CUSTOM_MODE = "LOCAL_CUSTOM_CACHE"
+DOCKER_MODE = "LOCAL_DOCKER_LAYER_CACHE"
+Note = Callable[[str], Awaitable[None]]
+# what a cache step may meet and only warn about: a cache is best effort, it never fails a build
+_FAILURES = (OSError, CacheError, CacheArchiveError, GlobError, tarfile.TarError, RuntimeError)
+
+
+class BuildCache:
+    """The cache of one build: `kind` NO_CACHE, LOCAL (with `modes`) or S3 (through `remote()`).
+
+    `local_root` holds the LOCAL caches; `absolute` says whether absolute cache paths are this
+    host's (the host executor) or must be left out (a sandbox or container sees other files)."""
+
+    def __init__(
+        self,
+        kind: str,
+        modes: list[str],
+        project: str,
+        *,
+        local_root: Path,
+        remote: Callable[[], CacheStore] | None,
+        absolute: bool,
+        note: Note,
+    ) -> None:
+        self._kind = kind
+        self._modes = modes
+        self._project = project
+        self.local_root = local_root
+        self._remote = remote
+        self._absolute = absolute
+        self._note = note
+
+    @property
+    def enabled(self) -> bool:
+        return self._kind in ("LOCAL", "S3")
+
+    async def restore(self, step: ArtifactStep) -> bool:
+        """Puts the cached files in place; True when it wrote into the source directory."""
+        if not self.enabled:
+            return False
+        try:
+            return await self._restore(step)
+        except _FAILURES as error:
+            await self._note(f"Cannot restore the cache, the build goes on without it: {error}")
+            return False
+
+    async def save(self, step: ArtifactStep) -> None:
+        """Keeps the files for the next build, when the build is succeeding."""
+        if not self.enabled:
+            return
+        if not step.build_succeeding:
+            await self._note("The build is failing: the cache is not saved")
+            return
+        try:
+            await self._save(step)
+        except _FAILURES as error:
+            await self._note(f"Cannot save the cache: {error}")
+
+    async def _restore(self, step: ArtifactStep) -> bool:
+        spec = step.buildspec.cache
+        restore = spec is not None and cache_actions(spec.action)[0]
+        source_dir = step.workspace.src_dir
+        root, scratch = self._filesystem_root(step)
+        wrote = False
+        try:
+            if self._kind == "LOCAL":
+                local = LocalCache(self.local_root, self._project)
+                if DOCKER_MODE in self._modes:
+                    await self._note(
+                        f"{DOCKER_MODE}: this runner keeps no Docker layers; the mode is ignored"
+                    )
+                if SOURCE_MODE in self._modes:
+                    found = await asyncio.to_thread(local.restore_source, source_dir)
+                    wrote |= found
+                    await self._note(f"{SOURCE_MODE}: {'restored' if found else 'nothing restored'}")
+                if CUSTOM_MODE in self._modes and restore:
+                    found = await asyncio.to_thread(local.restore_custom, source_dir, filesystem_root=root)
+                    wrote |= found
+                    await self._note(f"{CUSTOM_MODE}: {'restored' if found else 'no cache yet'}")
+            elif self._kind == "S3" and restore and spec is not None and self._remote is not None:
+                key, fallback = await _keys(spec, step.session)
+                await self._note(f"Restoring the S3 cache{f' with key {key}' if key else ''}")
+                cache = ArchiveCache(self._remote(), self._project)
+                found_key = await asyncio.to_thread(
+                    lambda: cache.restore(
+                        key=key, fallback_keys=fallback, source_dir=source_dir, filesystem_root=root
+                    )
+                )
+                wrote = found_key is not None
+                await self._note(
+                    f"S3 cache restored from {f'key {found_key}' if key else 'the project'}"
+                    if wrote
+                    else "S3 cache miss: nothing restored"
+                )
+        finally:
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
+        return wrote
+
+    async def _save(self, step: ArtifactStep) -> None:
+        spec = step.buildspec.cache
+        save = spec is not None and cache_actions(spec.action)[1] and bool(spec.paths)
+        source_dir = step.workspace.src_dir
+        paths = self._paths(spec)
+        if spec is not None and len(paths) < len(spec.paths):
+            await self._note(
+                "Absolute cache paths are left out: this build does not run on the runner's host"
+            )
+        if self._kind == "LOCAL":
+            local = LocalCache(self.local_root, self._project)
+            if SOURCE_MODE in self._modes:
+                kept = await asyncio.to_thread(local.save_source, source_dir)
+                await self._note(f"{SOURCE_MODE}: {'saved' if kept else 'no .git directory to save'}")
+            if CUSTOM_MODE in self._modes and save:
+                await asyncio.to_thread(local.save_custom, paths, source_dir)
+                await self._note(f"{CUSTOM_MODE}: saved")
+        elif self._kind == "S3" and save and spec is not None and self._remote is not None:
+            key, _ = await _keys(spec, step.session)
+            cache = ArchiveCache(self._remote(), self._project)
+            scratch = step.workspace.root / "cache-scratch"
+            try:
+                stored = await asyncio.to_thread(
+                    lambda: cache.save(paths=paths, key=key, source_dir=source_dir, scratch_dir=scratch)
+                )
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+            where = f"with key {key}" if key else "of the project"
+            await self._note(
+                f"S3 cache {where} saved" if stored else f"S3 cache {where} exists already: kept as it is"
+            )
+
+    def _paths(self, spec: CacheSpec | None) -> list[str]:
+        paths = list(spec.paths) if spec is not None else []
+        return paths if self._absolute else [p for p in paths if not p.startswith("/")]
+
+    def _filesystem_root(self, step: ArtifactStep) -> tuple[Path, Path | None]:
+        """Where absolute entries are restored: this host's root, or a scratch directory thrown away."""
+        if self._absolute:
+            return Path("/"), None
+        scratch = step.workspace.root / "cache-absolute"
+        return scratch, scratch
+
+
+async def _keys(spec: CacheSpec, session: ShellSession) -> tuple[str | None, list[str]]:
+    """The key and fallback keys with the build's variables and command substitutions expanded."""
+    key = await _expand(spec.key, session) if spec.key else None
+    fallback = [value for text in spec.fallback_keys if (value := await _expand(text, session))]
+    return key or None, fallback
+
+
+async def _expand(text: str, session: ShellSession) -> str:
+    lines: list[str] = []
+
+    async def keep(batch: list[str]) -> None:
+        lines.extend(batch)
+
+    # inside double quotes as written: $VARIABLES and $(commands) expand, their own quotes included
+    result = await session.run(f"{{ printf '%s\\n' \"{text}\"; }} 2>/dev/null", keep)
+    if result.exit_code != 0 or not lines:
+        raise CacheError(f"cannot expand the cache key {text!r}")
+    return lines[-1].strip()
