@@ -19,6 +19,7 @@ up: $(STAMP)
 
 system-deps:
 	scripts/install-system-deps.sh
+	scripts/base-image.sh
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)

@@ -27,9 +27,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     runner.add_argument(
         "--executor",
-        choices=("host", "sandbox"),
+        choices=("host", "sandbox", "container"),
         default=os.environ.get(EXECUTOR_VARIABLE) or "host",
-        help=f"where builds run: plain processes (host) or bubblewrap (sandbox); default ${EXECUTOR_VARIABLE} or host",
+        help="where builds of CodeBuild images (aws/codebuild/...) run: plain processes (host), bubblewrap "
+        "(sandbox), or containers (container); builds of other images always run in a container of "
+        f"their image ($DOCKER_HOST's engine); default ${EXECUTOR_VARIABLE} or host",
     )
 
 
@@ -40,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
 
     from codeyard.runner.engine.executors import Executor, HostExecutor
     from codeyard.runner.engine.sandbox import SandboxUnavailableError, for_local_build
+    from codeyard.runner.executor_choice import ExecutorChoice
     from codeyard.runner.loop import RunnerLoop
 
     token = args.token or os.environ.get(TOKEN_VARIABLE, "")
@@ -57,7 +60,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"codeyard runner: the sandbox executor cannot run here: {error}", file=sys.stderr)
             return 2
     parent = int(os.environ.get(PARENT_VARIABLE) or 0) or None
-    loop = RunnerLoop(args.server, token, args.name or socket.gethostname(), executor, parent_pid=parent)
+    default = None if args.executor == "container" else executor
+    choice = ExecutorChoice(default, work_dir)
+    loop = RunnerLoop(args.server, token, args.name or socket.gethostname(), choice, parent_pid=parent)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(loop.run())
     return 0

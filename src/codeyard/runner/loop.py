@@ -9,6 +9,7 @@ import os
 
 from codeyard.runner.client import Refused, WorkClient
 from codeyard.runner.engine.executors import Executor
+from codeyard.runner.executor_choice import ExecutorChoice
 from codeyard.runner.job import BuildJob
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ class RunnerLoop:
         server: str,
         registration_token: str,
         name: str,
-        executor: Executor,
+        executor: Executor | ExecutorChoice,
         *,
         parent_pid: int | None = None,
     ) -> None:
@@ -72,7 +73,10 @@ class RunnerLoop:
                 if job is None:
                     continue
                 log.info("running build %s", job.build_id)
-                await BuildJob(client, job, self._executor).run()
+                executor = self._executor
+                if isinstance(executor, ExecutorChoice):  # by the project's image
+                    executor = executor.for_image(job.image)
+                await BuildJob(client, job, executor).run()
                 log.info("build %s done", job.build_id)
         finally:
             await client.close()

@@ -34,21 +34,21 @@ def test_overrides_reach_the_build_and_its_environment(server: Server) -> None:
         projectName="configured",
         buildspecOverride=EXPORTING,
         environmentVariablesOverride=[{"name": "GREETING", "value": "override", "type": "PLAINTEXT"}],
-        imageOverride="custom/image:1",
+        imageOverride="aws/codebuild/amazonlinux2-x86_64-standard:5.0",
         timeoutInMinutesOverride=7,
     )["build"]
     done = finished(server, started["id"])
 
     assert done["buildStatus"] == "SUCCEEDED"
     assert done["timeoutInMinutes"] == 7
-    assert done["environment"]["image"] == "custom/image:1"
+    assert done["environment"]["image"] == "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
     assert done["environment"]["environmentVariables"] == [
         {"name": "GREETING", "value": "override", "type": "PLAINTEXT"}
     ]
     assert done["exportedEnvironmentVariables"] == [{"name": "RESULT", "value": "done-override"}]
     assert done["initiator"]
     text = log_text(server, started["id"])
-    assert "greeting=override image=custom/image:1 number=1" in text
+    assert "greeting=override image=aws/codebuild/amazonlinux2-x86_64-standard:5.0 number=1" in text
     assert "project buildspec" not in text
 
 

@@ -1,0 +1,183 @@
+"""The container executor: the build's shell in a container of the project's image, on any engine
+with the Docker API (Docker, or Podman's `podman system service`), through the docker SDK.
+
+One container per build, created in PROVISIONING: its first process only waits; the source directory
+is bound in read-write at CONTAINER_SRC, the control directory read-only at CONTAINER_CONTROL (the
+session's FIFOs and scripts; only its `variables` file is writable). Each shell session is started in
+the container by the engine; ending a session kills every process of the container, and the next one
+starts it again with the same file system. `cleanup` removes the container."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from codeyard.runner.engine.container_engine import Container, ContainerError, Engine, Mount
+from codeyard.runner.engine.container_session import ContainerSession
+from codeyard.runner.engine.executors import HostExecutor, Workspace, shell_argv
+from codeyard.runner.engine.hooks import PhaseError
+from codeyard.runner.engine.session import ShellLaunch, ShellSession
+from codeyard.runner.engine.states import CLIENT_ERROR
+
+# The image `codeyard build --executor container` uses without --image (made by scripts/base-image.sh).
+DEFAULT_IMAGE = "codeyard/base:bookworm"
+MANAGED_PREFIX = "aws/codebuild/"
+CONTAINER_SRC = "/codebuild/output/src"
+CONTAINER_CONTROL = "/codeyard/control"
+VARIABLES_FILE = "variables"
+IDLE_FIFO = "idle"
+# The container's first process: it opens a FIFO nobody ever writes, so it waits forever with nothing
+# but the image's /bin/sh (no sleep binary needed).
+IDLE_COMMAND = f"read _ < {CONTAINER_CONTROL}/{IDLE_FIFO}"
+
+
+class ContainerUnavailableError(RuntimeError):
+    """This host cannot run container builds (the message says why)."""
+
+
+@dataclass(frozen=True)
+class ContainerOptions:
+    """How a build's container is made: network (off unless the project allows it: then the host's),
+    privileged (the project's privilegedMode), and its host name."""
+
+    network: bool = False
+    privileged: bool = False
+    hostname: str = "codeyard-build"
+
+
+class ContainerExecutor:
+    """Runs each build's shell in a fresh container of `image`, its workspace under `base_dir`."""
+
+    def __init__(
+        self,
+        base_dir: Path,
+        image: str,
+        options: ContainerOptions | None = None,
+        engine: Engine | None = None,
+        keep: bool = False,
+    ) -> None:
+        self._host = HostExecutor(base_dir.resolve(), keep)
+        self._image = image
+        self._options = options or ContainerOptions()
+        self._engine = engine
+        self._containers: dict[Path, tuple[Container, itertools.count[int]]] = {}
+
+    @property
+    def image(self) -> str:
+        return self._image
+
+    def _connected(self) -> Engine:
+        if self._engine is None:
+            self._engine = Engine()
+        return self._engine
+
+    def prepare(self, build_id: str) -> Workspace:
+        """The workspace and the build's container (raises ContainerError, an OSError, when the engine
+        is unreachable, the image missing or the container cannot start)."""
+        engine = self._connected()
+        engine.ensure_image(self._image)
+        host = self._host.prepare(build_id)
+        workspace = Workspace(host.root, host.src_dir, host.control_dir, CONTAINER_SRC, CONTAINER_CONTROL)
+        try:
+            (workspace.control_dir / VARIABLES_FILE).touch(0o600)
+            os.mkfifo(workspace.control_dir / IDLE_FIFO, 0o600)
+            mounts = [
+                Mount(workspace.src_dir, CONTAINER_SRC),
+                Mount(workspace.control_dir, CONTAINER_CONTROL, read_only=True),
+                Mount(workspace.control_dir / VARIABLES_FILE, f"{CONTAINER_CONTROL}/{VARIABLES_FILE}"),
+            ]
+            container = engine.run_idle(
+                self._image,
+                ["/bin/sh", "-c", IDLE_COMMAND],
+                mounts,
+                build_id=build_id,
+                network=self._options.network,
+                privileged=self._options.privileged,
+                hostname=self._options.hostname,
+            )
+        except BaseException:
+            self._host.cleanup(workspace)
+            raise
+        self._containers[workspace.root] = (container, itertools.count(1))
+        return workspace
+
+    def start_session(
+        self, workspace: Workspace, env: Mapping[str, str], shell: str | None, separate_shells: bool
+    ) -> ShellSession:
+        name, argv = shell_argv(shell)
+        container, sessions = self._containers[workspace.root]
+        launch = _launch(workspace, env, name, argv, separate_shells)
+        try:
+            if not container.running():
+                container.start()
+            return ContainerSession.open_in(container, launch, f"session-{next(sessions)}")
+        except ContainerError as error:
+            raise PhaseError(
+                CLIENT_ERROR, f"Cannot start the shell in the build's container: {error}"
+            ) from None
+
+    def cleanup(self, workspace: Workspace) -> None:
+        entry = self._containers.pop(workspace.root, None)
+        try:
+            if entry is not None:
+                entry[0].remove()
+        finally:
+            self._host.cleanup(workspace)
+
+
+def _launch(
+    workspace: Workspace, env: Mapping[str, str], shell: str, argv: list[str], separate_shells: bool
+) -> ShellLaunch:
+    """The session's shell as the container sees it: the image's environment under the build's."""
+    return ShellLaunch(
+        argv=argv,
+        env=dict(env),
+        shell_cwd=workspace.shell_src_dir,
+        control_dir=workspace.control_dir,
+        shell_control_dir=workspace.shell_control_dir,
+        separate_shells=separate_shells,
+        shell=shell,
+    )
+
+
+def container_problem(image: str | None = None) -> str | None:
+    """Why container builds cannot run here (no engine, it does not answer, the image is missing), or
+    None when they can."""
+    try:
+        engine = Engine()
+    except ContainerError as error:
+        return str(error)
+    try:
+        if image is not None and not engine.has_image(image):
+            return f"the image {image} is not in the container engine at {engine.url}"
+    except ContainerError as error:
+        return str(error)
+    finally:
+        engine.close()
+    return None
+
+
+def for_local_build(base_dir: Path, image: str | None) -> ContainerExecutor:
+    """The executor `codeyard build --executor container` uses: `image`, or DEFAULT_IMAGE for none (or
+    for a CodeBuild-managed image, which cannot exist here). Raises ContainerUnavailableError, saying
+    why, when no engine answers or the image is neither there nor can be pulled."""
+    chosen = container_image(image)
+    try:
+        engine = Engine()
+        engine.ensure_image(chosen)
+    except ContainerError as error:
+        raise ContainerUnavailableError(str(error)) from None
+    return ContainerExecutor(base_dir, chosen, engine=engine)
+
+
+def managed_image(image: str) -> bool:
+    """True for CodeBuild's own images (aws/codebuild/...), which only exist in AWS."""
+    return image.startswith(MANAGED_PREFIX)
+
+
+def container_image(image: str | None) -> str:
+    """The image a container build uses: the project's, or DEFAULT_IMAGE for none or a managed one."""
+    return DEFAULT_IMAGE if not image or managed_image(image) else image

@@ -1,0 +1,222 @@
+"""The container engine through the docker SDK (Docker, or Podman's Docker-compatible API): one build's
+container, the processes started in it, and its end. `docker` is imported here only, when first used."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Where the engine is looked for when DOCKER_HOST is not set: Docker's socket, then rootful Podman's.
+DEFAULT_SOCKETS = ("/var/run/docker.sock", "/run/podman/podman.sock")
+API_TIMEOUT = 120.0
+LABEL = "codeyard.build-id"
+
+
+class ContainerError(OSError):
+    """The container engine cannot do what a build needs (unreachable, no such image, a refused call).
+    An OSError: the engine's PROVISIONING reports it as a workspace that cannot be prepared."""
+
+
+@dataclass(frozen=True)
+class Mount:
+    """A host path bound into the container."""
+
+    source: Path
+    target: str
+    read_only: bool = False
+
+
+def engine_url() -> str | None:
+    """The engine's API address: $DOCKER_HOST, else the first default socket that exists, else None."""
+    configured = os.environ.get("DOCKER_HOST")
+    if configured:
+        return configured
+    for path in DEFAULT_SOCKETS:
+        if Path(path).exists():
+            return f"unix://{path}"
+    return None
+
+
+def _unix_socket_problem(url: str) -> str | None:
+    """Why nothing answers on a unix:// address (no socket, refused), or None (other schemes too)."""
+    if not url.startswith("unix://"):
+        return None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(10.0)
+        try:
+            probe.connect(url.removeprefix("unix://"))
+        except OSError as error:
+            return error.strerror or str(error)
+    return None
+
+
+def _docker() -> Any:
+    try:
+        import docker  # only builds that run in containers pay for the SDK's import
+    except ImportError as error:
+        raise ContainerError(f"the docker Python package is not installed: {error}") from None
+    return docker
+
+
+class Engine:
+    """A connection to the engine; every failure becomes a ContainerError that says what failed."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self._url = url or engine_url()
+        if self._url is None:
+            raise ContainerError(
+                "no container engine: set DOCKER_HOST (e.g. to a `podman system service` socket); "
+                f"none of {', '.join(DEFAULT_SOCKETS)} exists"
+            )
+        problem = _unix_socket_problem(self._url)
+        if problem is not None:
+            raise ContainerError(f"the container engine at {self._url} does not answer: {problem}")
+        docker = _docker()
+        self._errors: tuple[type[BaseException], ...] = (docker.errors.DockerException, OSError)
+        self._client = docker.DockerClient(base_url=self._url, timeout=API_TIMEOUT)
+        try:
+            self._client.ping()
+        except self._errors as error:
+            self._client.close()
+            raise ContainerError(f"the container engine at {self._url} does not answer: {error}") from None
+
+    @property
+    def url(self) -> str:
+        assert self._url is not None
+        return self._url
+
+    def has_image(self, image: str) -> bool:
+        docker = _docker()
+        try:
+            self._client.images.get(image)
+        except docker.errors.ImageNotFound:
+            return False
+        except self._errors as error:
+            raise ContainerError(f"cannot look up the image {image}: {error}") from None
+        return True
+
+    def ensure_image(self, image: str) -> None:
+        """The image is in the engine, pulled if it was not (and can be)."""
+        if self.has_image(image):
+            return
+        try:
+            self._client.images.pull(image)
+        except self._errors as error:
+            raise ContainerError(
+                f"the image {image} is not in the container engine and cannot be pulled: {error}"
+            ) from None
+
+    def run_idle(
+        self,
+        image: str,
+        command: Sequence[str],
+        mounts: Sequence[Mount],
+        *,
+        build_id: str,
+        network: bool,
+        privileged: bool,
+        hostname: str,
+    ) -> Container:
+        """Creates and starts a container whose first process is `command` (it waits, doing nothing)."""
+        volumes = {
+            str(mount.source): {"bind": mount.target, "mode": "ro" if mount.read_only else "rw"}
+            for mount in mounts
+        }
+        try:
+            handle = self._client.containers.create(
+                image,
+                list(command),
+                entrypoint=[],
+                volumes=volumes,
+                network_mode="host" if network else "none",
+                privileged=privileged,
+                hostname=hostname,
+                labels={LABEL: build_id},
+                detach=True,
+            )
+        except self._errors as error:
+            raise ContainerError(f"cannot create a container from {image}: {error}") from None
+        container = Container(self, handle)
+        container.start()
+        return container
+
+    def call(self, what: str, method: Any, *args: Any, **kwargs: Any) -> Any:
+        """Calls the SDK; its errors become a ContainerError naming `what` failed."""
+        try:
+            return method(*args, **kwargs)
+        except self._errors as error:
+            raise ContainerError(f"{what}: {error}") from None
+
+    @property
+    def api(self) -> Any:
+        """The SDK's low-level client."""
+        return self._client.api
+
+    def close(self) -> None:
+        self._client.close()
+
+
+class Container:
+    """One build's container: processes started in it, and its end."""
+
+    def __init__(self, engine: Engine, handle: Any) -> None:
+        self._engine = engine
+        self._handle = handle
+
+    @property
+    def id(self) -> str:
+        return str(self._handle.id)
+
+    def running(self) -> bool:
+        self._engine.call("cannot inspect the build's container", self._handle.reload)
+        return bool(self._handle.status == "running")
+
+    def start(self) -> None:
+        """Starts the container (again, after `kill`: its file system is kept)."""
+        self._engine.call("cannot start the build's container", self._handle.start)
+
+    def exec(self, argv: Sequence[str], env: Mapping[str, str], workdir: str) -> str:
+        """Starts `argv` in the container, detached, with `env` over the image's environment; its exec id."""
+        created = self._engine.call(
+            "cannot start a process in the build's container",
+            self._engine.api.exec_create,
+            self.id,
+            list(argv),
+            stdout=False,
+            stderr=False,
+            stdin=False,
+            environment=dict(env),
+            workdir=workdir,
+        )
+        exec_id = str(created["Id"])
+        self._engine.call(
+            f"cannot start {argv[0]} in the build's container",
+            self._engine.api.exec_start,
+            exec_id,
+            detach=True,
+        )
+        return exec_id
+
+    def exec_state(self, exec_id: str) -> tuple[bool, int | None]:
+        """(running, exit code) of a process started by `exec`."""
+        state = self._engine.call("cannot inspect a process", self._engine.api.exec_inspect, exec_id)
+        return bool(state.get("Running")), state.get("ExitCode")
+
+    def kill(self) -> None:
+        """SIGKILL to the container's first process: the kernel ends every process of the container
+        with it. Returns once the container has stopped."""
+        if self.running():
+            try:
+                self._engine.call("cannot kill the build's container", self._handle.kill)
+            except ContainerError:
+                if self.running():
+                    raise
+        self._engine.call("cannot wait for the build's container", self._handle.wait)
+
+    def remove(self) -> None:
+        """Removes the container, killing whatever still runs in it."""
+        self._engine.call("cannot remove the build's container", self._handle.remove, force=True)

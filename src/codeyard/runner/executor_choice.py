@@ -1,0 +1,69 @@
+"""Which executor runs a build, from the project's image: CodeBuild's own images (aws/codebuild/...)
+cannot exist here, so they run on the runner's default executor (host or sandbox); any other image runs
+in a container of that image. A runner whose default is `container` runs every build in a container
+(managed images in DEFAULT_IMAGE)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from codeyard.runner.engine.container import (
+    ContainerExecutor,
+    ContainerOptions,
+    container_image,
+    managed_image,
+)
+from codeyard.runner.engine.container_engine import ContainerError, Engine
+from codeyard.runner.engine.executors import Executor, Workspace
+from codeyard.runner.engine.session import ShellSession
+
+
+class ExecutorChoice:
+    """Picks each build's executor by its image; the container engine is reached when first needed."""
+
+    def __init__(
+        self,
+        default: Executor | None,
+        base_dir: Path,
+        options: ContainerOptions | None = None,
+    ) -> None:
+        """`default` runs the managed images (None: containers run them too)."""
+        self._default = default
+        self._base_dir = base_dir
+        self._options = options or ContainerOptions()
+        self._engine: Engine | None = None
+
+    def for_image(self, image: str) -> Executor:
+        if self._default is not None and managed_image(image):
+            return self._default
+        chosen = container_image(image)
+        try:
+            if self._engine is None:
+                self._engine = Engine()
+        except ContainerError as error:
+            return NoContainerEngine(chosen, str(error))
+        return ContainerExecutor(self._base_dir, chosen, self._options, self._engine)
+
+
+class NoContainerEngine:
+    """The executor of a container build on a runner without a container engine: PROVISIONING fails,
+    saying why."""
+
+    def __init__(self, image: str, reason: str) -> None:
+        self._image = image
+        self._reason = reason
+
+    def prepare(self, build_id: str) -> Workspace:
+        raise ContainerError(
+            f"this runner cannot run the image {self._image}: it runs non-CodeBuild images in "
+            f"containers, and {self._reason}"
+        )
+
+    def start_session(
+        self, workspace: Workspace, env: Mapping[str, str], shell: str | None, separate_shells: bool
+    ) -> ShellSession:
+        raise AssertionError("prepare always fails: no session can start")
+
+    def cleanup(self, workspace: Workspace) -> None:
+        """Nothing was made."""

@@ -1,0 +1,130 @@
+"""Builds in containers end to end: a server build whose project image is the base image, run by a
+runner process; the executor each image gets; `codeyard build --executor container`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from codeyard.runner.engine.executors import HostExecutor
+from codeyard.runner.executor_choice import ExecutorChoice, NoContainerEngine
+from tests.integration.runner.build_helper import run_build
+from tests.integration.runner.builds_support import (
+    ENVIRONMENT,
+    buildspec,
+    finished,
+    log_text,
+    no_source_project,
+    start_runner,
+)
+from tests.support.podman import PodmanService
+from tests.support.server import Server
+
+WHERE = buildspec(
+    'echo "host=$(hostname) image=$CODEBUILD_BUILD_IMAGE"', "test -x /usr/bin/apt-get && echo apt"
+)
+
+
+def test_each_image_runs_where_it_can_and_a_missing_one_fails_provisioning(
+    make_server: Callable[..., Server], tmp_path: Path, podman: PodmanService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = make_server("sqlite", extra_env={"CODEYARD_RUNNER": "false"}).start()
+    no_source_project(server, "boxed", WHERE, environment={**ENVIRONMENT, "image": podman.image})
+    no_source_project(server, "managed", WHERE)
+    missing = "localhost/codeyard/never-built:1"
+    no_source_project(server, "missing", WHERE, environment={**ENVIRONMENT, "image": missing})
+    monkeypatch.setenv("DOCKER_HOST", podman.url)
+    runner = start_runner(server, tmp_path / "work")
+    codebuild = server.client("codebuild")
+    try:
+        ids = [
+            codebuild.start_build(projectName=name)["build"]["id"] for name in ("boxed", "managed", "missing")
+        ]
+        boxed, managed, absent = (finished(server, build_id) for build_id in ids)
+    finally:
+        runner.terminate()
+        runner.wait(30)
+
+    assert boxed["buildStatus"] == "SUCCEEDED", boxed["phases"]
+    assert f"host=codeyard-build image={podman.image}" in log_text(server, ids[0]).splitlines()
+    assert managed["buildStatus"] == "SUCCEEDED", managed["phases"]
+    assert "host=codeyard-build" not in log_text(server, ids[1])
+    assert absent["buildStatus"] == "FAULT"
+    provisioning = next(phase for phase in absent["phases"] if phase["phaseType"] == "PROVISIONING")
+    assert provisioning["phaseStatus"] == "FAULT"
+    message = provisioning["contexts"][0]["message"]
+    assert message.startswith("Cannot prepare the workspace: ")
+    assert f"the image {missing} is not in the container engine" in message
+    assert podman.containers_using(tmp_path) == []
+
+
+def test_a_runner_without_a_container_engine_fails_such_builds_in_provisioning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'no-engine.sock'}")
+    host = HostExecutor(tmp_path / "builds")
+    choice = ExecutorChoice(host, tmp_path / "builds")
+    assert choice.for_image("aws/codebuild/standard:7.0") is host
+    executor = choice.for_image("example/tools:1")
+    assert isinstance(executor, NoContainerEngine)
+
+    build = run_build(
+        tmp_path, "version: 0.2\nphases:\n  build:\n    commands: [echo never]\n", executor=executor
+    )
+
+    assert build.statuses == {"PROVISIONING": "FAULT", "FINALIZING": "SUCCEEDED"}
+    message = build.record("PROVISIONING").contexts[0].message
+    assert message.startswith(
+        "Cannot prepare the workspace: this runner cannot run the image example/tools:1: it runs "
+        "non-CodeBuild images in containers, and the container engine at unix://"
+    )
+    assert "does not answer" in message
+
+
+def test_codeyard_build_runs_in_a_container_of_the_image(tmp_path: Path, podman: PodmanService) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "input.txt").write_text("from the project\n")
+    (project / "buildspec.yml").write_text(
+        "version: 0.2\nphases:\n  build:\n    commands:\n"
+        "      - cat input.txt\n"
+        '      - echo "host=$(hostname) src=$CODEBUILD_SRC_DIR"\n'
+        "      - echo made > made.txt\n"
+        "artifacts:\n  files: [made.txt]\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCKER_HOST": podman.url}
+    command = [sys.executable, "-m", "codeyard", "build", "--executor", "container"]
+    result = subprocess.run(
+        [*command, "--image", podman.image, "--artifacts", str(tmp_path / "out"), "--packaging", "NONE"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert "from the project" in lines
+    assert "host=codeyard-build src=/codebuild/output/src" in lines
+    assert lines[-1].startswith("Build SUCCEEDED in ")
+    assert [path.read_text() for path in (tmp_path / "out").rglob("made.txt")] == ["made\n"]
+
+    missing = subprocess.run(
+        [*command, "--image", "localhost/codeyard/never-built:1"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    assert missing.returncode == 2
+    assert missing.stderr.startswith(
+        "codeyard build: the container executor cannot run here: the image localhost/codeyard/never-built:1 "
+        "is not in the container engine and cannot be pulled"
+    )
