@@ -5,7 +5,9 @@ safely and offline are kept as they are, every other command is replaced by an `
 and everything else of the buildspec (phases, `finally`, on-failure, env variables, parameter-store
 and secrets-manager references, exported variables, artifacts, reports) is kept. The source
 directory holds an empty placeholder for each artifact and report path that names a file without
-depending on the build's own variables. Files whose every command is kept also run unmodified.
+depending on the build's own variables. Files whose every command is kept also run unmodified (in
+this corpus only the six batch-only files, which have no command: every other file has at least one
+command needing the network, a tool not installed here or files of its own repository).
 
 What a pass proves: every corpus buildspec that parses is accepted by the engine as written (YAML
 oddities, null commands, phases out of order, multi-line block and plain scalars as one command,
