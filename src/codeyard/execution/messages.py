@@ -65,6 +65,8 @@ class Job(_Message):
     artifacts_type: str = "NO_ARTIFACTS"
     # The identifiers of the secondary artifacts of type S3.
     secondary_artifacts: list[str] = field(default_factory=list)
+    # The environment's privilegedMode: a container build runs privileged.
+    privileged_mode: bool = False
     # The build cache: NO_CACHE, LOCAL (with its modes) or S3 (`cache_location` is bucket/prefix).
     cache_type: str = "NO_CACHE"
     cache_location: str = ""

@@ -6,6 +6,7 @@ in a container of that image. A runner whose default is `container` runs every b
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from codeyard.runner.engine.container import (
@@ -34,7 +35,9 @@ class ExecutorChoice:
         self._options = options or ContainerOptions()
         self._engine: Engine | None = None
 
-    def for_image(self, image: str) -> Executor:
+    def for_image(self, image: str, privileged: bool = False) -> Executor:
+        """The executor of a build of `image`; `privileged` (the environment's privilegedMode) only
+        matters in a container."""
         if self._default is not None and managed_image(image):
             return self._default
         chosen = container_image(image)
@@ -43,7 +46,8 @@ class ExecutorChoice:
                 self._engine = Engine()
         except ContainerError as error:
             return NoContainerEngine(chosen, str(error))
-        return ContainerExecutor(self._base_dir, chosen, self._options, self._engine)
+        options = replace(self._options, privileged=privileged)
+        return ContainerExecutor(self._base_dir, chosen, options, self._engine)
 
 
 class NoContainerEngine:

@@ -24,9 +24,12 @@ from tests.integration.runner.builds_support import (
 from tests.support.podman import PodmanService
 from tests.support.server import Server
 
-WHERE = buildspec(
-    'echo "host=$(hostname) image=$CODEBUILD_BUILD_IMAGE"', "test -x /usr/bin/apt-get && echo apt"
-)
+WHERE = buildspec('echo "host=$(hostname) image=$CODEBUILD_BUILD_IMAGE"', "grep ^CapEff /proc/self/status")
+CAP_SYS_ADMIN = 21
+
+
+def _capabilities(log: str) -> int:
+    return int(next(line.split()[1] for line in log.splitlines() if line.startswith("CapEff:")), 16)
 
 
 def test_each_image_runs_where_it_can_and_a_missing_one_fails_provisioning(
@@ -34,6 +37,8 @@ def test_each_image_runs_where_it_can_and_a_missing_one_fails_provisioning(
 ) -> None:
     server = make_server("sqlite", extra_env={"CODEYARD_RUNNER": "false"}).start()
     no_source_project(server, "boxed", WHERE, environment={**ENVIRONMENT, "image": podman.image})
+    privileged = {**ENVIRONMENT, "image": podman.image, "privilegedMode": True}
+    no_source_project(server, "privileged", WHERE, environment=privileged)
     no_source_project(server, "managed", WHERE)
     missing = "localhost/codeyard/never-built:1"
     no_source_project(server, "missing", WHERE, environment={**ENVIRONMENT, "image": missing})
@@ -41,18 +46,20 @@ def test_each_image_runs_where_it_can_and_a_missing_one_fails_provisioning(
     runner = start_runner(server, tmp_path / "work")
     codebuild = server.client("codebuild")
     try:
-        ids = [
-            codebuild.start_build(projectName=name)["build"]["id"] for name in ("boxed", "managed", "missing")
-        ]
-        boxed, managed, absent = (finished(server, build_id) for build_id in ids)
+        names = ("boxed", "privileged", "managed", "missing")
+        ids = [codebuild.start_build(projectName=name)["build"]["id"] for name in names]
+        boxed, privileged_build, managed, absent = (finished(server, build_id) for build_id in ids)
     finally:
         runner.terminate()
         runner.wait(30)
 
     assert boxed["buildStatus"] == "SUCCEEDED", boxed["phases"]
     assert f"host=codeyard-build image={podman.image}" in log_text(server, ids[0]).splitlines()
+    assert not _capabilities(log_text(server, ids[0])) >> CAP_SYS_ADMIN & 1
+    assert privileged_build["buildStatus"] == "SUCCEEDED", privileged_build["phases"]
+    assert _capabilities(log_text(server, ids[1])) >> CAP_SYS_ADMIN & 1
     assert managed["buildStatus"] == "SUCCEEDED", managed["phases"]
-    assert "host=codeyard-build" not in log_text(server, ids[1])
+    assert "host=codeyard-build" not in log_text(server, ids[2])
     assert absent["buildStatus"] == "FAULT"
     provisioning = next(phase for phase in absent["phases"] if phase["phaseType"] == "PROVISIONING")
     assert provisioning["phaseStatus"] == "FAULT"

@@ -141,6 +141,7 @@ def job_for(record: BuildRecord) -> Job:
         start_time_ms=to_ms(record.start_time),
         initiator=record.initiator,
         image=environment.get("image", ""),
+        privileged_mode=bool(environment.get("privilegedMode", False)),
         source_type=source.get("type", "NO_SOURCE"),
         source_location=source.get("location", ""),
         source_version=details.get("sourceVersion", ""),
