@@ -189,8 +189,9 @@ class BuildJob:
 
         work_dir = workspace.root.parent  # the runner's: the LOCAL caches and the build tools live there
         self._cache.local_root = work_dir / "local-cache"
-        tools = await asyncio.to_thread(_tools, work_dir / "bin")
-        self._extra["PATH"] = f"{tools}{os.pathsep}{os.environ.get('PATH', os.defpath)}"
+        if workspace.shell_src_dir == str(workspace.src_dir):  # the shell sees this host's paths
+            tools = await asyncio.to_thread(_tools, work_dir / "bin")
+            self._extra["PATH"] = f"{tools}{os.pathsep}{os.environ.get('PATH', os.defpath)}"
         commit, variables = await download_sources(self._job, workspace, fetch)
         self._extra.update(variables)
         self._resolved = commit
