@@ -90,6 +90,9 @@ def test_a_report_group_arn_must_exist_and_have_the_reports_type(server: Server)
         "  broken:\n"
         "    files: ['reports/coverage.xml']\n"
         "    file-format: JUNITXML\n"
+        "  empty:\n"
+        "    files: ['nothing/*.xml']\n"
+        "    file-format: JACOCOXML\n"
     )
     build = run_build(server, "arns", report_buildspec(reports=groups))
 
@@ -101,11 +104,20 @@ def test_a_report_group_arn_must_exist_and_have_the_reports_type(server: Server)
     message = finalizing["contexts"][0]["message"]
     assert f"{group_arn('shared')} is of type CODE_COVERAGE" in message
     assert f"{group_arn('missing')} does not exist" in message
-    # a file of another format makes a FAILED report of its own group
-    [broken] = reports_by_name(server, build).values()
-    assert broken["name"] == "arns-broken"
+    # a file of another format makes a FAILED report; no file at all an INCOMPLETE one
+    reports = reports_by_name(server, build)
+    assert set(reports) == {"arns-broken", "arns-empty"}
+    broken, empty = reports["arns-broken"], reports["arns-empty"]
     assert broken["status"] == "FAILED"
     assert broken["testSummary"]["total"] == 0
+    assert empty["status"] == "INCOMPLETE"
+    assert empty["type"] == "CODE_COVERAGE"
+    assert empty["codeCoverageSummary"] == {
+        "linesCovered": 0,
+        "linesMissed": 0,
+        "branchesCovered": 0,
+        "branchesMissed": 0,
+    }
     assert "coverage.xml" in log_text(server, build["id"])
     listed = codebuild.list_reports_for_report_group(reportGroupArn=group_arn("shared"))
     assert listed["reports"] == []
