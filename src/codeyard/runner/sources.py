@@ -73,8 +73,11 @@ async def _checkout(directory: Path) -> None:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     environment.update(GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0")
     try:
+        # the directory may already belong to a sandbox's build user; its .git is the server's, just unpacked
         process = await asyncio.create_subprocess_exec(
             "git",
+            "-c",
+            f"safe.directory={directory}",
             "reset",
             "-q",
             "--hard",
