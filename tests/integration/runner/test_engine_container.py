@@ -13,7 +13,7 @@ import pytest
 from codeyard.runner.engine.container import ContainerExecutor, ContainerOptions
 from codeyard.runner.engine.environment import EnvironmentVariable
 from codeyard.runner.engine.executors import Workspace
-from codeyard.runner.engine.hooks import ArtifactStep, BuildHooks
+from codeyard.runner.engine.hooks import ArtifactStep, BuildHooks, FinalStep
 from tests.integration.runner.build_helper import run_build
 from tests.integration.runner.test_engine_sandbox import CONNECT, SECRET, TABLE, _resolve
 from tests.integration.runner.test_engine_sandbox_processes import _processes_with
@@ -250,3 +250,30 @@ def test_a_missing_image_fails_provisioning_saying_so(podman: PodmanService, tmp
     assert message.startswith("Cannot prepare the workspace: ")
     assert f"the image {image} is not in the container engine and cannot be pulled" in message
     assert build.output == []
+
+
+def test_a_timeout_lets_processes_handle_sigterm_within_the_grace(
+    podman: PodmanService, tmp_path: Path
+) -> None:
+    seen: list[str] = []
+
+    async def finalize(step: FinalStep) -> None:
+        seen.extend(sorted(path.name for path in step.workspace.src_dir.iterdir()))
+
+    build = run_build(
+        tmp_path,
+        """
+version: 0.2
+phases:
+  build:
+    commands:
+      - sh -c 'trap "echo > $CODEBUILD_SRC_DIR/terminated; exit 0" TERM; while :; do sleep 0.1; done' &
+      - echo started; wait
+""",
+        timeout=3.0,
+        hooks=BuildHooks(finalize=finalize),
+        executor=container(podman, tmp_path),
+    )
+    assert build.ended.status == "TIMED_OUT"
+    assert seen == ["terminated"]
+    assert_nothing_left(podman, tmp_path)

@@ -29,9 +29,21 @@ CONTAINER_SRC = "/codebuild/output/src"
 CONTAINER_CONTROL = "/codeyard/control"
 VARIABLES_FILE = "variables"
 IDLE_FIFO = "idle"
-# The container's first process: it opens a FIFO nobody ever writes, so it waits forever with nothing
-# but the image's /bin/sh (no sleep binary needed).
-IDLE_COMMAND = f"read _ < {CONTAINER_CONTROL}/{IDLE_FIFO}"
+# The container's first process, in the image's /bin/sh: it waits, opening a FIFO nobody ever writes.
+# On SIGTERM it sends SIGTERM to every other process of the container, waits until none is left (zombies
+# aside), and exits, which stops the container.
+IDLE_COMMAND = f"""
+alive() {{
+  for stat in /proc/[0-9]*/stat; do
+    read -r line < "$stat" 2>/dev/null || continue
+    case "$line" in "1 "*) continue ;; esac
+    case "${{line##*") "}}" in Z*|X*) ;; *) return 0 ;; esac
+  done
+  return 1
+}}
+trap 'kill -s TERM -- -1 2>/dev/null; while alive; do sleep 0.05 2>/dev/null || :; done; exit 0' TERM
+while :; do read _ < {CONTAINER_CONTROL}/{IDLE_FIFO}; done
+"""
 
 
 class ContainerUnavailableError(RuntimeError):

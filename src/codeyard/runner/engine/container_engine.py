@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,6 +206,21 @@ class Container:
         """(running, exit code) of a process started by `exec`."""
         state = self._engine.call("cannot inspect a process", self._engine.api.exec_inspect, exec_id)
         return bool(state.get("Running")), state.get("ExitCode")
+
+    def terminate(self, grace: float) -> bool:
+        """SIGTERM to the container's first process, which sends it on to every other process and exits
+        once they have ended; True when the container stopped within `grace` seconds."""
+        if not self.running():
+            return True
+        self._engine.call("cannot signal the build's container", self._handle.kill, signal="SIGTERM")
+        deadline = time.monotonic() + grace
+        delay = 0.01
+        while self.running():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
+        return True
 
     def kill(self) -> None:
         """SIGKILL to the container's first process: the kernel ends every process of the container

@@ -90,18 +90,14 @@ class ContainerSession(ShellSession):
         return self._exit_code
 
     async def kill(self, grace: float = 5.0) -> None:
-        """SIGTERM to every process in the container but its first, then, once the shell has ended or
+        """SIGTERM to every process of the container (through its first one), then, if some are left
         after `grace`, SIGKILL to the container's first process: the kernel ends all the others with it
         (no process outlives it, whatever it did to leave the session). Returns once they have ended; the
         next session starts the container again (its file system is kept)."""
         self._ended = True
         with contextlib.suppress(ContainerError):
-            if await asyncio.to_thread(self._container.running):
-                await asyncio.to_thread(
-                    self._container.exec, [self._launch.shell, "-c", "kill -s TERM -- -1"], {}, "/"
-                )
-                await _await_end(self._status_fd, grace)
-            await asyncio.to_thread(self._container.kill)
+            if not await asyncio.to_thread(self._container.terminate, grace):
+                await asyncio.to_thread(self._container.kill)
         await self._reap(timeout=1.0)
 
     async def close(self, grace: float = 5.0) -> None:
@@ -128,11 +124,6 @@ def _await_ready(container: Container, exec_id: str, status_fd: int, shell: str)
         if not running:
             raise UnsupportedShellError(f"{shell} did not start in the container (exit status {code})")
     raise ContainerError(f"{shell} did not start in the container within {START_WAIT:.0f} seconds")
-
-
-async def _await_end(status_fd: int, timeout: float) -> None:
-    """Waits until the shell's status FIFO is closed (the shell has ended), or `timeout`."""
-    await _read_until(status_fd, timeout, lambda data: data == b"")
 
 
 async def _read_line(fd: int, timeout: float) -> str | None:
