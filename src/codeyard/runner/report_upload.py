@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from codeyard.runner.engine.states import CLIENT_ERROR
 from codeyard.runner.reports.collect import CollectedReport, collect_report
 
 MAX_MESSAGE_CHARS = 8192  # of one test case's message: 500 cases stay well inside a work API request
+MAX_ROWS_BYTES = 6 * 1024 * 1024  # of a report's test cases or coverages: the work API takes 8 MiB a request
 
 
 class ReportNotFiled(Exception):
@@ -61,13 +63,25 @@ def message(group: str, report: CollectedReport) -> ReportUpload:
             cases.append(shape)
     if report.coverage is not None:
         coverages = [item.to_api() for item in report.coverage.files]
+    kept_cases, kept_coverages = _within(cases), _within(coverages)
+    trimmed = len(kept_cases) < len(cases) or len(kept_coverages) < len(coverages)
     return ReportUpload(
         group=group,
         type=report.type.value,
         status=report.status.value,
-        truncated=report.truncated,
+        truncated=report.truncated or trimmed,
         test_summary=report.test.summary.to_api() if report.test is not None else None,
         coverage_summary=report.coverage.summary.to_api() if report.coverage is not None else None,
-        test_cases=cases,
-        coverages=coverages,
+        test_cases=kept_cases,
+        coverages=kept_coverages,
     )
+
+
+def _within(rows: list[dict[str, Any]], budget: int = MAX_ROWS_BYTES) -> list[dict[str, Any]]:
+    """The first rows whose JSON fits in `budget` bytes (the summary still counts them all)."""
+    used = 0
+    for index, row in enumerate(rows):
+        used += len(json.dumps(row).encode()) + 2
+        if used > budget:
+            return rows[:index]
+    return rows
