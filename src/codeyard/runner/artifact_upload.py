@@ -56,6 +56,7 @@ async def _upload_one(
             None if spec.base_directory is None else expand(spec.base_directory, step.environment),
             spec.discard_paths,
             [expand(pattern, step.environment) for pattern in spec.exclude_paths],
+            filesystem_root=step.workspace.filesystem_root,
         )
         for warning in selection.warnings:
             await note(warning)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import socket
 import uuid
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from codeyard.runner.artifact_upload import upload_artifacts
 from codeyard.runner.engine.container import ContainerExecutor, ContainerOptions
 from codeyard.runner.engine.environment import EnvironmentVariable
 from codeyard.runner.engine.executors import Workspace
@@ -276,4 +278,48 @@ phases:
     )
     assert build.ended.status == "TIMED_OUT"
     assert seen == ["terminated"]
+    assert_nothing_left(podman, tmp_path)
+
+
+def test_secondary_sources_are_seen_and_absolute_artifact_paths_never_read_the_runners_files(
+    podman: PodmanService, tmp_path: Path
+) -> None:
+    zipped: list[list[str]] = []
+    notes: list[str] = []
+
+    async def download(workspace: Workspace) -> str:
+        extra = workspace.root / "sources" / "extra"
+        extra.mkdir()
+        (extra / "lib.txt").write_text("secondary\n")
+        return "0" * 40
+
+    async def send(path: Path, name: str, identifier: str) -> None:
+        with zipfile.ZipFile(path) as archive:
+            zipped.append(sorted(archive.namelist()))
+
+    async def note(line: str) -> None:
+        notes.append(line)
+
+    async def upload(step: ArtifactStep) -> None:
+        await upload_artifacts(step, send, note, True, [])
+
+    build = run_build(
+        tmp_path,
+        """
+version: 0.2
+phases:
+  build:
+    commands:
+      - cat /codebuild/output/sources/extra/lib.txt
+      - echo made > made.txt
+      - echo inside > /etc/made-in-the-container
+artifacts:
+  files: [made.txt, /etc/hostname, /etc/made-in-the-container]
+""",
+        hooks=BuildHooks(download_source=download, upload_artifacts=upload),
+        executor=container(podman, tmp_path),
+    )
+    assert build.ended.status == "SUCCEEDED", build.log
+    assert build.output == ["secondary"]
+    assert zipped == [["made.txt"]]
     assert_nothing_left(podman, tmp_path)

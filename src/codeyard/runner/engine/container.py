@@ -25,7 +25,10 @@ from codeyard.runner.engine.states import CLIENT_ERROR
 # The image `codeyard build --executor container` uses without --image (made by scripts/base-image.sh).
 DEFAULT_IMAGE = "codeyard/base:bookworm"
 MANAGED_PREFIX = "aws/codebuild/"
-CONTAINER_SRC = "/codebuild/output/src"
+CONTAINER_OUTPUT = "/codebuild/output"
+CONTAINER_SRC = f"{CONTAINER_OUTPUT}/src"
+# Secondary sources, beside the source directory on both sides (runner/sources.py puts them there).
+SECONDARY_SOURCES = "sources"
 CONTAINER_CONTROL = "/codeyard/control"
 VARIABLES_FILE = "variables"
 IDLE_FIFO = "idle"
@@ -92,12 +95,18 @@ class ContainerExecutor:
         engine = self._connected()
         engine.ensure_image(self._image)
         host = self._host.prepare(build_id)
-        workspace = Workspace(host.root, host.src_dir, host.control_dir, CONTAINER_SRC, CONTAINER_CONTROL)
+        unread = host.root / "container-filesystem"
+        workspace = Workspace(
+            host.root, host.src_dir, host.control_dir, CONTAINER_SRC, CONTAINER_CONTROL, unread
+        )
         try:
+            unread.mkdir(0o700)
+            (host.root / SECONDARY_SOURCES).mkdir()
             (workspace.control_dir / VARIABLES_FILE).touch(0o600)
             os.mkfifo(workspace.control_dir / IDLE_FIFO, 0o600)
             mounts = [
                 Mount(workspace.src_dir, CONTAINER_SRC),
+                Mount(host.root / SECONDARY_SOURCES, f"{CONTAINER_OUTPUT}/{SECONDARY_SOURCES}"),
                 Mount(workspace.control_dir, CONTAINER_CONTROL, read_only=True),
                 Mount(workspace.control_dir / VARIABLES_FILE, f"{CONTAINER_CONTROL}/{VARIABLES_FILE}"),
             ]

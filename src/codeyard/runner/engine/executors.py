@@ -31,6 +31,9 @@ class Workspace:
     control_dir: Path
     shell_src_dir: str
     shell_control_dir: str
+    # Where the build's absolute paths (artifacts, base directories) are found on this host: its root,
+    # or, for a container, an empty directory (the runner does not read the container's file system).
+    filesystem_root: Path = Path("/")
 
 
 class Executor(Protocol):
