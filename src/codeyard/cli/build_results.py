@@ -10,9 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codeyard.runner.buildspec.model import ArtifactsSpec, Buildspec
-
 if TYPE_CHECKING:
+    from codeyard.runner.buildspec.model import ArtifactsSpec, Buildspec
     from codeyard.runner.reports.collect import CollectedReport
 
 PRIMARY = "primary"

@@ -196,26 +196,39 @@ def _print_config(settings: Settings, sources: dict[str, str]) -> int:
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. Given the command about to run, the server commands' flags are defined
+    only for that command when it is one of them (four sets of them cost `codeyard build` a few ms)."""
     parser = argparse.ArgumentParser(prog="codeyard", description="Self-hosted AWS developer tools.")
     parser.add_argument("--version", action="version", version=f"codeyard {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
+
+    def server_flags(name: str, parser: argparse.ArgumentParser) -> None:
+        if command is None or command == name:
+            _server_flags(parser)
+
     up = commands.add_parser("up", help="run the embedded server (API, git, console) in the foreground")
-    _server_flags(up)
+    server_flags("up", up)
     server = commands.add_parser(
         "server", help="run an API server node (same as up, without embedded workers)"
     )
-    _server_flags(server)
+    server_flags("server", server)
     config = commands.add_parser("config", help="print the effective settings (secrets masked)")
-    _server_flags(config)
+    server_flags("config", config)
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_upgrade = db_commands.add_parser("upgrade", help="apply the schema migrations")
-    _server_flags(db_upgrade)
+    server_flags("db", db_upgrade)
     lint.add_parser(commands)
     build_arguments.add_parser(commands)
     runner.add_parser(commands)
     return parser
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The command a command line names: its first word that is not an option (before it, only --help
+    and --version can come, and they end the parse); None when there is none."""
+    return next((word for word in argv if not word.startswith("-")), None)
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -227,14 +240,28 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     again, neither by the build's own collections nor by the one at exit."""
     gc.disable()
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(_command(sys.argv[1:] if argv is None else argv)).parse_args(argv)
         if args.command == "build":
+            _asyncio_without_tls()
             from codeyard.cli import build  # noqa: F401 - the engine, only for this command
 
             gc.freeze()
         return args
     finally:
         gc.enable()
+
+
+def _asyncio_without_tls() -> None:
+    """Loads asyncio without its TLS support, for `codeyard build`: the ssl module costs about 5 ms to load,
+    and a local build's event loop only runs processes and pipes. ssl itself stays importable: httpx, for
+    secrets from a server, does its TLS through its own memory-BIO streams, not through asyncio's."""
+    if "asyncio" in sys.modules or "ssl" in sys.modules:
+        return
+    sys.modules["ssl"] = None  # type: ignore[assignment]  # documented: the import then fails, asyncio copes
+    try:
+        import asyncio  # noqa: F401
+    finally:
+        del sys.modules["ssl"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,8 +9,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from codeyard.config import Settings
+if TYPE_CHECKING:  # the settings (and their TOML reader) only for `codeyard up`
+    from codeyard.config import Settings
 
 TOKEN_VARIABLE = "CODEYARD_RUNNER_TOKEN"
 PARENT_VARIABLE = "CODEYARD_RUNNER_PARENT"

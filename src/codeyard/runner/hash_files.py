@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import sys
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-
-from codeyard.runner.globs import GlobError, compile_glob, select, select_absolute
 
 COMMAND = "codebuild-hash-files"
 _CHUNK = 1 << 20
@@ -30,6 +27,11 @@ def hash_files(patterns: Sequence[str], root: Path, *, filesystem_root: Path = P
     Paths are relative to root (absolute patterns: below the filesystem root), so the value changes
     when a file's content, name or presence changes, and nothing else.
     """
+    # Imported here, not above: every build writes the command (write_command), few run it.
+    import hashlib
+
+    from codeyard.runner.globs import GlobError, compile_glob, select, select_absolute
+
     try:
         globs = [compile_glob(p) for p in patterns]
     except GlobError as error:

@@ -6,7 +6,13 @@ import graphlib
 
 import yaml
 
-from codeyard.runner.buildspec.model import BatchEnv, BatchMatrix, BatchMatrixDynamic, BatchSpec, BatchTask
+from codeyard.runner.buildspec.model_batch import (
+    BatchEnv,
+    BatchMatrix,
+    BatchMatrixDynamic,
+    BatchSpec,
+    BatchTask,
+)
 from codeyard.runner.buildspec.nodes import Reader, describe
 
 _KEYS = ("fast-fail", "build-list", "build-graph", "build-matrix", "build-fanout")

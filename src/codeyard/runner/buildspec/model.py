@@ -2,8 +2,71 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from codeyard.runner.buildspec.model_batch import (
+        BatchEnv,
+        BatchMatrix,
+        BatchMatrixDynamic,
+        BatchSpec,
+        BatchTask,
+    )
+    from codeyard.runner.buildspec.model_sections import (
+        ArtifactsSpec,
+        CacheAction,
+        CacheSpec,
+        ProxySpec,
+        ReportFileFormat,
+        ReportGroupSpec,
+    )
+
+__all__ = [
+    "DEFAULT_RETRY_COUNT",
+    "DEFAULT_RETRY_REGEX",
+    "ArtifactsSpec",
+    "BatchEnv",
+    "BatchMatrix",
+    "BatchMatrixDynamic",
+    "BatchSpec",
+    "BatchTask",
+    "Buildspec",
+    "BuildspecVersion",
+    "CacheAction",
+    "CacheSpec",
+    "EnvSpec",
+    "FailureAction",
+    "OnFailure",
+    "Phase",
+    "PhaseName",
+    "ProxySpec",
+    "ReportFileFormat",
+    "ReportGroupSpec",
+    "SecretRef",
+]
+
+# The optional sections' classes live in modules of their own, loaded when first named (through this
+# module too): a buildspec without those sections, as most are, never defines them.
+_ELSEWHERE = {
+    **dict.fromkeys(
+        ("BatchEnv", "BatchMatrix", "BatchMatrixDynamic", "BatchSpec", "BatchTask"),
+        "codeyard.runner.buildspec.model_batch",
+    ),
+    **dict.fromkeys(
+        ("ArtifactsSpec", "CacheAction", "CacheSpec", "ProxySpec", "ReportFileFormat", "ReportGroupSpec"),
+        "codeyard.runner.buildspec.model_sections",
+    ),
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _ELSEWHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
 
 
 class BuildspecVersion(StrEnum):
@@ -28,36 +91,6 @@ class FailureAction(StrEnum):
     ABORT = "ABORT"
     CONTINUE = "CONTINUE"
     RETRY = "RETRY"
-
-
-class ReportFileFormat(StrEnum):
-    """Report `file-format` values (test reports first, then code coverage)."""
-
-    JUNITXML = "JUNITXML"
-    CUCUMBERJSON = "CUCUMBERJSON"
-    TESTNGXML = "TESTNGXML"
-    VISUALSTUDIOTRX = "VISUALSTUDIOTRX"
-    NUNITXML = "NUNITXML"
-    NUNIT3XML = "NUNIT3XML"
-    CLOVERXML = "CLOVERXML"
-    COBERTURAXML = "COBERTURAXML"
-    JACOCOXML = "JACOCOXML"
-    SIMPLECOV = "SIMPLECOV"
-
-    @property
-    def is_coverage(self) -> bool:
-        """True for code coverage formats (report type CODE_COVERAGE), False for test formats."""
-        return self in _COVERAGE_FORMATS
-
-
-_COVERAGE_FORMATS = frozenset({"CLOVERXML", "COBERTURAXML", "JACOCOXML", "SIMPLECOV"})
-
-
-class CacheAction(StrEnum):
-    """`cache.action`: only restore, only save (absent means both)."""
-
-    RESTORE = "restore"
-    SAVE = "save"
 
 
 DEFAULT_RETRY_COUNT = 3
@@ -87,14 +120,6 @@ class EnvSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class ProxySpec:
-    """The `proxy` block: whether artifacts upload and logs go through the explicit proxy."""
-
-    upload_artifacts: bool = False
-    logs: bool = False
-
-
-@dataclass(frozen=True, slots=True)
 class OnFailure:
     """A phase's `on-failure`: ABORT, CONTINUE, or RETRY with a count and an error-output regex."""
 
@@ -113,94 +138,6 @@ class Phase:
     runtime_versions: dict[str, str] = field(default_factory=dict)
     commands: tuple[str, ...] = ()
     finally_: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ReportGroupSpec:
-    """One entry of `reports`: a report group name or ARN and the files that feed it."""
-
-    name: str
-    files: tuple[str, ...]
-    base_directory: str | None = None
-    discard_paths: bool = False
-    file_format: ReportFileFormat = ReportFileFormat.JUNITXML
-
-
-@dataclass(frozen=True, slots=True)
-class ArtifactsSpec:
-    """The `artifacts` block, or one of its `secondary-artifacts` (whose `secondary` is empty)."""
-
-    files: tuple[str, ...] = ()
-    name: str | None = None
-    discard_paths: bool = False
-    base_directory: str | None = None
-    exclude_paths: tuple[str, ...] = ()
-    enable_symlinks: bool = False
-    s3_prefix: str | None = None
-    secondary: dict[str, ArtifactsSpec] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class CacheSpec:
-    """The `cache` block."""
-
-    paths: tuple[str, ...] = ()
-    key: str | None = None
-    fallback_keys: tuple[str, ...] = ()
-    action: CacheAction | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class BatchEnv:
-    """A batch task's `env` override (`variables` maps names to values)."""
-
-    compute_type: str | None = None
-    image: str | None = None
-    privileged_mode: bool | None = None
-    type: str | None = None
-    variables: dict[str, str] = field(default_factory=dict)
-    fleet: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class BatchTask:
-    """One task of `build-list` or `build-graph`; `buildspec` None means the current file."""
-
-    identifier: str
-    buildspec: str | None = None
-    debug_session: bool = False
-    depend_on: tuple[str, ...] = ()
-    ignore_failure: bool = False
-    env: BatchEnv | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class BatchMatrixDynamic:
-    """`build-matrix.dynamic`: the values to combine, one build per combination."""
-
-    buildspec: tuple[str, ...] = ()
-    compute_type: tuple[str, ...] = ()
-    image: tuple[str, ...] = ()
-    variables: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class BatchMatrix:
-    """`build-matrix`: `static` settings for every build and the `dynamic` combinations."""
-
-    static: BatchTask | None = None
-    dynamic: BatchMatrixDynamic = field(default_factory=BatchMatrixDynamic)
-
-
-@dataclass(frozen=True, slots=True)
-class BatchSpec:
-    """The `batch` block (parsed and validated; executed elsewhere)."""
-
-    fast_fail: bool = False
-    build_list: tuple[BatchTask, ...] = ()
-    build_graph: tuple[BatchTask, ...] = ()
-    build_matrix: BatchMatrix | None = None
-    build_fanout: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import yaml
 
-from codeyard.runner.buildspec import sections
-from codeyard.runner.buildspec.batch import read_batch
 from codeyard.runner.buildspec.environment import read_env
 from codeyard.runner.buildspec.model import Buildspec, BuildspecVersion, Phase, PhaseName
 from codeyard.runner.buildspec.nodes import Entry, Reader, compose, describe
@@ -17,6 +15,8 @@ from codeyard.runner.buildspec.problems import BuildspecError, Problem, Severity
 _TOP = ("version", "run-as", "env", "proxy", "batch", "phases", "reports", "artifacts", "cache")
 _PHASE_KEYS = ("run-as", "on-failure", "runtime-versions", "commands", "finally")
 _PHASES = tuple(PhaseName)
+# The optional sections that codeyard.runner.buildspec.sections reads.
+_SECTIONS = frozenset({"proxy", "reports", "artifacts", "cache"})
 
 
 def parse(text: str, file: str = "buildspec.yml") -> Buildspec:
@@ -93,8 +93,14 @@ def _top(reader: Reader, root: yaml.Node) -> Buildspec | None:
             nodes["environment_variables"], "both `env` and `environment_variables` given", "keep `env`"
         )
     env_node = nodes.get("env", nodes.get("environment_variables"))
-    batch = read_batch(reader, nodes["batch"]) if "batch" in nodes else None
+    batch = None
+    if "batch" in nodes:
+        from codeyard.runner.buildspec.batch import read_batch  # only for buildspecs with a batch
+
+        batch = read_batch(reader, nodes["batch"])
     phases = _phases(reader, nodes.get("phases"), root, required=batch is None)
+    if nodes.keys() & _SECTIONS:
+        from codeyard.runner.buildspec import sections  # only for buildspecs with these sections
     return Buildspec(
         version=version,
         run_as=reader.text(nodes["run-as"], "`run-as`", required=True) if "run-as" in nodes else None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from codeyard.runner.buildspec.model import (
+from codeyard.runner.buildspec.model_sections import (
     ArtifactsSpec,
     CacheAction,
     CacheSpec,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from codeyard.runner.buildspec.model import ArtifactsSpec
+if TYPE_CHECKING:
+    from codeyard.runner.buildspec.model import ArtifactsSpec
 
 _REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
