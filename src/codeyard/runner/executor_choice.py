@@ -5,6 +5,7 @@ in a container of that image. A runner whose default is `container` runs every b
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +19,8 @@ from codeyard.runner.engine.container import (
 from codeyard.runner.engine.container_engine import ContainerError, Engine
 from codeyard.runner.engine.executors import Executor, Workspace
 from codeyard.runner.engine.session import ShellSession
+
+log = logging.getLogger(__name__)
 
 
 class ExecutorChoice:
@@ -43,7 +46,11 @@ class ExecutorChoice:
         chosen = container_image(image)
         try:
             if self._engine is None:
-                self._engine = Engine()
+                engine = Engine()
+                left = engine.remove_left_behind(self._base_dir.resolve())
+                if left:
+                    log.info("removed %d container(s) an earlier run of this runner left", left)
+                self._engine = engine
         except ContainerError as error:
             return NoContainerEngine(chosen, str(error))
         options = replace(self._options, privileged=privileged)

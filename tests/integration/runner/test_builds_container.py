@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from codeyard.runner.engine.container import ContainerExecutor
 from codeyard.runner.engine.executors import HostExecutor
 from codeyard.runner.executor_choice import ExecutorChoice, NoContainerEngine
 from tests.integration.runner.build_helper import run_build
@@ -135,3 +136,22 @@ def test_codeyard_build_runs_in_a_container_of_the_image(tmp_path: Path, podman:
         "codeyard build: the container executor cannot run here: the image localhost/codeyard/never-built:1 "
         "is not in the container engine and cannot be pulled"
     )
+
+
+def test_a_runner_starting_again_removes_the_containers_its_earlier_run_left(
+    tmp_path: Path, podman: PodmanService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    killed = ContainerExecutor(tmp_path / "builds", podman.image, engine=podman.engine)
+    neighbour = ContainerExecutor(tmp_path / "other", podman.image, engine=podman.engine)
+    killed.prepare("demo:left-behind")  # a runner killed during the build: no cleanup
+    kept = neighbour.prepare("demo:still-running")
+    assert len(podman.containers_using(tmp_path / "builds")) == 1
+
+    monkeypatch.setenv("DOCKER_HOST", podman.url)
+    choice = ExecutorChoice(HostExecutor(tmp_path / "builds"), tmp_path / "builds")
+    assert isinstance(choice.for_image(podman.image), ContainerExecutor)
+
+    assert podman.containers_using(tmp_path / "builds") == []
+    assert len(podman.containers_using(tmp_path / "other")) == 1
+    neighbour.cleanup(kept)
+    assert podman.containers_using(tmp_path) == []

@@ -74,7 +74,8 @@ class ContainerExecutor:
         engine: Engine | None = None,
         keep: bool = False,
     ) -> None:
-        self._host = HostExecutor(base_dir.resolve(), keep)
+        self._base_dir = base_dir.resolve()
+        self._host = HostExecutor(self._base_dir, keep)
         self._image = image
         self._options = options or ContainerOptions()
         self._engine = engine
@@ -115,6 +116,7 @@ class ContainerExecutor:
                 ["/bin/sh", "-c", IDLE_COMMAND],
                 mounts,
                 build_id=build_id,
+                work_dir=self._base_dir,
                 network=self._options.network,
                 privileged=self._options.privileged,
                 hostname=self._options.hostname,

@@ -15,6 +15,9 @@ from typing import Any
 DEFAULT_SOCKETS = ("/var/run/docker.sock", "/run/podman/podman.sock")
 API_TIMEOUT = 120.0
 LABEL = "codeyard.build-id"
+# The work directory of the runner that made a container: a runner starting again removes what its
+# earlier run left (a runner killed in the middle of a build).
+WORK_DIR_LABEL = "codeyard.work-dir"
 
 
 class ContainerError(OSError):
@@ -118,6 +121,7 @@ class Engine:
         mounts: Sequence[Mount],
         *,
         build_id: str,
+        work_dir: Path,
         network: bool,
         privileged: bool,
         hostname: str,
@@ -136,7 +140,7 @@ class Engine:
                 network_mode="host" if network else "none",
                 privileged=privileged,
                 hostname=hostname,
-                labels={LABEL: build_id},
+                labels={LABEL: build_id, WORK_DIR_LABEL: str(work_dir)},
                 detach=True,
             )
         except self._errors as error:
@@ -144,6 +148,16 @@ class Engine:
         container = Container(self, handle)
         container.start()
         return container
+
+    def remove_left_behind(self, work_dir: Path) -> int:
+        """Removes every container made for builds in `work_dir` (by an earlier run); how many."""
+        label = f"{WORK_DIR_LABEL}={work_dir}"
+        found = self.call(
+            "cannot list the containers", self._client.containers.list, all=True, filters={"label": label}
+        )
+        for handle in found:
+            Container(self, handle).remove()
+        return len(found)
 
     def call(self, what: str, method: Any, *args: Any, **kwargs: Any) -> Any:
         """Calls the SDK; its errors become a ContainerError naming `what` failed."""
