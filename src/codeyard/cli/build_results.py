@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from codeyard.runner.buildspec.model import ArtifactsSpec, Buildspec
@@ -19,8 +19,9 @@ DEFAULT_NAME = "artifacts"
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
-@dataclass(frozen=True)
-class WrittenArtifact:
+# Records as NamedTuples, not dataclasses: a class of each is made at every start of `codeyard build`,
+# and a dataclass costs several times as much to make.
+class WrittenArtifact(NamedTuple):
     """One artifact: its identifier, where it was written (None without --artifacts), size and entries."""
 
     identifier: str
@@ -29,8 +30,7 @@ class WrittenArtifact:
     entries: int
 
 
-@dataclass(frozen=True)
-class GroupReport:
+class GroupReport(NamedTuple):
     """One report group's report, and the JSON file it was written to (None without --reports)."""
 
     group: str
