@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from codeyard import __version__
 from codeyard.cli import build_arguments, lint, runner
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 # Exit codes: 0 stopped cleanly, 1 could not run (port taken, database unreachable), 2 bad settings.
 EXIT_FAILED = 1
 EXIT_SETTINGS = 2
+_COMMANDS = ("up", "server", "config", "db", "lint", "build", "runner")
 _FLAGS = (
     "host",
     "port",
@@ -196,39 +197,61 @@ def _print_config(settings: Settings, sources: dict[str, str]) -> int:
     return 0
 
 
-def _parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The command line's parser. Given the command about to run, the server commands' flags are defined
-    only for that command when it is one of them (four sets of them cost `codeyard build` a few ms)."""
-    parser = argparse.ArgumentParser(prog="codeyard", description="Self-hosted AWS developer tools.")
+class _TrialError(Exception):
+    """A command line the parser of one command alone could not parse (see _parse_args)."""
+
+
+class _TrialParser(argparse.ArgumentParser):
+    """A parser that raises _TrialError where an ArgumentParser prints an error and exits."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _TrialError(message)
+
+
+def _parser(
+    only: str | None = None, parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser
+) -> argparse.ArgumentParser:
+    """The command line's parser; with `only`, the parser of that one command (see _parse_args)."""
+    parser = parser_class(prog="codeyard", description="Self-hosted AWS developer tools.")
     parser.add_argument("--version", action="version", version=f"codeyard {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-
-    def server_flags(name: str, parser: argparse.ArgumentParser) -> None:
-        if command is None or command == name:
-            _server_flags(parser)
-
-    up = commands.add_parser("up", help="run the embedded server (API, git, console) in the foreground")
-    server_flags("up", up)
-    server = commands.add_parser(
-        "server", help="run an API server node (same as up, without embedded workers)"
-    )
-    server_flags("server", server)
-    config = commands.add_parser("config", help="print the effective settings (secrets masked)")
-    server_flags("config", config)
-    db = commands.add_parser("db", help="database maintenance")
-    db_commands = db.add_subparsers(dest="db_command", required=True)
-    db_upgrade = db_commands.add_parser("upgrade", help="apply the schema migrations")
-    server_flags("db", db_upgrade)
-    lint.add_parser(commands)
-    build_arguments.add_parser(commands)
-    runner.add_parser(commands)
+    if only in (None, "up"):
+        up = commands.add_parser("up", help="run the embedded server (API, git, console) in the foreground")
+        _server_flags(up)
+    if only in (None, "server"):
+        server = commands.add_parser(
+            "server", help="run an API server node (same as up, without embedded workers)"
+        )
+        _server_flags(server)
+    if only in (None, "config"):
+        config = commands.add_parser("config", help="print the effective settings (secrets masked)")
+        _server_flags(config)
+    if only in (None, "db"):
+        db = commands.add_parser("db", help="database maintenance")
+        db_commands = db.add_subparsers(dest="db_command", required=True)
+        db_upgrade = db_commands.add_parser("upgrade", help="apply the schema migrations")
+        _server_flags(db_upgrade)
+    if only in (None, "lint"):
+        lint.add_parser(commands)
+    if only in (None, "build"):
+        build_arguments.add_parser(commands)
+    if only in (None, "runner"):
+        runner.add_parser(commands)
     return parser
 
 
-def _command(argv: Sequence[str]) -> str | None:
-    """The command a command line names: its first word that is not an option (before it, only --help
-    and --version can come, and they end the parse); None when there is none."""
-    return next((word for word in argv if not word.startswith("-")), None)
+def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """The parsed command line. The parser of the named command alone tries first: every command's
+    parser costs `codeyard build` a few ms to make (argparse looks its messages up in gettext for each,
+    on disk). When it finds an error, the full parser parses again and reports the error as ever (its
+    usage line names every command); `--help` of a command prints the same with either."""
+    command = next((word for word in argv if not word.startswith("-")), None)
+    if command in _COMMANDS:
+        try:
+            return _parser(command, _TrialParser).parse_args(argv)
+        except _TrialError:
+            pass
+    return _parser().parse_args(argv)
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -240,7 +263,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     again, neither by the build's own collections nor by the one at exit."""
     gc.disable()
     try:
-        args = _parser(_command(sys.argv[1:] if argv is None else argv)).parse_args(argv)
+        args = _parse_args(sys.argv[1:] if argv is None else argv)
         if args.command == "build":
             _asyncio_without_tls()
             from codeyard.cli import build  # noqa: F401 - the engine, only for this command
