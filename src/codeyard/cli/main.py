@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import logging
-import signal
-import socket
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +14,8 @@ from codeyard import __version__
 from codeyard.cli import build_arguments, lint, runner
 
 if TYPE_CHECKING:
+    import socket
+
     from codeyard.config import Settings
 
 # Exit codes: 0 stopped cleanly, 1 could not run (port taken, database unreachable), 2 bad settings.
@@ -72,7 +71,13 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, dict[str, str]]:
     return resolve_settings(flags, config_file=getattr(args, "config", None))
 
 
+# logging, socket and signal are imported where used: the server's commands need them, and a local build
+# loads them with asyncio, after main() has turned the collector off.
+
+
 def _logging(settings: Settings) -> None:
+    import logging
+
     level = getattr(logging, settings.log_level.upper())
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Alembic tells every start which migration context it uses, asyncssh every SSH connection: noise
@@ -92,6 +97,8 @@ def _data_dir(settings: Settings) -> None:
 def _listen(settings: Settings, port: int | None = None) -> socket.socket:
     """A listening socket (the HTTP port unless `port` is given), bound before anything else
     starts, so a taken port fails at once."""
+    import socket
+
     port = settings.port if port is None else port
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -108,6 +115,8 @@ def _listen(settings: Settings, port: int | None = None) -> socket.socket:
 def _quiet_signals() -> Iterator[None]:
     """The HTTP server handles SIGINT/SIGTERM while it runs; these no-op ones cover the moments
     around it (Codeyard closing down), so that Ctrl-C and `kill` are a clean stop, not a traceback."""
+    import signal
+
     previous = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield

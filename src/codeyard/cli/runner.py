@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the settings (and their TOML reader) only for `codeyard up`
+if TYPE_CHECKING:  # the settings (and their TOML reader) only for `codeyard up`; the rest where used
+    import subprocess
+
     from codeyard.config import Settings
 
 TOKEN_VARIABLE = "CODEYARD_RUNNER_TOKEN"
@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     import logging
     import socket
+    import tempfile
 
     from codeyard.runner.engine.executors import Executor, HostExecutor
     from codeyard.runner.engine.sandbox import SandboxUnavailableError, for_local_build
@@ -72,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
 
 def embedded_runner(settings: Settings, token: str) -> subprocess.Popen[bytes]:
     """The runner of `codeyard up`: a child in the server's process group, ending with the server."""
+    import subprocess
+
     env = {**os.environ, TOKEN_VARIABLE: token, PARENT_VARIABLE: str(os.getpid())}
     argv = [sys.executable, "-m", "codeyard", "runner", "--server", settings.endpoint, "--name", "embedded"]
     argv += ["--work-dir", str(settings.data_dir / "builds")]
@@ -79,6 +82,8 @@ def embedded_runner(settings: Settings, token: str) -> subprocess.Popen[bytes]:
 
 
 def stop_child(child: subprocess.Popen[bytes]) -> None:
+    import subprocess
+
     if child.poll() is None:
         child.terminate()
         try:
