@@ -149,7 +149,14 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         "ssm": ssm,
         "secretsmanager": secrets,
         "codecommit": codecommit,
-        "codebuild": CodeBuildApi(store, clock, ids, clone_url_base=settings.clone_url_base, wake=queued),
+        "codebuild": CodeBuildApi(
+            store,
+            clock,
+            ids,
+            clone_url_base=settings.clone_url_base,
+            wake=queued,
+            minute_seconds=settings.build_minute_seconds,
+        ),
     }
     logs = LogsApi(store, clock, account_id)  # builds append their logs through logs.append()
     services["logs"] = logs

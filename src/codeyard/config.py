@@ -52,6 +52,8 @@ class Settings:
     runner: bool = True
     # The token runners register with ("" = the one kept in the data directory, made on first start).
     registration_token: str = field(default="", repr=False)
+    # Seconds one minute of a build's timeoutInMinutes lasts (tests shorten it; AWS's minimum is 5).
+    build_minute_seconds: int = 60
 
     @property
     def clone_url_base(self) -> str:

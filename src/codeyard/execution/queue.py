@@ -95,7 +95,8 @@ class WorkQueue:
 
     def log(self, runner_id: str, job_id: str, chunk: LogChunk) -> bool:
         """Appends the chunk to the build's log stream, then records it as stored: a chunk sent
-        again is not appended again (unless the server died between the two steps)."""
+        again is not appended again (unless the server died between the two steps). A chunk renews
+        the lease as a heartbeat does: the runner sending it is alive, however long its backlog."""
         with self._store.reader() as uow:
             self._held(uow, runner_id, job_id)
             if self._progress.logged(uow, job_id, chunk.sequence):
@@ -105,8 +106,16 @@ class WorkQueue:
             self._log_sink(*target, [(chunk.time_ms, line) for line in chunk.lines])
         with self._store.unit_of_work() as uow:
             stored = self._progress.log(uow, job_id, chunk)
+            self._renew(uow, runner_id, job_id)
             uow.commit()
         return stored
+
+    def _renew(self, uow: UnitOfWork, runner_id: str, job_id: str) -> None:
+        """A full lease from now for the job, if the runner still holds it."""
+        job = uow.jobs.get(id=job_id, for_update=True)
+        if job is not None and job.state == LEASED and job.runner_id == runner_id:
+            deadline = self._clock.now() + timedelta(seconds=self.lease_seconds)
+            uow.jobs.update(replace(job, lease_expires_at=deadline))
 
     def phase(self, runner_id: str, job_id: str, update: PhaseUpdate) -> None:
         with self._store.unit_of_work() as uow:

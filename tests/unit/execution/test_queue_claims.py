@@ -1,5 +1,6 @@
-"""Concurrent claims on the work queue, on SQLite and PostgreSQL: each job goes to one runner, and on
-PostgreSQL a claim skips the jobs other claims hold locked instead of waiting for them."""
+"""Claims and leases on the work queue, on SQLite and PostgreSQL: each job goes to one runner, on
+PostgreSQL a claim skips the jobs other claims hold locked instead of waiting for them, and a log
+chunk renews the lease as a heartbeat does."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 
 from codeyard.accounts import RequestContext
 from codeyard.clock import FakeClock
-from codeyard.execution.messages import Job
+from codeyard.execution.messages import Job, LogChunk
 from codeyard.execution.queue import QUEUED, WorkQueue
 from codeyard.execution.registry import RunnerRegistry
 from codeyard.ids import IdGenerator, SeededRandomness
@@ -28,6 +29,7 @@ from codeyard.store.sql.unit_of_work import SqlStore
 from tests.support.postgres import PostgresCluster
 
 ACCOUNT = "000000000000"
+LEASE = 30
 TOKEN = "registration-token"
 BOUND = 60.0  # seconds a claim may take before the test calls it stuck
 
@@ -38,6 +40,7 @@ class Queue:
     queue: WorkQueue
     registry: RunnerRegistry
     store: SqlStore
+    clock: FakeClock
 
     def start(self, count: int) -> list[str]:
         ctx = RequestContext(root_principal(ACCOUNT), "us-east-1", ACCOUNT, "r")
@@ -64,8 +67,8 @@ def _queue(url: str) -> Iterator[Queue]:
     clock = FakeClock()
     ids = IdGenerator(SeededRandomness(7))
     api = CodeBuildApi(store, clock, ids, clone_url_base="http://h")
-    queue = WorkQueue(store, clock, BuildProgress(BuildEvents(clock, ids)), 30)
-    yield Queue(api, queue, RunnerRegistry(store, clock, ids, TOKEN), store)
+    queue = WorkQueue(store, clock, BuildProgress(BuildEvents(clock, ids)), LEASE)
+    yield Queue(api, queue, RunnerRegistry(store, clock, ids, TOKEN), store, clock)
     store.dispose()
 
 
@@ -121,3 +124,16 @@ def test_a_claim_on_postgres_skips_a_job_another_claim_holds_locked(pg_work: Que
     assert later is not None
     assert later.build_id == first
     assert pg_work.queue.claim(holder) is None
+
+
+def test_a_log_chunk_renews_the_lease_as_a_heartbeat_does(work: Queue) -> None:
+    [build_id] = work.start(1)
+    runner_id = work.runner()
+    assert work.queue.claim(runner_id) is not None
+    for sequence in range(3):  # a long backlog of log lines, sent after the build's heartbeats ended
+        work.clock.advance(LEASE - 1)
+        assert work.queue.log(runner_id, build_id, LogChunk(sequence, 0, [f"line {sequence}"]))
+        assert work.queue.expire() == 0
+
+    work.clock.advance(LEASE + 1)
+    assert work.queue.expire() == 1

@@ -231,7 +231,9 @@ class BuildRunner:
         ]
         if not names:
             return {}
-        return await (await self._live_session()).variables(names)
+        values = await (await self._live_session()).variables(names)
+        # A secret copied into an exported variable is masked as in the log (see docs/behaviour.md).
+        return {name: self._masker.mask(value) for name, value in values.items()}
 
     async def _upload(self, workspace: Workspace) -> None:
         assert self._buildspec is not None

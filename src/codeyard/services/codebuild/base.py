@@ -42,6 +42,7 @@ class CodeBuildBase:
         *,
         clone_url_base: str,
         wake: Callable[[], None] | None = None,
+        minute_seconds: int = 60,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -50,6 +51,8 @@ class CodeBuildBase:
         self._build_events = BuildEvents(clock, ids)
         # Called once a build is queued: wakes the runners' long polls.
         self._wake = wake or (lambda: None)
+        # How long a minute of timeoutInMinutes lasts for the runner (the setting build_minute_seconds).
+        self._minute_seconds = minute_seconds
 
     def _find_project(self, uow: UnitOfWork, ctx: RequestContext, name_or_arn: str) -> ProjectRecord | None:
         name = project_name(ctx, name_or_arn)

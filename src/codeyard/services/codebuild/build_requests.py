@@ -123,7 +123,7 @@ def inline_buildspec(source: dict[str, Any]) -> str | None:
     return text if "\n" in text or ":" in text.split("/")[0] else None
 
 
-def job_for(record: BuildRecord) -> Job:
+def job_for(record: BuildRecord, minute_seconds: int = 60) -> Job:
     """The job message of a build."""
     details = record.details
     source = details["source"]
@@ -148,7 +148,7 @@ def job_for(record: BuildRecord) -> Job:
         buildspec=inline_buildspec(source),
         buildspec_path=(source.get("buildspec") or DEFAULT_BUILDSPEC) if has_source else DEFAULT_BUILDSPEC,
         source_url=f"{WORK_PREFIX}/jobs/{quote(record.id, safe='')}/source" if has_source else None,
-        timeout_seconds=int(details["timeoutInMinutes"]) * 60,
+        timeout_seconds=int(details["timeoutInMinutes"]) * minute_seconds,
         lease_seconds=0,
         log_group=details["logs"]["groupName"],
         log_stream=details["logs"]["streamName"],

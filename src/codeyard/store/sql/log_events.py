@@ -72,10 +72,19 @@ class SqlLogEvents(SqlRepository[LogEventRecord]):
         if not records:
             return
         columns = tuple(name for name in self._map.fields if name != "id")
-        prepared = self._map.statement(("insert_many", columns), columns)
-        rows: list[Any] = [prepared.parameters({name: getattr(r, name) for name in columns}) for r in records]
         cursor = self._conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
+            if self._map.dialect.name == "postgresql":
+                # COPY: a build's chunk of thousands of lines in one round trip (ids in the given order).
+                names = ", ".join(columns)
+                with cursor.copy(f"COPY {self._map.table.name} ({names}) FROM STDIN") as copy:
+                    for record in records:
+                        copy.write_row(tuple(getattr(record, name) for name in columns))
+                return
+            prepared = self._map.statement(("insert_many", columns), columns)
+            rows: list[Any] = [
+                prepared.parameters({name: getattr(r, name) for name in columns}) for r in records
+            ]
             cursor.executemany(prepared.sql, rows)
         finally:
             cursor.close()
