@@ -9,8 +9,8 @@ builds per minute with 1, 2 and 4 runners; `logs` — a line printed by a build 
 through GetLogEvents (target p50 ≤ 300 ms). Add a part as a function taking the parsed arguments and
 answering a dict of figures, and register it in PARTS.
 
-    .venv/bin/python bench/builds.py [--part local] [--runs 30] [--builds 200] [--postgres]
-        [--queued 100] [--json out.json]
+    .venv/bin/python bench/builds.py [--part local] [--runs 30] [--baseline SRC] [--builds 200]
+        [--postgres] [--queued 100] [--json out.json]
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ COMMANDS = (
     "test -s out/list.txt",
 )
 CODEYARD = (sys.executable, "-m", "codeyard")
+SCRIPT = Path(sys.executable).with_name("codeyard")
 # Modules that `codeyard build` must not load: the server's, not the runner's.
 SERVER_MODULES = (
     "sqlalchemy",
@@ -90,16 +91,22 @@ def _project(root: Path) -> Path:
 
 
 def _medians(
-    variants: dict[str, list[str]], cwd: Path, env: dict[str, str], runs: int
+    variants: dict[str, list[str]],
+    cwd: Path,
+    env: dict[str, str],
+    runs: int,
+    own_env: dict[str, dict[str, str]] | None = None,
 ) -> tuple[dict[str, float], dict[str, float]]:
-    """Median wall-clock and CPU milliseconds of each command line, the variants interleaved run by run."""
+    """Median wall-clock and CPU milliseconds of each command line, the variants interleaved run by run
+    (`own_env`: a variant's environment, instead of `env`)."""
+    envs = {name: (own_env or {}).get(name, env) for name in variants}
     walls: dict[str, list[float]] = {name: [] for name in variants}
     cpus: dict[str, list[float]] = {name: [] for name in variants}
-    for argv in variants.values():  # warm-up: page cache, bytecode
-        _timed(argv, cwd, env)
+    for name, argv in variants.items():  # warm-up: page cache, bytecode
+        _timed(argv, cwd, envs[name])
     for _ in range(runs):
         for name, argv in variants.items():
-            wall, cpu = _timed(argv, cwd, env)
+            wall, cpu = _timed(argv, cwd, envs[name])
             walls[name].append(wall)
             cpus[name].append(cpu)
     return _ms(walls), _ms(cpus)
@@ -109,18 +116,35 @@ def _ms(values: dict[str, list[float]]) -> dict[str, float]:
     return {name: round(statistics.median(times) * 1000, 1) for name, times in values.items()}
 
 
-def _import_figures(env: dict[str, str]) -> dict[str, Any]:
-    """`python -X importtime` of codeyard.cli.main plus codeyard.cli.build, and server modules loaded."""
-    code = "import sys, codeyard.cli.main, codeyard.cli.build; print(' '.join(sorted(sys.modules)))"
+# `codeyard build -q` as `python -m codeyard` runs it, then the modules it loaded on the last line.
+_LISTING = (
+    "import sys, runpy\n"
+    "sys.argv = ['codeyard', 'build', '-q']\n"
+    "try:\n"
+    "    runpy.run_module('codeyard', run_name='__main__')\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "print(' '.join(sorted(sys.modules)))\n"
+)
+
+
+def _import_figures(project: Path, env: dict[str, str]) -> dict[str, Any]:
+    """`python -X importtime` of a real `codeyard build` (the modules as that command loads them: the
+    collector off, asyncio without ssl): codeyard.cli.main and codeyard.cli.build, server modules loaded."""
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, check=True, env=env
+        [sys.executable, "-X", "importtime", "-c", _LISTING],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     )
     cumulative = {
         line.split("|")[2].strip(): int(line.split("|")[1])
         for line in done.stderr.splitlines()
         if line.startswith("import time:") and line.split("|")[1].strip().isdigit()
     }
-    loaded = done.stdout.split()
+    loaded = done.stdout.splitlines()[-1].split()
     server = sorted({m for m in loaded for s in SERVER_MODULES if m == s or m.startswith(s + ".")})
     return {
         "import_ms_cli_main": round(cumulative.get("codeyard.cli.main", 0) / 1000, 1),
@@ -140,18 +164,32 @@ def local(args: argparse.Namespace) -> dict[str, Any]:
             "python_startup": [sys.executable, "-c", "pass"],
             "codeyard_build_help": [*CODEYARD, "build", "--help"],
         }
+        if SCRIPT.exists():  # the console script pip wrote, as a user types `codeyard build`
+            variants["codeyard_script_build"] = [str(SCRIPT), "build"]
         env = _environment(Path(scratch))
-        medians, cpu = _medians(variants, project, env, args.runs)
-        imports = _import_figures(env)
-    return {
+        own_env: dict[str, dict[str, str]] = {}
+        if args.baseline is not None:  # another version of Codeyard's code, in the same run
+            variants["baseline_build"] = [*CODEYARD, "build"]
+            own_env["baseline_build"] = {**env, "PYTHONPATH": str(args.baseline.resolve())}
+        load_before = os.getloadavg()[0]
+        medians, cpu = _medians(variants, project, env, args.runs, own_env)
+        load_after = os.getloadavg()[0]
+        imports = _import_figures(project, env)
+    figures: dict[str, Any] = {
         "runs": args.runs,
+        "load_average": [round(load_before, 2), round(load_after, 2)],
         "median_ms": medians,
         "median_cpu_ms": cpu,
         "overhead_ms": round(medians["codeyard_build"] - medians["bash"], 1),
         "overhead_in_place_ms": round(medians["codeyard_build_in_place"] - medians["bash"], 1),
         "overhead_cpu_ms": round(cpu["codeyard_build"] - cpu["bash"], 1),
-        **imports,
     }
+    if "codeyard_script_build" in medians:
+        figures["overhead_script_ms"] = round(medians["codeyard_script_build"] - medians["bash"], 1)
+    if "baseline_build" in medians:
+        figures["overhead_baseline_ms"] = round(medians["baseline_build"] - medians["bash"], 1)
+        figures["overhead_baseline_cpu_ms"] = round(cpu["baseline_build"] - cpu["bash"], 1)
+    return {**figures, **imports}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -443,6 +481,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--postgres", action="store_true", help="pickup: also on a throwaway PostgreSQL")
     parser.add_argument(
         "--queued", type=int, default=100, help="throughput: builds queued at once (default 100)"
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="SRC",
+        help="local: also run `codeyard build` from this `src` directory of another version, side by side "
+        "(e.g. `git archive <commit> src | tar -x -C DIR`, then DIR/src)",
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
