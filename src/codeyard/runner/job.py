@@ -31,6 +31,9 @@ from codeyard.runner.sources import download_sources
 
 log = logging.getLogger(__name__)
 MAX_CHUNK_BYTES = 256 * 1024
+# Engine events waiting to be sent: when the server stores lines slower than a build prints them,
+# the engine waits (and the build's output pipe with it) instead of the runner holding the backlog.
+MAX_PENDING_EVENTS = 256
 
 
 def _ms(time: datetime) -> int:
@@ -50,7 +53,7 @@ class BuildJob:
         self._client = client
         self._job = job
         self._executor = executor
-        self._events: asyncio.Queue[BuildEvent | None] = asyncio.Queue()
+        self._events: asyncio.Queue[BuildEvent | None] = asyncio.Queue(MAX_PENDING_EVENTS)
         self._sequence = 0
         self._resolved: str | None = None
         self._lease_lost = False
@@ -104,19 +107,21 @@ class BuildJob:
         body = asyncio.create_task(runner.run())
         beats = asyncio.create_task(self._heartbeats(runner, body))
         try:
-            ended = await body
-        except asyncio.CancelledError:
-            sender.cancel()
-            if not self._lease_lost:
-                raise  # the runner itself is stopping
-            log.warning("build %s abandoned: the lease was lost", job.build_id)
-            return
+            try:
+                ended = await body
+            except asyncio.CancelledError:
+                sender.cancel()
+                if not self._lease_lost:
+                    raise  # the runner itself is stopping
+                log.warning("build %s abandoned: the lease was lost", job.build_id)
+                return
+            finally:
+                if self._blocking is not None:
+                    await asyncio.to_thread(self._blocking.close)
+            await self._events.put(None)
+            await sender
         finally:
-            beats.cancel()
-            if self._blocking is not None:
-                await asyncio.to_thread(self._blocking.close)
-        await self._events.put(None)
-        await sender
+            beats.cancel()  # only now: the lease is kept while the last log lines go out
         completion = Completion(
             status=str(ended.status),
             end_ms=_ms(ended.time),
