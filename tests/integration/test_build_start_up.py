@@ -42,7 +42,7 @@ SERVER = (
     "codeyard.execution",
 )
 # Only for builds that use them: a server for secrets (httpx, ssl), artifacts, reports, caches, the
-# buildspec's optional sections and batch, codebuild-hash-files' globs; the server commands' settings;
+# buildspec's optional sections, batch, on-failure and secret references, codebuild-hash-files' globs; the server commands' settings;
 # asyncio's TLS support (a local build's loop runs processes and pipes).
 ON_DEMAND = (
     "httpx",
@@ -67,6 +67,8 @@ ON_DEMAND = (
     "codeyard.runner.buildspec.model_sections",
     "codeyard.runner.buildspec.batch",
     "codeyard.runner.buildspec.model_batch",
+    "codeyard.runner.buildspec.model_options",
+    "codeyard.runner.buildspec.on_failure",
     "graphlib",
     "codeyard.runner.globs",
     "codeyard.config",

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import yaml
 
-from codeyard.runner.buildspec.model import BuildspecVersion, EnvSpec, SecretRef
+from codeyard.runner.buildspec.model import BuildspecVersion, EnvSpec
 from codeyard.runner.buildspec.nodes import Entry, Reader, describe, suggest
+
+if TYPE_CHECKING:
+    from codeyard.runner.buildspec.model_options import SecretRef
 
 _KEYS = (
     "shell",
@@ -26,6 +30,8 @@ def parse_secret_ref(value: str) -> SecretRef:
     """`secret-id:json-key:version-stage:version-id` (trailing parts may be empty or left out).
 
     The secret id may be an ARN, whose own colons belong to it. Raises ValueError with the reason."""
+    from codeyard.runner.buildspec.model_options import SecretRef  # only for buildspecs with secrets
+
     parts = value.split(":")
     cut = _ARN_PARTS if value.startswith("arn:") else 1
     secret_id, rest = ":".join(parts[:cut]), parts[cut:]

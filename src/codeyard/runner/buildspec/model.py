@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         BatchSpec,
         BatchTask,
     )
+    from codeyard.runner.buildspec.model_options import OnFailure, SecretRef
     from codeyard.runner.buildspec.model_sections import (
         ArtifactsSpec,
         CacheAction,
@@ -48,8 +49,8 @@ __all__ = [
     "SecretRef",
 ]
 
-# The optional sections' classes live in modules of their own, loaded when first named (through this
-# module too): a buildspec without those sections, as most are, never defines them.
+# The optional parts' classes live in modules of their own, loaded when first named (through this
+# module too): a buildspec without those parts, as most are, never defines them.
 _ELSEWHERE = {
     **dict.fromkeys(
         ("BatchEnv", "BatchMatrix", "BatchMatrixDynamic", "BatchSpec", "BatchTask"),
@@ -59,6 +60,7 @@ _ELSEWHERE = {
         ("ArtifactsSpec", "CacheAction", "CacheSpec", "ProxySpec", "ReportFileFormat", "ReportGroupSpec"),
         "codeyard.runner.buildspec.model_sections",
     ),
+    **dict.fromkeys(("OnFailure", "SecretRef"), "codeyard.runner.buildspec.model_options"),
 }
 
 
@@ -98,16 +100,6 @@ DEFAULT_RETRY_REGEX = ".*"
 
 
 @dataclass(frozen=True, slots=True)
-class SecretRef:
-    """A `secrets-manager` reference `secret-id:json-key:version-stage:version-id`."""
-
-    secret_id: str
-    json_key: str | None = None
-    version_stage: str | None = None
-    version_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class EnvSpec:
     """The `env` block (0.1: `environment_variables`)."""
 
@@ -117,15 +109,6 @@ class EnvSpec:
     secrets_manager: dict[str, SecretRef] = field(default_factory=dict)
     exported_variables: tuple[str, ...] = ()
     git_credential_helper: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class OnFailure:
-    """A phase's `on-failure`: ABORT, CONTINUE, or RETRY with a count and an error-output regex."""
-
-    action: FailureAction
-    count: int | None = None
-    regex: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

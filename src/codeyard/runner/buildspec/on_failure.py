@@ -6,7 +6,8 @@ import re
 
 import yaml
 
-from codeyard.runner.buildspec.model import DEFAULT_RETRY_COUNT, DEFAULT_RETRY_REGEX, FailureAction, OnFailure
+from codeyard.runner.buildspec.model import DEFAULT_RETRY_COUNT, DEFAULT_RETRY_REGEX, FailureAction
+from codeyard.runner.buildspec.model_options import OnFailure
 from codeyard.runner.buildspec.nodes import Reader
 
 MAX_RETRIES = 100

@@ -9,7 +9,6 @@ import yaml
 from codeyard.runner.buildspec.environment import read_env
 from codeyard.runner.buildspec.model import Buildspec, BuildspecVersion, Phase, PhaseName
 from codeyard.runner.buildspec.nodes import Entry, Reader, compose, describe
-from codeyard.runner.buildspec.on_failure import read_on_failure
 from codeyard.runner.buildspec.problems import BuildspecError, Problem, Severity
 
 _TOP = ("version", "run-as", "env", "proxy", "batch", "phases", "reports", "artifacts", "cache")
@@ -168,7 +167,11 @@ def _phase(reader: Reader, name: PhaseName, node: yaml.Node) -> Phase | None:
     if "commands" not in nodes and name is not PhaseName.INSTALL and len(nodes) == len(entries):
         hint = "its `finally` runs on its own" if "finally" in nodes else "add `commands` or remove the phase"
         reader.report(node, f"{where} has no `commands`", hint, warning=True)
-    on_failure = read_on_failure(reader, nodes["on-failure"], where) if "on-failure" in nodes else None
+    on_failure = None
+    if "on-failure" in nodes:
+        from codeyard.runner.buildspec.on_failure import read_on_failure  # only for phases with one
+
+        on_failure = read_on_failure(reader, nodes["on-failure"], where)
     run_as = (
         reader.text(nodes["run-as"], f"`run-as` of {where}", required=True) if "run-as" in nodes else None
     )

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from codeyard.runner.buildspec.model import EnvSpec, SecretRef
 from codeyard.runner.engine.environment import EnvironmentVariable, VariableType, layered
 from codeyard.runner.engine.hooks import PhaseError
 from codeyard.runner.engine.states import CLIENT_ERROR
+
+if TYPE_CHECKING:
+    from codeyard.runner.buildspec.model import EnvSpec, SecretRef
 
 Resolver = Callable[[VariableType, str], Awaitable[str]]
 
