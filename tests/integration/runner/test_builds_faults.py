@@ -1,9 +1,12 @@
 """Builds under abuse, through a live server, a runner process of the test's own and the APIs: a command
-that prints 100 MB, a command that never ends, a secret printed in ten ways."""
+that prints 100 MB, a command that never ends, a secret printed in ten ways, the server killed with
+SIGKILL while a build streams its log. (A runner killed mid-build: test_builds_resilience.py; a fork
+bomb: test_engine_sandbox_processes.py, with a uid of its own that no concurrent build shares.)"""
 
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -263,3 +266,35 @@ def _tail(server: Server, group: str) -> str:
         command, capture_output=True, text=True, env=server.aws_env(), timeout=120, check=True
     )
     return shown.stdout
+
+
+def test_a_server_killed_mid_log_and_restarted_loses_no_line(
+    fault_server: Server, runner: subprocess.Popen[bytes]
+) -> None:
+    count = 100_000
+    no_source_project(
+        fault_server, "streaming", buildspec(f"seq -f 'line %.0f' 1 {count}", "echo after-the-flood")
+    )
+    build_id = fault_server.client("codebuild").start_build(projectName="streaming")["build"]["id"]
+    logs = fault_server.client("logs")
+
+    def some_lines() -> bool:
+        try:
+            found = logs.filter_log_events(logGroupName="/aws/codebuild/streaming", filterPattern='"line 1"')
+        except logs.exceptions.ResourceNotFoundException:
+            return False  # no line yet
+        return bool(found["events"])
+
+    until(some_lines, what="the first lines stored")
+    fault_server.stop(signal.SIGKILL)  # mid-stream or just after: the runner holds what it has not sent
+    fault_server.start()
+
+    done = finished(fault_server, build_id, timeout=300)
+
+    assert done["buildStatus"] == "SUCCEEDED", done["phases"]
+    numbers = set()
+    for page in _stream_pages(fault_server, done):
+        numbers |= {int(e["message"][5:]) for e in page if e["message"].startswith("line ")}
+    # A chunk stored but not recorded when the server died is stored again: twice, never zero times.
+    assert numbers == set(range(1, count + 1))
+    assert runner.poll() is None  # the runner went on through the restart
