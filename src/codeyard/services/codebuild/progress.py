@@ -88,9 +88,9 @@ class BuildProgress:
     def log(self, uow: UnitOfWork, build_id: str, chunk: LogChunk) -> bool:
         """Stores a chunk; False when it was stored already (a resent chunk)."""
         try:
-            uow.build_logs.add(
-                BuildLogRecord(build_id, chunk.sequence, to_time(chunk.time_ms), list(chunk.lines))
-            )
+            # Only the chunk's number is kept: its lines are in the build's log stream already
+            # (keeping them here too stored every build's log twice).
+            uow.build_logs.add(BuildLogRecord(build_id, chunk.sequence, to_time(chunk.time_ms)))
         except Conflict:
             return False
         return True
