@@ -149,3 +149,21 @@ def test_build_help_and_lint_load_no_engine(tmp_path: Path) -> None:
     assert output.endswith("exit 0")
     assert "codeyard.runner.buildspec.parser" in modules
     assert among(modules, ("codeyard.runner.engine", "asyncio", *SERVER, *ON_DEMAND)) == []
+
+
+def test_the_process_ends_with_the_builds_status_and_all_of_its_output(tmp_path: Path) -> None:
+    # The process skips the interpreter's teardown once the build has ended: its buffered output
+    # must still all come out, and its status be the build's.
+    root = project(
+        tmp_path,
+        "version: 0.2\nphases:\n  build:\n    commands:\n      - seq 1 20000\n      - exit 3\n",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    for command in ([sys.executable, "-m", "codeyard"], [str(Path(sys.executable).with_name("codeyard"))]):
+        done = subprocess.run(
+            [*command, "build"], cwd=root, capture_output=True, text=True, timeout=120, check=False, env=env
+        )
+        assert done.returncode == 1, done.stderr
+        lines = done.stdout.splitlines()
+        assert [line for line in lines if line.isdigit()] == [str(n) for n in range(1, 20001)]
+        assert lines[-1].startswith("Build FAILED in ")

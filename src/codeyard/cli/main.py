@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -296,7 +298,28 @@ def _asyncio_without_tls() -> None:
         del sys.modules["ssl"]
 
 
+# The exit status of this process's `codeyard build`, once it has ended (see _exit_at_once).
+_ended_build: list[int] = []
+
+
+def _exit_at_once() -> None:
+    """The last exit handler of a process that ran `codeyard build`: flushes the standard streams and
+    ends the process with the build's status, skipping the interpreter's teardown (every module and
+    object freed one by one, ≈ 5% of a small build's CPU) after every other exit handler has run.
+    Without an ended build, or if a flush fails, the interpreter ends as usual."""
+    if not _ended_build:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(_ended_build[0])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:  # this process's own command line: how it ends is ours to say
+        atexit.register(_exit_at_once)  # registered first, so it runs last
     args = _parse(argv)
     if args.command == "lint":
         return lint.run(args.files)
@@ -305,7 +328,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "build":
         from codeyard.cli import build
 
-        return build.run(args)
+        status = build.run(args)
+        if argv is None:
+            _ended_build.append(status)
+        return status
     # Settings (and their TOML reader) only for the server's commands.
     from codeyard.config import SettingsError
 
