@@ -175,6 +175,10 @@ API_KEY = "key-8sJ2mQ0vRt"  # a SECRETS_MANAGER project variable (a JSON key)
 TOKEN = "tok-Zc4Wn6pYe1"  # a parameter-store reference of the buildspec
 CERT = "-----BEGIN CERT-----\nMIIBszCCAVmgAwIBAgIU\nQ2xvdWRZYXJkVGVzdA==\n-----END CERT-----"  # multi-line
 SECRETS = [PASSWORD, API_KEY, TOKEN, *CERT.splitlines()]
+# The ten ways: alone; inside other text; several times on a line, touching; on stderr; in a `set -x`
+# trace; in `env`; a multi-line value; in a command's error message; copied into an exported
+# variable; across the 256 KiB cut of a very long line (and piped to stdout and stderr at once).
+# Secrets written literally into a buildspec are not among them: the buildspec is shown as given.
 TEN_WAYS_SPEC = """version: 0.2
 env:
   parameter-store:
