@@ -1,6 +1,6 @@
 """A CodeBuild day with the real tools only: a repository made with the `aws` CLI and pushed to with
 git, a project building it into an S3 artifact, the build followed with `aws logs tail --follow`,
-its phases, artifact and exported variables read back, a long build stopped, a build retried, the
+its phases, artifact, test report and exported variables read back, a long build stopped, a build retried, the
 project's builds listed and deleted."""
 
 from __future__ import annotations
@@ -37,6 +37,17 @@ phases:
 artifacts:
   files:
     - dist/*
+reports:
+  unit:
+    base-directory: results
+    files:
+      - junit.xml
+"""
+JUNIT = """<?xml version="1.0"?>
+<testsuite name="unit" tests="2" failures="1" time="0.5">
+  <testcase classname="webapp.Cart" name="adds" time="0.25"/>
+  <testcase classname="webapp.Cart" name="pays" time="0.25"><failure message="declined">card</failure></testcase>
+</testsuite>
 """
 
 
@@ -106,7 +117,9 @@ def test_push_build_follow_stop_retry_with_the_aws_cli(server: Server, tmp_path:
     work = tmp_path / "work"
     (work / "buildspec.yml").write_text(BUILDSPEC)
     (work / "app.txt").write_text("the app\n")
-    git(work, "add", "buildspec.yml", "app.txt")
+    (work / "results").mkdir()
+    (work / "results" / "junit.xml").write_text(JUNIT)
+    git(work, "add", "buildspec.yml", "app.txt", "results/junit.xml")
     git(work, "commit", "-q", "-m", "app and buildspec")
     git(work, "push", "-q", "origin", "HEAD:main")
     commit = git(work, "rev-parse", "HEAD").stdout.strip()
@@ -184,6 +197,17 @@ def test_push_build_follow_stop_retry_with_the_aws_cli(server: Server, tmp_path:
     with zipfile.ZipFile(kept) as archive:
         assert sorted(archive.namelist()) == ["dist/app.txt", "dist/version.txt"]
         assert archive.read("dist/version.txt") == b"1.0.1\n"
+
+    [report_arn] = done["reportArns"]
+    [report] = aws("codebuild", "batch-get-reports", "--report-arns", report_arn)["reports"]
+    assert report["reportGroupArn"].endswith(":report-group/webapp-build-unit")
+    assert (report["status"], report["executionId"]) == ("FAILED", done["arn"])  # one case failed
+    assert report["testSummary"]["statusCounts"]["FAILED"] == 1
+    cases = aws("codebuild", "describe-test-cases", "--report-arn", report_arn)["testCases"]
+    assert sorted((c["prefix"], c["name"], c["status"]) for c in cases) == [
+        ("webapp.Cart", "adds", "SUCCEEDED"),
+        ("webapp.Cart", "pays", "FAILED"),
+    ]
 
     slow_id = aws(
         "codebuild",
