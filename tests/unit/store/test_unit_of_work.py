@@ -84,3 +84,22 @@ def test_dispose_closes_the_kept_connections(store: SqlStore) -> None:
     assert connection.closed
     with store.reader() as uow:  # still usable: a new connection is made
         assert uow.groups.count() == 0
+
+
+def test_an_ended_threads_connection_goes_back_to_the_pool(store: SqlStore) -> None:
+    # Worker threads come and go: their kept connections must not stay checked out for good.
+    names: list[str] = []
+
+    def worker() -> None:
+        with store.unit_of_work() as uow:
+            uow.groups.add(group(f"g{len(names)}"))
+            names.append("")
+            uow.commit()
+
+    for _ in range(5):
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join()
+    assert store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    with store.reader() as uow:
+        assert uow.groups.count() == 5

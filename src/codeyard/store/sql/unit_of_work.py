@@ -227,12 +227,26 @@ class SqlUnitOfWork:
             self._connections.checkin(connection, broken=broken)
 
 
+class _Held:
+    """A thread's kept connection. It lives in the thread's locals, so it goes when the thread ends,
+    and its finalizer gives the connection back to the pool: worker threads come and go, and the
+    connections of ended threads would otherwise stay checked out until the pool runs dry."""
+
+    __slots__ = ("__weakref__", "busy", "connection", "release")
+
+    def __init__(self, connection: Connection, kept: list[Connection], lock: threading.Lock) -> None:
+        self.connection = connection
+        self.busy = True
+        self.release = weakref.finalize(self, _release, connection, kept, lock)
+
+
 class ThreadConnections:
     """One open connection per thread, kept between units of work.
 
     Checking a connection out of the pool and back for every unit of work cost more than the
     queries of a typical call. A unit of work opened inside another one on the same thread gets a
-    connection of its own. A connection that saw a database error is closed, not kept.
+    connection of its own. A connection that saw a database error is closed, not kept; a thread's
+    connection goes back to the pool when the thread ends.
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -246,36 +260,39 @@ class ThreadConnections:
         self._finalizer = weakref.finalize(self, _close_all, self._kept, self._lock)
 
     def checkout(self) -> Connection:
-        kept: Connection | None = getattr(self._local, "connection", None)
-        if (
-            kept is not None
-            and not getattr(self._local, "busy", False)
-            and not kept.closed
-            and not kept.invalidated
-        ):
-            self._local.busy = True
-            return kept
+        held: _Held | None = getattr(self._local, "held", None)
+        usable = held is not None and not held.connection.closed and not held.connection.invalidated
+        if held is not None and usable and not held.busy:
+            held.busy = True
+            return held.connection
         connection = self.engine.connect()
-        if kept is None or kept.closed or kept.invalidated:
-            self._local.connection, self._local.busy = connection, True
+        if not usable:
             with self._lock:
                 self._kept.append(connection)
+            self._local.held = _Held(connection, self._kept, self._lock)
         return connection
 
     def checkin(self, connection: Connection, *, broken: bool = False) -> None:
-        if connection is getattr(self._local, "connection", None):
-            self._local.busy = False
-            if not broken:
-                return
-            self._local.connection = None
-            with self._lock:
-                if connection in self._kept:
-                    self._kept.remove(connection)
+        held: _Held | None = getattr(self._local, "held", None)
+        if held is not None and connection is held.connection:
+            held.busy = False
+            if broken:
+                self._local.held = None
+                held.release()
+            return
         connection.close()
 
     def close(self) -> None:
         self._local = threading.local()
         _close_all(self._kept, self._lock)
+
+
+def _release(connection: Connection, kept: list[Connection], lock: threading.Lock) -> None:
+    with lock:
+        if connection in kept:
+            kept.remove(connection)
+    with contextlib.suppress(Exception):  # a thread's end or the interpreter's: nothing left to tell
+        connection.close()
 
 
 def _close_all(connections: list[Connection], lock: threading.Lock) -> None:
