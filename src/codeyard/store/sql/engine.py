@@ -9,12 +9,18 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+# Each thread that runs units of work keeps a connection (unit_of_work.ThreadConnections): the
+# API's pool (16), anyio's worker threads (up to 40, idle ones live on for a few seconds) and the
+# event loop's. The pool must hold them all, or a busy moment waits 30 s on it and fails.
+POOL_SIZE = 10
+MAX_OVERFLOW = 64
+
 
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW, pool_pre_ping=True)
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -25,6 +31,8 @@ def _sqlite_engine(url: str) -> Engine:
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
     if memory:
         kwargs["poolclass"] = NullPool
+    else:
+        kwargs.update(pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW)
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
