@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -106,10 +107,37 @@ class BuildRunner:
             await self._fault(error)
         return await self._finalize()
 
+    async def _prepare(self) -> Workspace:
+        """The executor's workspace, made in a thread: pulling an image may take long, and the
+        timeout, a stop and the heartbeats go on meanwhile. A workspace made after the build gave
+        up waiting for it is cleaned up by whichever side comes second."""
+        executor, lock = self._executor, threading.Lock()
+        made: list[Workspace] = []
+        abandoned = False
+
+        def make() -> Workspace:
+            workspace = executor.prepare(self._request.context.build_id)
+            with lock:
+                made.append(workspace)
+                if not abandoned:
+                    return workspace
+            executor.cleanup(workspace)
+            return workspace
+
+        try:
+            return await asyncio.to_thread(make)
+        except asyncio.CancelledError:
+            with lock:
+                abandoned = True
+                leftover = list(made)
+            for workspace in leftover:  # made, but the build stopped waiting before it was handed over
+                executor.cleanup(workspace)
+            raise
+
     async def _body(self) -> None:
         await self._enter(Phase.PROVISIONING)
         try:
-            self._workspace = self._executor.prepare(self._request.context.build_id)
+            self._workspace = await self._prepare()
         except OSError as error:
             await self._leave(
                 StatusType.FAULT, PhaseContext(CLIENT_ERROR, f"Cannot prepare the workspace: {error}")

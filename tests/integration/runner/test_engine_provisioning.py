@@ -1,0 +1,53 @@
+"""PROVISIONING: the executor's workspace is made in a thread, so a slow one (an image being pulled)
+holds neither the build's timeout nor its stop, and what it makes late is cleaned up."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from codeyard.runner.engine.events import BuildEvent, PhaseEnded
+from codeyard.runner.engine.executors import HostExecutor, Workspace
+from tests.integration.runner.build_helper import run_build
+
+
+class SlowHost(HostExecutor):
+    """The host executor, whose workspace is only made once `release` is set (as a pull ends)."""
+
+    def __init__(self, base_dir: Path) -> None:
+        super().__init__(base_dir)
+        self.release = threading.Event()
+        self.made: list[Workspace] = []
+        self.cleaned: list[Workspace] = []
+
+    def prepare(self, build_id: str) -> Workspace:
+        assert self.release.wait(60), "the test never released the workspace"
+        workspace = super().prepare(build_id)
+        self.made.append(workspace)
+        return workspace
+
+    def cleanup(self, workspace: Workspace) -> None:
+        self.cleaned.append(workspace)
+        super().cleanup(workspace)
+
+
+def test_a_build_times_out_while_its_workspace_is_still_being_made(tmp_path: Path) -> None:
+    executor = SlowHost(tmp_path / "builds")
+
+    async def observe(event: BuildEvent) -> None:
+        if isinstance(event, PhaseEnded):  # the timeout ended PROVISIONING: the "pull" may end now
+            executor.release.set()
+
+    build = run_build(
+        tmp_path,
+        "version: 0.2\nphases:\n  build:\n    commands:\n      - echo never\n",
+        timeout=0.3,
+        executor=executor,
+        observer=observe,
+    )
+    assert build.ended.status == "TIMED_OUT"
+    assert build.statuses["PROVISIONING"] == "TIMED_OUT"
+    assert "never" not in build.output
+    assert len(executor.made) == 1
+    assert executor.cleaned == executor.made
+    assert not executor.made[0].root.exists()
