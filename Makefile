@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[bench]'
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/git.py
+	$(BIN)/python bench/builds.py
 
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet --upgrade -e '.[test,bench]'
