@@ -201,7 +201,14 @@ def _hooks(plan: _Plan, in_place: bool, context: BuildContext, results: BuildRes
 
         try:
             package_artifacts(
-                step.workspace.src_dir, step.buildspec, step.environment, plan.artifacts, plan.zipped, results
+                step.workspace.src_dir,
+                step.buildspec,
+                step.environment,
+                plan.artifacts,
+                plan.zipped,
+                results,
+                filesystem_root=step.workspace.filesystem_root,
+                readable_roots=step.workspace.readable_roots,
             )
         except (ArtifactError, OSError) as error:
             raise PhaseError(CLIENT_ERROR, str(error)) from None
@@ -217,6 +224,8 @@ def _hooks(plan: _Plan, in_place: bool, context: BuildContext, results: BuildRes
                 context.build_arn,
                 context.start_time,
                 results,
+                filesystem_root=step.workspace.filesystem_root,
+                readable_roots=step.workspace.readable_roots,
             )
         except OSError as error:
             raise PhaseError(CLIENT_ERROR, f"cannot write the reports: {error}") from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -59,28 +59,44 @@ def package_artifacts(
     target: Path | None,
     zipped: bool,
     results: BuildResults,
+    *,
+    filesystem_root: Path = Path("/"),
+    readable_roots: Sequence[Path] | None = None,
 ) -> None:
     """Select every artifact (primary, then secondary by identifier) and, with a target, package it there.
+    Absolute paths are read under `filesystem_root`, only inside `readable_roots` when set (the workspace's).
 
     Raises ArtifactError like CodeBuild's UPLOAD_ARTIFACTS (no matching paths, a bad name)."""
     spec = buildspec.artifacts
     if spec is None:
         return
     # imported only for builds that have artifacts (and reports below): `codeyard build` starts faster
-    from codeyard.runner.artifacts import artifact_name, package_directory, package_zip, select_files
+    from codeyard.runner.artifacts import (
+        ArtifactError,
+        artifact_name,
+        package_directory,
+        package_zip,
+        select_files,
+    )
 
     todo: list[tuple[str, ArtifactsSpec, str]] = []
     if spec.files:
         todo.append((PRIMARY, spec, spec.name or DEFAULT_NAME))
     todo += [(key, second, second.name or key) for key, second in spec.secondary.items()]
     for identifier, artifact, name in todo:
-        selection = select_files(
-            src_dir,
-            [expand(pattern, environment) for pattern in artifact.files],
-            None if artifact.base_directory is None else expand(artifact.base_directory, environment),
-            artifact.discard_paths,
-            [expand(pattern, environment) for pattern in artifact.exclude_paths],
-        )
+        try:
+            selection = select_files(
+                src_dir,
+                [expand(pattern, environment) for pattern in artifact.files],
+                None if artifact.base_directory is None else expand(artifact.base_directory, environment),
+                artifact.discard_paths,
+                [expand(pattern, environment) for pattern in artifact.exclude_paths],
+                filesystem_root=filesystem_root,
+                readable_roots=readable_roots,
+            )
+        except ArtifactError as error:
+            results.warnings += [f"artifact {identifier}: {warning}" for warning in error.warnings]
+            raise
         results.warnings += [f"artifact {identifier}: {warning}" for warning in selection.warnings]
         if target is None:
             results.artifacts.append(WrittenArtifact(identifier, None, 0, len(selection.files)))
@@ -104,8 +120,12 @@ def collect_reports(
     execution_arn: str,
     created: datetime,
     results: BuildResults,
+    *,
+    filesystem_root: Path = Path("/"),
+    readable_roots: Sequence[Path] | None = None,
 ) -> None:
-    """Every report group's report; with a target, each written as `<group>.json` in the API's shapes."""
+    """Every report group's report; with a target, each written as `<group>.json` in the API's shapes.
+    Absolute paths are read as `package_artifacts` reads them."""
     import json  # only for builds with reports, as the report parsers
 
     from codeyard.runner.reports.collect import collect_report
@@ -117,6 +137,8 @@ def collect_reports(
             base_directory=spec.base_directory,
             discard_paths=spec.discard_paths,
             file_format=spec.file_format.value,
+            filesystem_root=filesystem_root,
+            readable_roots=readable_roots,
         )
         path = None
         if target is not None:

@@ -57,11 +57,14 @@ async def _upload_one(
             spec.discard_paths,
             [expand(pattern, step.environment) for pattern in spec.exclude_paths],
             filesystem_root=step.workspace.filesystem_root,
+            readable_roots=step.workspace.readable_roots,
         )
         for warning in selection.warnings:
             await note(warning)
         await asyncio.to_thread(package_zip, selection.files, target, spec.enable_symlinks)
     except ArtifactError as error:
+        for warning in error.warnings:
+            await note(warning)
         raise PhaseError(CLIENT_ERROR, str(error)) from None
     try:
         await upload(target, expand(spec.name or "", step.environment), identifier)

@@ -17,6 +17,8 @@ from codeyard.runner.globs import (
     compile_glob,
     find_directories,
     inside,
+    open_selected,
+    readable,
     select,
     select_absolute,
 )
@@ -27,7 +29,12 @@ _CHUNK = 1 << 20
 
 
 class ArtifactError(Exception):
-    """The artifacts block cannot be packaged (CodeBuild fails UPLOAD_ARTIFACTS with CLIENT_ERROR)."""
+    """The artifacts block cannot be packaged (CodeBuild fails UPLOAD_ARTIFACTS with CLIENT_ERROR);
+    `warnings` says what the selection left out on the way (for the build log)."""
+
+    def __init__(self, message: str, warnings: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.warnings = tuple(warnings)
 
 
 class Artifact(NamedTuple):
@@ -55,13 +62,15 @@ def select_files(
     exclude_paths: Sequence[str] = (),
     *,
     filesystem_root: Path = Path("/"),
+    readable_roots: Sequence[Path] | None = None,
 ) -> Selection:
     """Select an artifact's files the way CodeBuild does.
 
     `files` are relative to the source directory or, when set, to each directory that
     `base_directory` (itself possibly a glob such as 'out*') matches; those directories' contents
     become the artifact root. Absolute patterns and base directories name paths of the build's
-    filesystem, found under `filesystem_root` (the sandbox's root on the host; '/' on the host).
+    filesystem, found under `filesystem_root` ('/' on the host, an empty directory for a container)
+    and, with `readable_roots` (a sandboxed build's own directories), only inside those.
     `exclude_paths` are relative to the base directory. With `discard_paths` every file goes to the
     artifact root, and when two files get the same name the first in path order is kept (the others
     are reported in the warnings).
@@ -72,7 +81,7 @@ def select_files(
     try:
         patterns = [compile_glob(p) for p in files]
         excludes = [compile_glob(p) for p in exclude_paths]
-        bases = _bases(source_dir, base_directory, filesystem_root, warnings)
+        bases = _bases(source_dir, base_directory, filesystem_root, readable_roots, warnings)
     except GlobError as error:
         raise ArtifactError(str(error)) from error
     chosen: dict[str, Artifact] = {}
@@ -83,25 +92,34 @@ def select_files(
             warnings += found.skipped
             _add(chosen, [(f.relative, f) for f in found.found], discard_paths, warnings)
     for pattern in (p for p in patterns if p.absolute):
-        found = select_absolute(filesystem_root, pattern)
+        found = select_absolute(filesystem_root, pattern, readable_roots)
         warnings += found.skipped
         _add(chosen, [(f.relative, f) for f in found.found], discard_paths, warnings)
     if not chosen:
-        raise ArtifactError("no matching artifact paths found")
+        raise ArtifactError("no matching artifact paths found", warnings)
     return Selection(tuple(chosen[k] for k in sorted(chosen)), tuple(warnings))
 
 
 def _bases(
-    source_dir: Path, base_directory: str | None, filesystem_root: Path, warnings: list[str]
+    source_dir: Path,
+    base_directory: str | None,
+    filesystem_root: Path,
+    roots: Sequence[Path] | None,
+    warnings: list[str],
 ) -> list[Path]:
     if base_directory is None or not base_directory.strip():
         return [source_dir]
     glob = compile_glob(base_directory)
     root = filesystem_root if glob.absolute else source_dir
+    if not readable(root / "/".join(glob.literal), roots):  # where the search starts
+        warnings.append(f"{base_directory}: base directory outside the build's own directories, not read")
+        return []
     real_root = root.resolve()
     bases = []
     for relative in find_directories(root, glob):
-        if inside(os.path.realpath(root / relative), real_root):
+        if not readable(root / relative, roots):
+            warnings.append(f"{relative}: base directory outside the build's own directories, not read")
+        elif inside(os.path.realpath(root / relative), real_root):
             bases.append(root / relative)
         else:
             warnings.append(f"{relative}: base directory links outside the source, skipped")
@@ -186,7 +204,7 @@ def artifact_name(name: str) -> str:
 def _open_regular(path: Path) -> BinaryIO:
     """Open a selected file without following a symlink put in its place since it was selected."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        descriptor = open_selected(path)
     except OSError as error:
         raise ArtifactError(f"cannot read {path.name}: {error.strerror}") from error
     source = os.fdopen(descriptor, "rb")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from codeyard.runner.globs import Found, compile_glob, inside, select, select_absolute
+from codeyard.runner.globs import Found, compile_glob, inside, open_selected, select, select_absolute
 
 # Entry names: 'src/<path below the source directory>' or 'abs/<path below the filesystem root>'.
 SOURCE = "src"
@@ -57,7 +57,7 @@ def write_cache_archive(
                 archive.addfile(info)
                 continue
             try:
-                descriptor = os.open(found.real, os.O_RDONLY | os.O_NOFOLLOW)
+                descriptor = open_selected(found.real)
             except OSError:
                 continue  # gone or replaced since it was selected: a cache is best effort
             with os.fdopen(descriptor, "rb") as source:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -146,19 +147,48 @@ def select(root: Path, patterns: Sequence[Glob], excludes: Sequence[Glob] = ()) 
     return Selected([found[k] for k in sorted(found)], skipped)
 
 
-def select_absolute(filesystem_root: Path, glob: Glob) -> Selected:
+def readable(path: str | Path, roots: Sequence[Path] | None) -> bool:
+    """Whether the runner may read the build's path: always when `roots` is None, else when the path,
+    resolved (its symlinks followed), is one of the roots (resolved) or below one."""
+    if roots is None:
+        return True
+    real = os.path.realpath(path)
+    return any(inside(real, os.path.realpath(root)) for root in roots)
+
+
+def open_selected(path: Path) -> int:
+    """A read-only descriptor of a selected file (`path`: its resolved path at selection), never through
+    a symlink: OSError when the path now leads elsewhere (a directory swapped for a link since then by
+    a process still running), so that what is read is always the file that was selected."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        actual = os.readlink(f"/proc/self/fd/{descriptor}")
+    except OSError:
+        return descriptor  # no /proc here: O_NOFOLLOW alone
+    if actual != os.fspath(path):
+        os.close(descriptor)
+        raise OSError(errno.ELOOP, "moved since it was selected", os.fspath(path))
+    return descriptor
+
+
+def select_absolute(filesystem_root: Path, glob: Glob, roots: Sequence[Path] | None = None) -> Selected:
     """The files an absolute pattern selects, named by their path below the filesystem root.
 
     The search is confined to the pattern's leading literal directories: a symlink there may not
-    lead out of them (for '/root/.m2/**/*', nothing outside /root/.m2 is taken).
+    lead out of them (for '/root/.m2/**/*', nothing outside /root/.m2 is taken). With `roots` (a
+    sandboxed build's own directories), a pattern whose leading directories do not resolve inside
+    one of them selects nothing, and says so.
     """
     literal = glob.literal[:-1] if glob.names_directory else glob.literal
     anchor = "/".join(literal)
+    if not readable(filesystem_root / anchor, roots):
+        return Selected([], [f"{glob.pattern}: outside the build's own directories, not read"])
     rest = compile_glob("/".join(glob.segments[len(literal) :]))
     found = select(filesystem_root / anchor if anchor else filesystem_root, [rest])
     if not anchor:
         return found
-    return Selected([f._replace(relative=f"{anchor}/{f.relative}") for f in found.found], found.skipped)
+    named = [f._replace(relative=f"{anchor}/{f.relative}") for f in found.found]
+    return Selected(named, [f"/{anchor}/{skipped}" for skipped in found.skipped])
 
 
 def find_directories(root: Path, glob: Glob) -> list[str]:

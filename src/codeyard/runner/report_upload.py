@@ -37,6 +37,8 @@ async def upload_reports(step: FinalStep, send: Send, note: Callable[[str], Awai
             base_directory=spec.base_directory,
             discard_paths=spec.discard_paths,
             file_format=spec.file_format.value,
+            filesystem_root=step.workspace.filesystem_root,
+            readable_roots=step.workspace.readable_roots,
         )
         if report.message:
             await note(f"Report {group}: {report.message}")

@@ -34,6 +34,9 @@ class Workspace:
     # Where the build's absolute paths (artifacts, base directories) are found on this host: its root,
     # or, for a container, an empty directory (the runner does not read the container's file system).
     filesystem_root: Path = Path("/")
+    # When set, the only directories (host paths) below which the runner reads the build's absolute
+    # paths: a sandboxed build's own ones, so that it never gets a file its user could not read.
+    readable_roots: tuple[Path, ...] | None = None
 
 
 class Executor(Protocol):

@@ -6,6 +6,7 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from codeyard.runner.engine.bwrap import (
@@ -24,6 +25,9 @@ SANDBOX_BASICS = ("PATH", "LANG", "LC_ALL")
 # The file the session writes shell variables to: made by the executor and owned by the build, in a
 # control directory the build cannot write (so it cannot turn it into a link the runner would follow).
 VARIABLES_FILE = "variables"
+# The workspace's directories the build owns besides its source directory (its secondary sources, its
+# home): with that one, the only places the runner reads a sandboxed build's absolute paths from.
+OWN_DIRECTORIES = ("sources", "home")
 
 
 class SandboxUnavailableError(RuntimeError):
@@ -55,7 +59,8 @@ class SandboxExecutor:
         if identity is not None:
             for path in (workspace.src_dir, home, workspace.control_dir / VARIABLES_FILE):
                 os.chown(path, *identity, follow_symlinks=False)
-        return workspace
+        own = (workspace.src_dir, *(workspace.root / name for name in OWN_DIRECTORIES))
+        return replace(workspace, readable_roots=own)
 
     def start_session(
         self, workspace: Workspace, env: Mapping[str, str], shell: str | None, separate_shells: bool

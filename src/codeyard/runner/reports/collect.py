@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from codeyard.runner.globs import GlobError, compile_glob, select
+from codeyard.runner.globs import Found, GlobError, Selected, compile_glob, readable, select, select_absolute
 from codeyard.runner.reports.clover import parse_clover
 from codeyard.runner.reports.cobertura import parse_cobertura
 from codeyard.runner.reports.cucumber import parse_cucumber
@@ -68,36 +68,57 @@ def collect_report(
     discard_paths: bool = False,
     file_format: str | None = None,
     max_bytes: int = MAX_REPORT_BYTES,
+    filesystem_root: Path = Path("/"),
+    readable_roots: Sequence[Path] | None = None,
 ) -> CollectedReport:
     """The report of one `reports:` group: files matched under source_dir/base_directory, then parsed.
 
     The raw paths (and each test case's testRawDataPath) are relative to the base directory, or bare
-    file names with discard-paths. No file matched, a bad format or a base directory outside the source
-    gives an INCOMPLETE report; a file that cannot be parsed gives a FAILED one naming the file and line.
+    file names with discard-paths. Absolute `files` and base directories are found as the artifacts'
+    are: under `filesystem_root`, and only inside `readable_roots` when set (a sandboxed build's own
+    directories); an absolute file's raw path is its absolute path. No file matched, a bad format or a
+    relative base directory outside the source gives an INCOMPLETE report; a file that cannot be parsed
+    gives a FAILED one naming the file and line.
     """
     try:
         fmt = FileFormat.parse(file_format)
     except ValueError as exc:
         return _empty(ReportType.TEST, ReportStatus.INCOMPLETE, str(exc))
-    root = source_dir.resolve()
-    base = (root / base_directory).resolve() if base_directory else root
-    if not base.is_relative_to(root):
-        return _empty(
-            fmt.report_type,
-            ReportStatus.INCOMPLETE,
-            f"base-directory {base_directory!r} is outside the source",
-        )
     try:
         globs = [compile_glob(pattern) for pattern in files]
+        absolute_base = compile_glob(base_directory) if base_directory and _absolute(base_directory) else None
     except GlobError as exc:
         return _empty(fmt.report_type, ReportStatus.INCOMPLETE, str(exc))
-    selected = select(base, globs)
+    root = source_dir.resolve()
+    if absolute_base is not None:
+        base = filesystem_root / "/".join(absolute_base.segments)
+        if not readable(base, readable_roots):
+            return _empty(
+                fmt.report_type,
+                ReportStatus.INCOMPLETE,
+                f"base-directory {base_directory!r} is outside the build's own directories, not read",
+            )
+    else:
+        base = (root / base_directory).resolve() if base_directory else root
+        if not base.is_relative_to(root):
+            return _empty(
+                fmt.report_type,
+                ReportStatus.INCOMPLETE,
+                f"base-directory {base_directory!r} is outside the source",
+            )
+    selected = select(base, [g for g in globs if not g.absolute])
+    notes = list(selected.skipped)
     found = [f for f in selected.found if not f.is_dir]
+    for glob in (g for g in globs if g.absolute):
+        absolute = select_absolute(filesystem_root, glob, readable_roots)
+        notes += absolute.skipped
+        found += [f._replace(relative=f"/{f.relative}") for f in _files(absolute)]
     matched = [f.relative for f in found]
     if not matched:
         where = f" under base-directory {base_directory!r}" if base_directory else ""
         patterns = ", ".join(repr(f) for f in files)
-        return _empty(fmt.report_type, ReportStatus.INCOMPLETE, f"no report files matched {patterns}{where}")
+        why = "; ".join([f"no report files matched {patterns}{where}", *notes])
+        return _empty(fmt.report_type, ReportStatus.INCOMPLETE, why)
     raw = tuple(PurePosixPath(m).name if discard_paths else m for m in matched)
     errors: list[str] = []
     cases: list[TestCaseResult] = []
@@ -113,7 +134,7 @@ def collect_report(
             errors.append(str(exc))
         except RecursionError:
             errors.append(f"{shown}: is nested too deeply to be read")
-    message = "; ".join(errors) if errors else None
+    message = "; ".join(errors + notes) if errors or notes else None
     if fmt.report_type is ReportType.CODE_COVERAGE:
         status = ReportStatus.FAILED if errors else ReportStatus.SUCCEEDED
         return CollectedReport(
@@ -124,6 +145,14 @@ def collect_report(
     kept = _keep(cases)
     report = TestReport(cases=tuple(kept), summary=TestReport.of(cases).summary)
     return CollectedReport(ReportType.TEST, status, message, raw, report, None, len(kept) < len(cases))
+
+
+def _files(selected: Selected) -> list[Found]:
+    return [f for f in selected.found if not f.is_dir]
+
+
+def _absolute(path: str) -> bool:
+    return path.strip().startswith("/")
 
 
 def _keep(cases: list[TestCaseResult]) -> list[TestCaseResult]:

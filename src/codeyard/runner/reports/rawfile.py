@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
+from codeyard.runner.globs import open_selected
 from codeyard.runner.reports.errors import ReportFileError
 
 MAX_REPORT_BYTES = 50 * 1024 * 1024
 
 
 def read_bounded(path: Path, shown_as: str, limit: int = MAX_REPORT_BYTES) -> bytes:
-    """The bytes of a report file, refused when it is larger than `limit`."""
+    """The bytes of a report file (`path`: its resolved path when it was selected, never read through a
+    symlink), refused when it is larger than `limit`."""
     try:
-        with path.open("rb") as f:
+        with os.fdopen(open_selected(path), "rb") as f:
             data = f.read(limit + 1)
     except OSError as exc:
         raise ReportFileError(shown_as, f"cannot be read: {exc.strerror or exc}") from None
