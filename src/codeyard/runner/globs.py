@@ -177,13 +177,17 @@ def select_absolute(filesystem_root: Path, glob: Glob, roots: Sequence[Path] | N
     The search is confined to the pattern's leading literal directories: a symlink there may not
     lead out of them (for '/root/.m2/**/*', nothing outside /root/.m2 is taken). With `roots` (a
     sandboxed build's own directories), a pattern whose leading directories do not resolve inside
-    one of them selects nothing, and says so.
+    one of them selects nothing, and says so (one naming such a directory whole takes what is in it).
     """
     literal = glob.literal[:-1] if glob.names_directory else glob.literal
     anchor = "/".join(literal)
+    rest_text = "/".join(glob.segments[len(literal) :])
     if not readable(filesystem_root / anchor, roots):
-        return Selected([], [f"{glob.pattern}: outside the build's own directories, not read"])
-    rest = compile_glob("/".join(glob.segments[len(literal) :]))
+        whole = "/".join(glob.literal)
+        if not (glob.names_directory and readable(filesystem_root / whole, roots)):
+            return Selected([], [f"{glob.pattern}: outside the build's own directories, not read"])
+        anchor, rest_text = whole, "**"  # e.g. '$CODEBUILD_SRC_DIR' itself: everything below it
+    rest = compile_glob(rest_text)
     found = select(filesystem_root / anchor if anchor else filesystem_root, [rest])
     if not anchor:
         return found

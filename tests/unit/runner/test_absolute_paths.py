@@ -152,3 +152,19 @@ def test_a_zip_of_absolute_files_inside_the_roots(tmp_path: Path) -> None:
     package_zip(selection.files, tmp_path / "a.zip")
     with zipfile.ZipFile(tmp_path / "a.zip") as archive:
         assert sorted(archive.namelist()) == sorted([f"{home}/cache.txt".lstrip("/"), "out/app.txt"])
+
+
+def test_a_pattern_naming_a_root_directory_whole_takes_what_is_in_it(tmp_path: Path) -> None:
+    source, home, _ = _tree(tmp_path)
+    (source / "shadow").symlink_to("/etc/shadow")
+    whole = select_absolute(Path("/"), compile_glob(str(source)), [source, home])
+    assert sorted(f.real for f in whole.found) == [
+        source / "out" / "app.txt",
+        source / "reports" / "TEST-a.xml",
+    ]
+    assert next(f.relative for f in whole.found) == f"{source}/out/app.txt".lstrip("/")
+    assert whole.skipped == [f"{source}/shadow: symbolic link to outside the directory, skipped"]
+    # the same pattern without roots, searched from its parent, takes the same files
+    assert sorted(f.real for f in select_absolute(Path("/"), compile_glob(str(source))).found) == sorted(
+        f.real for f in whole.found
+    )
