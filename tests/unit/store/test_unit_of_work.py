@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Connection
 
 from codeyard.store.ports.iam import GroupRecord
 from codeyard.store.sql.engine import make_engine
@@ -103,3 +105,34 @@ def test_an_ended_threads_connection_goes_back_to_the_pool(store: SqlStore) -> N
     assert store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
     with store.reader() as uow:
         assert uow.groups.count() == 5
+
+
+def test_a_forked_child_leaves_the_parents_connections_alone(store: SqlStore) -> None:
+    # A child forked while another thread keeps a connection (a subprocess started with Python code
+    # between fork and exec) loses that thread's locals; the connection is still the parent's.
+    seen: list[Connection] = []
+    ready, done = threading.Event(), threading.Event()
+
+    def worker() -> None:
+        with store.reader() as uow:
+            seen.append(uow.connection)
+            uow.groups.count()
+        ready.set()
+        done.wait(30)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        assert ready.wait(30)
+        read, write = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child reports through the pipe and ends at once
+            os.write(write, b"closed" if seen[0].closed else b"open")
+            os._exit(0)
+        os.close(write)
+        os.waitpid(child, 0)
+        with os.fdopen(read, "rb") as answer:
+            assert answer.read() == b"open"
+    finally:
+        done.set()
+        thread.join()

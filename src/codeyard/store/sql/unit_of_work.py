@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import weakref
 from types import TracebackType
@@ -237,7 +238,7 @@ class _Held:
     def __init__(self, connection: Connection, kept: list[Connection], lock: threading.Lock) -> None:
         self.connection = connection
         self.busy = True
-        self.release = weakref.finalize(self, _release, connection, kept, lock)
+        self.release = weakref.finalize(self, _release, connection, kept, lock, os.getpid())
 
 
 class ThreadConnections:
@@ -287,7 +288,11 @@ class ThreadConnections:
         _close_all(self._kept, self._lock)
 
 
-def _release(connection: Connection, kept: list[Connection], lock: threading.Lock) -> None:
+def _release(connection: Connection, kept: list[Connection], lock: threading.Lock, pid: int) -> None:
+    if os.getpid() != pid:
+        # A child forked by this process (a subprocess with preexec_fn) drops the other threads'
+        # locals: their connections are the parent's, in use, and the lock may be held forever.
+        return
     with lock:
         if connection in kept:
             kept.remove(connection)
