@@ -4,16 +4,15 @@
 from __future__ import annotations
 
 import json
-import os
 import queue
 import subprocess
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from tests.api.logs.support import GROUP, now_ms, put, stream
+from tests.support.aws_cli import aws_v2
 from tests.support.server import Server
 
 FOLLOW_DEADLINE = 60.0  # seconds; tail polls every 5 s
@@ -73,23 +72,6 @@ def test_everyday_commands(server: Server) -> None:
     assert "ResourceNotFoundException" in missing.stderr
 
 
-def _aws_v2() -> Path | None:
-    """An AWS CLI v2 on PATH (`aws logs tail` is a v2 command; the project's virtualenv has v1)."""
-    for folder in os.get_exec_path():
-        candidate = Path(folder) / "aws"
-        if not os.access(candidate, os.X_OK):
-            continue
-        try:
-            version = subprocess.run(
-                [str(candidate), "--version"], capture_output=True, text=True, timeout=60, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if (version.stdout + version.stderr).startswith("aws-cli/2."):
-            return candidate
-    return None
-
-
 def _lines(process: subprocess.Popen[str]) -> tuple[queue.Queue[str], threading.Thread]:
     """The process's output lines, as they come, read by a thread that ends with the output."""
     lines: queue.Queue[str] = queue.Queue()
@@ -118,7 +100,7 @@ def _wait_for(lines: queue.Queue[str], seen: list[str], wanted: set[str]) -> Non
 
 
 def test_tail_follow_shows_lines_appended_while_it_runs(server: Server) -> None:
-    aws = _aws_v2()
+    aws = aws_v2()
     if aws is None:
         pytest.skip("needs AWS CLI v2 on PATH (scripts/install-system-deps.sh installs Debian's awscli)")
     logs = stream(server, "build-1")
