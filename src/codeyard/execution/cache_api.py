@@ -24,6 +24,7 @@ from codeyard.execution.registry import RunnerRegistry
 from codeyard.router import Receive, Scope, Send, send_json
 
 CHUNK = 1 << 20
+TEMPORARY = ".tmp-"  # uploads being received: never an archive
 T = TypeVar("T")
 
 
@@ -51,7 +52,7 @@ def newest(directory: Path, prefix: str) -> str | None:
         found = [e for e in os.scandir(directory) if e.name.startswith(quoted) and e.is_file()]
     except FileNotFoundError:
         return None
-    found = [e for e in found if not e.name.startswith(".tmp-")]
+    found = [e for e in found if not e.name.startswith(TEMPORARY)]
     if not found:
         return None
     return unquote(max(found, key=lambda e: (e.stat().st_mtime_ns, e.name)).name)
@@ -88,6 +89,9 @@ class CacheApi:
             if len(parts) > 5:
                 raise CacheRefused(404, "NotFound", f"no cache route {raw}")
             directory = await self._directory(token, job_id)
+            if name is not None and (name in (".", "..") or name.startswith(TEMPORARY)):
+                # quoting leaves dots: such a name would be the directory, its parent or an upload
+                raise CacheRefused(400, "InvalidCacheName", f"not a cache archive name: {name!r}")
             query = parse_qs(scope.get("query_string", b"").decode())
             method: str = scope["method"]
             if name is None and method == "GET" and "newest" in query:
@@ -133,7 +137,7 @@ async def _send_file(send: Send, path: Path, head_only: bool) -> None:
 
 async def _receive_file(receive: Receive, directory: Path, name: str, replace: bool) -> bool:
     await _run(lambda: directory.mkdir(parents=True, exist_ok=True))
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=TEMPORARY)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             while True:

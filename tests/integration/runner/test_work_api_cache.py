@@ -61,6 +61,11 @@ def test_only_the_lease_holder_reads_and_writes_the_cache(make_server: Callable[
     assert httpx.get(f"{cache}/{name}", headers=holder).content == b"new"
     assert (server.data_dir / "artifacts" / "bucket" / "cache" / name).read_bytes() == b"new"
 
+    for odd in ("%2E", "%2E%2E", ".tmp-upload"):  # the directory, its parent, an upload being received
+        odd_put = httpx.put(f"{cache}/{odd}", params={"replace": "1"}, content=b"x", headers=holder)
+        assert (odd_put.status_code, odd_put.json()["__type"]) == (400, "InvalidCacheName")
+    assert (server.data_dir / "artifacts" / "bucket" / "cache" / name).read_bytes() == b"new"
+
     refused = httpx.get(f"{cache}/{name}", headers=other)
     assert refused.status_code == 409
     assert refused.json()["__type"] == "LeaseLost"
