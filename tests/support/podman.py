@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import docker
+
 from codeyard.runner.engine.container import DEFAULT_IMAGE
 from codeyard.runner.engine.container_engine import ContainerError, Engine
 
@@ -53,10 +55,15 @@ class PodmanService:
         return (self._directory / "service.log").read_text(errors="replace")[-2000:]
 
     def containers_using(self, path: Path) -> list[str]:
-        """The ids of the containers (any state) that bind a directory under `path`."""
+        """The ids of the containers (any state) that bind a directory under `path`. The engine's
+        storage is shared with the other test workers: a container of theirs removed between the list
+        and its inspection is not one of ours (skipped, not an error)."""
         found = []
         for summary in self.engine.api.containers(all=True):
-            details: dict[str, Any] = self.engine.api.inspect_container(summary["Id"])
+            try:
+                details: dict[str, Any] = self.engine.api.inspect_container(summary["Id"])
+            except docker.errors.NotFound:
+                continue
             sources = [mount.get("Source", "") for mount in details.get("Mounts", [])]
             if any(Path(source).is_relative_to(path) for source in sources):
                 found.append(summary["Id"])
