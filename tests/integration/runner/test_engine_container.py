@@ -4,7 +4,10 @@ workspace, no network unless allowed, privileged mode, and every process ended w
 
 from __future__ import annotations
 
+import io
+import json
 import socket
+import tarfile
 import uuid
 import zipfile
 from pathlib import Path
@@ -252,6 +255,26 @@ def test_a_missing_image_fails_provisioning_saying_so(podman: PodmanService, tmp
     assert message.startswith("Cannot prepare the workspace: ")
     assert f"the image {image} is not in the container engine and cannot be pulled" in message
     assert build.output == []
+
+
+def test_an_image_that_cannot_start_its_container_fails_provisioning_and_leaves_no_container(
+    podman: PodmanService, tmp_path: Path
+) -> None:
+    empty = io.BytesIO()
+    with tarfile.open(fileobj=empty, mode="w") as tar:
+        tar.addfile(tarfile.TarInfo("nothing"), io.BytesIO(b""))  # an image without /bin/sh
+    answer = podman.engine.api.import_image_from_data(empty.getvalue())
+    image = str(json.loads(answer.splitlines()[0])["id"])
+    try:
+        executor = ContainerExecutor(tmp_path / "builds", image, engine=podman.engine)
+        build = run_build(
+            tmp_path, "version: 0.2\nphases:\n  build:\n    commands: [echo never]\n", executor=executor
+        )
+        assert build.statuses == {"PROVISIONING": "FAULT", "FINALIZING": "SUCCEEDED"}
+        assert "cannot start the build's container" in build.record("PROVISIONING").contexts[0].message
+        assert_nothing_left(podman, tmp_path)
+    finally:
+        podman.engine.api.remove_image(image, force=True)
 
 
 def test_a_timeout_lets_processes_handle_sigterm_within_the_grace(

@@ -3,6 +3,7 @@ container, the processes started in it, and its end. `docker` is imported here o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import time
@@ -146,7 +147,13 @@ class Engine:
         except self._errors as error:
             raise ContainerError(f"cannot create a container from {image}: {error}") from None
         container = Container(self, handle)
-        container.start()
+        try:
+            container.start()
+        except ContainerError:
+            # made but not started (the image has no such command): nothing else would remove it
+            with contextlib.suppress(ContainerError):
+                container.remove()
+            raise
         return container
 
     def remove_left_behind(self, work_dir: Path) -> int:
