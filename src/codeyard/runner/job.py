@@ -184,6 +184,8 @@ class BuildJob:
                     await self._client.phase(self._job.build_id, update)
             except Refused as error:
                 log.warning("the server refused an update of %s: %s", self._job.build_id, error)
+            except Exception:  # the sender must go on: the engine waits on its bounded queue
+                log.exception("an update of %s was not sent", self._job.build_id)
 
     async def _download(self, workspace: Workspace) -> str | None:
         async def fetch(write: Callable[[bytes], object], identifier: str) -> tuple[str, str]:
