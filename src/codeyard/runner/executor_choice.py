@@ -47,7 +47,11 @@ class ExecutorChoice:
         try:
             if self._engine is None:
                 engine = Engine()
-                left = engine.remove_left_behind(self._base_dir.resolve())
+                try:
+                    left = engine.remove_left_behind(self._base_dir.resolve())
+                except ContainerError:
+                    engine.close()  # the next build tries again with a connection of its own
+                    raise
                 if left:
                     log.info("removed %d container(s) an earlier run of this runner left", left)
                 self._engine = engine
