@@ -84,12 +84,10 @@ class WorkQueue:
         return Job.from_dict(payload), False
 
     def heartbeat(self, runner_id: str, job_id: str) -> LeaseRenewal:
-        now = self._clock.now()
         with self._store.unit_of_work() as uow:
-            job = uow.jobs.get(id=job_id, for_update=True)
-            if job is None or job.state != LEASED or job.runner_id != runner_id:
+            job = self._renew(uow, runner_id, job_id)
+            if job is None:
                 return LeaseRenewal(leased=False, stop=True)
-            uow.jobs.update(replace(job, lease_expires_at=now + timedelta(seconds=self.lease_seconds)))
             uow.commit()
         return LeaseRenewal(leased=True, stop=job.stop_requested)
 
@@ -110,12 +108,14 @@ class WorkQueue:
             uow.commit()
         return stored
 
-    def _renew(self, uow: UnitOfWork, runner_id: str, job_id: str) -> None:
-        """A full lease from now for the job, if the runner still holds it."""
+    def _renew(self, uow: UnitOfWork, runner_id: str, job_id: str) -> JobRecord | None:
+        """A full lease from now for the job, if the runner still holds it (None when it does not)."""
         job = uow.jobs.get(id=job_id, for_update=True)
-        if job is not None and job.state == LEASED and job.runner_id == runner_id:
-            deadline = self._clock.now() + timedelta(seconds=self.lease_seconds)
-            uow.jobs.update(replace(job, lease_expires_at=deadline))
+        if job is None or job.state != LEASED or job.runner_id != runner_id:
+            return None
+        deadline = self._clock.now() + timedelta(seconds=self.lease_seconds)
+        uow.jobs.update(replace(job, lease_expires_at=deadline))
+        return job
 
     def phase(self, runner_id: str, job_id: str, update: PhaseUpdate) -> None:
         with self._store.unit_of_work() as uow:
