@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 from tests.api.codebuild.report_support import PASSING, big_buildspec, group_arn, report_buildspec, run_build
@@ -96,6 +98,10 @@ def test_describe_test_cases_pages_filters_and_refusals(server: Server) -> None:
     )
     assert code == "InvalidInputException"
     code, _ = refused(codebuild.describe_test_cases, reportArn=big, nextToken="garbage")
+    assert code == "InvalidInputException"
+    # a forged token of this very list, with text where the row id goes, never reaches the database
+    forged = base64.urlsafe_b64encode(json.dumps([f"test-cases:{big}::", ["x"]]).encode()).decode()
+    code, _ = refused(codebuild.describe_test_cases, reportArn=big, nextToken=forged)
     assert code == "InvalidInputException"
     code, _ = refused(codebuild.describe_test_cases, reportArn=REPORT_PREFIX + "big-big:nope")
     assert code == "ResourceNotFoundException"

@@ -50,7 +50,7 @@ class ReportQueriesMixin(CodeBuildBase):
                 order=("id",),
                 limit=size + 1,
                 equals={"report_arn": report_arn, **({"status": status} if status else {})},
-                after=cursor_of(next_token, kind, 1),
+                after=cursor_of(next_token, kind, (int,)),
                 keyword=keyword,
                 keyword_columns=("name", "prefix"),
             )
@@ -84,7 +84,7 @@ class ReportQueriesMixin(CodeBuildBase):
         column = _COVERAGE_ORDER[sort_by]
         size = max_results or PAGE_SIZE
         kind = f"coverages:{report_arn}:{sort_by}:{descending}:{low}:{high}"
-        after = cursor_of(next_token, kind, 2)
+        after = cursor_of(next_token, kind, (str if column == "file_path" else float, int))
         with self._reading() as uow:
             if find_report(uow, ctx, report_arn) is None:
                 return {"codeCoverages": []}

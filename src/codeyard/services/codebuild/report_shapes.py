@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -150,20 +151,31 @@ def cursor_token(kind: str, after: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps([kind, list(after)]).encode()).decode()
 
 
-def cursor_of(token: str | None, kind: str, width: int) -> tuple[Any, ...] | None:
-    """The order values in a token of this `kind` of list (None without a token); any other token
-    is refused."""
+def cursor_of(token: str | None, kind: str, types: Sequence[type]) -> tuple[Any, ...] | None:
+    """The order values in a token of this `kind` of list (None without a token), one of each of
+    `types` (int: a row id, float: any finite number, str: text); any other token is refused, so
+    that a forged one never reaches the database as a value of the wrong type."""
     if not token:
         return None
     try:
         label, after = json.loads(base64.urlsafe_b64decode(token.encode()).decode())
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
         label, after = "", None
-    if label != kind or not isinstance(after, list) or len(after) != width:
+    if label != kind or not isinstance(after, list) or len(after) != len(types):
         raise InvalidInputException(f"Invalid next token: {token}")
-    if not all(isinstance(value, str | int | float) and not isinstance(value, bool) for value in after):
+    if not all(_cursor_value(value, wanted) for value, wanted in zip(after, types, strict=True)):
         raise InvalidInputException(f"Invalid next token: {token}")
     return tuple(after)
+
+
+def _cursor_value(value: Any, wanted: type) -> bool:
+    if isinstance(value, bool):
+        return False
+    if wanted is int:
+        return isinstance(value, int) and 0 <= value < 2**63
+    if wanted is float:
+        return isinstance(value, int | float) and math.isfinite(value)
+    return isinstance(value, str) and "\x00" not in value
 
 
 REPORT_OPERATIONS = frozenset(

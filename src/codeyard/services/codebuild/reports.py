@@ -103,7 +103,7 @@ def _listed(
         limit=size + 1,
         equals=equals,
         descending=descending,
-        after=cursor_of(next_token, kind, 1),
+        after=cursor_of(next_token, kind, (int,)),
     )
     rows = uow.reports.page(query)
     out: dict[str, Any] = {"reports": [r.arn for r in rows[:size]]}
