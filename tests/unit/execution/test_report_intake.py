@@ -100,6 +100,8 @@ def test_refusals(store: SqlStore) -> None:
         intake(store).receive("runner-1", BUILD, ReportUpload("bad/name", "TEST", "FAILED"))
     with pytest.raises(ReportRefused, match="Unknown report type"):
         intake(store).receive("runner-1", BUILD, ReportUpload("unit", "OTHER", "FAILED"))
+    with pytest.raises(ReportRefused, match="Unknown report status"):
+        intake(store).receive("runner-1", BUILD, ReportUpload("unit", "TEST", "NOT-A-REPORT-STATUS"))
     with pytest.raises(LeaseLost):
         intake(store).receive("runner-2", BUILD, ReportUpload("unit", "TEST", "SUCCEEDED"))
     with store.reader() as uow:

@@ -29,6 +29,7 @@ from codeyard.store.ports.codebuild_reports import (
 
 REPORT_LIFETIME = timedelta(days=30)  # AWS keeps a report's data for 30 days
 NO_EXPORT = {"exportConfigType": "NO_EXPORT"}
+UPLOADED_STATUSES = ("SUCCEEDED", "FAILED", "INCOMPLETE")  # what a runner collects (never GENERATING)
 
 
 class ReportRefused(Exception):
@@ -45,6 +46,8 @@ class ReportFiling:
         test cases or coverages, and adds its ARN to the build's reportArns; answers the ARN."""
         if upload.type not in REPORT_TYPES:
             raise ReportRefused(f"Unknown report type {upload.type}")
+        if upload.status not in UPLOADED_STATUSES:
+            raise ReportRefused(f"Unknown report status {upload.status}")
         group = self._group(uow, build, upload)
         stored = uow.reports.find(execution_id=build.arn, group_arn=group.arn, limit=1)
         if stored:
