@@ -109,10 +109,15 @@ def collect_report(
     selected = select(base, [g for g in globs if not g.absolute])
     notes = list(selected.skipped)
     found = [f for f in selected.found if not f.is_dir]
+    taken = {f.relative for f in found}
     for glob in (g for g in globs if g.absolute):
         absolute = select_absolute(filesystem_root, glob, readable_roots)
         notes += absolute.skipped
-        found += [f._replace(relative=f"/{f.relative}") for f in _files(absolute)]
+        for entry in _files(absolute):
+            named = f"/{entry.relative}"
+            if named not in taken:  # a file two absolute patterns select is read once, as select() does
+                taken.add(named)
+                found.append(entry._replace(relative=named))
     matched = [f.relative for f in found]
     if not matched:
         where = f" under base-directory {base_directory!r}" if base_directory else ""

@@ -197,3 +197,15 @@ def test_suites_nested_too_deeply_fail_the_report_without_a_crash(tmp_path: Path
         ReportStatus.FAILED,
         "deep.xml: is nested too deeply to be read",
     )
+
+
+def test_a_file_two_absolute_patterns_select_is_read_once(tmp_path: Path) -> None:
+    source, out = tmp_path / "src", tmp_path / "out"
+    source.mkdir()
+    _write(out, {"sub/TEST-a.xml": _junit(("a1", ""), ("a2", "bad"))})
+
+    report = collect_report(source, [f"{out}/**/*.xml", f"{out}/sub/*.xml"])
+
+    assert report.raw_files == (f"{out}/sub/TEST-a.xml",)
+    assert report.test is not None
+    assert report.test.summary.total == 2
