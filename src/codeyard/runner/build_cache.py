@@ -13,6 +13,8 @@ import tarfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import httpx
+
 from codeyard.runner.buildspec.model import CacheSpec
 from codeyard.runner.cache import ArchiveCache, CacheError, CacheStore, cache_actions
 from codeyard.runner.cache_archive import CacheArchiveError
@@ -26,7 +28,16 @@ CUSTOM_MODE = "LOCAL_CUSTOM_CACHE"
 DOCKER_MODE = "LOCAL_DOCKER_LAYER_CACHE"
 Note = Callable[[str], Awaitable[None]]
 # what a cache step may meet and only warn about: a cache is best effort, it never fails a build
-_FAILURES = (OSError, CacheError, CacheArchiveError, GlobError, tarfile.TarError, RuntimeError)
+# (httpx's errors: the S3-type cache's server cannot be reached, or a stream broke off)
+_FAILURES = (
+    OSError,
+    CacheError,
+    CacheArchiveError,
+    GlobError,
+    tarfile.TarError,
+    RuntimeError,
+    httpx.HTTPError,
+)
 
 
 class BuildCache:

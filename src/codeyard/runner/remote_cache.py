@@ -10,12 +10,14 @@ from urllib.parse import quote
 
 import httpx
 
+from codeyard.runner.cache import CacheError
+
 _CHUNK = 1 << 20
 NOT_FOUND = 404
 
 
-class RemoteCacheError(Exception):
-    """The server refused a cache call (the message says how)."""
+class RemoteCacheError(CacheError):
+    """The server refused a cache call (the message says how): a cache error, which never fails a build."""
 
 
 class WorkApiCacheStore:
