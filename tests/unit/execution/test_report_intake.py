@@ -100,6 +100,14 @@ def test_refusals(store: SqlStore) -> None:
         intake(store).receive("runner-1", BUILD, ReportUpload("bad/name", "TEST", "FAILED"))
     with pytest.raises(ReportRefused, match="Unknown report type"):
         intake(store).receive("runner-1", BUILD, ReportUpload("unit", "OTHER", "FAILED"))
+    broken = {"total": "1", "statusCounts": {}, "durationInNanoSeconds": 0}
+    with pytest.raises(ReportRefused, match="Malformed test summary"):
+        intake(store).receive("runner-1", BUILD, ReportUpload("unit", "TEST", "FAILED", test_summary=broken))
+    cover = {"linesCovered": 1, "linesMissed": 0, "branchesCovered": 0}  # branchesMissed missing
+    with pytest.raises(ReportRefused, match="Malformed code coverage summary"):
+        intake(store).receive(
+            "runner-1", BUILD, ReportUpload("cov", "CODE_COVERAGE", "FAILED", coverage_summary=cover)
+        )
     with pytest.raises(ReportRefused, match="Unknown report status"):
         intake(store).receive("runner-1", BUILD, ReportUpload("unit", "TEST", "NOT-A-REPORT-STATUS"))
     with pytest.raises(LeaseLost):

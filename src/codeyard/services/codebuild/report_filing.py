@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -70,8 +71,8 @@ class ReportFiling:
                 expired_at=expired,
                 truncated=upload.truncated,
                 export_config=group.export_config,
-                test_summary=(upload.test_summary or _empty_test_summary()) if test else None,
-                coverage_summary=None if test else (upload.coverage_summary or _empty_coverage()),
+                test_summary=_test_summary(upload.test_summary) if test else None,
+                coverage_summary=None if test else _coverage_summary(upload.coverage_summary),
             )
         )
         if test:
@@ -117,13 +118,47 @@ class ReportFiling:
         return found
 
 
-def _empty_test_summary() -> dict[str, Any]:
-    counts = dict.fromkeys(("SUCCEEDED", "FAILED", "ERROR", "SKIPPED", "UNKNOWN"), 0)
-    return {"total": 0, "statusCounts": counts, "durationInNanoSeconds": 0}
+def _test_summary(summary: Any) -> dict[str, Any]:
+    """The runner's TestReportSummary (an empty one when none), refused unless its figures are
+    whole numbers: the report's API answers and its group's trend read them as such."""
+    if summary is None:
+        empty = dict.fromkeys(("SUCCEEDED", "FAILED", "ERROR", "SKIPPED", "UNKNOWN"), 0)
+        return {"total": 0, "statusCounts": empty, "durationInNanoSeconds": 0}
+    counts = summary.get("statusCounts") if isinstance(summary, dict) else None
+    if not isinstance(counts, dict) or not all(
+        _whole(v) for v in (summary.get("total"), summary.get("durationInNanoSeconds"), *counts.values())
+    ):
+        raise ReportRefused(f"Malformed test summary: {summary!r:.200}")
+    return {
+        "total": summary["total"],
+        "statusCounts": {str(k): v for k, v in counts.items()},
+        "durationInNanoSeconds": summary["durationInNanoSeconds"],
+    }
 
 
-def _empty_coverage() -> dict[str, Any]:
-    return {"linesCovered": 0, "linesMissed": 0, "branchesCovered": 0, "branchesMissed": 0}
+_COVERAGE_COUNTS = ("linesCovered", "linesMissed", "branchesCovered", "branchesMissed")
+_COVERAGE_PERCENTAGES = ("lineCoveragePercentage", "branchCoveragePercentage")
+
+
+def _coverage_summary(summary: Any) -> dict[str, Any]:
+    """The runner's CodeCoverageReportSummary (an empty one when none), refused unless its counts
+    are whole numbers and its percentages (each optional) numbers."""
+    if summary is None:
+        return dict.fromkeys(_COVERAGE_COUNTS, 0)
+    if not isinstance(summary, dict) or not all(_whole(summary.get(k)) for k in _COVERAGE_COUNTS):
+        raise ReportRefused(f"Malformed code coverage summary: {summary!r:.200}")
+    out: dict[str, Any] = {k: summary[k] for k in _COVERAGE_COUNTS}
+    for key in _COVERAGE_PERCENTAGES:
+        value = summary.get(key)
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise ReportRefused(f"Malformed code coverage summary: {summary!r:.200}")
+            out[key] = value
+    return out
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _test_case(report_arn: str, case: dict[str, Any], expired: datetime) -> TestCaseRecord:
