@@ -6,6 +6,7 @@ in the artifact store at their location."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,9 @@ async def send_source(
         return
 
     def clone() -> None:
-        # runs in a worker thread: the clone is made, streamed and removed there, in one context
+        # runs in a worker thread: the clone is made, read and removed there, in one context; only the
+        # sends go to the loop (asking for another worker thread from here could wait forever once
+        # every worker thread holds a clone)
         with sources.clone(job.region, source["location"], source["version"], source["depth"]) as archive:
             if not identifier:
                 queue.resolved(runner_id, job_id, archive.commit)
@@ -69,7 +72,16 @@ async def send_source(
                 (b"x-codeyard-commit", archive.commit.encode()),
                 (b"x-codeyard-branch", archive.branch.encode()),
             ]
-            anyio.from_thread.run(_send_file, send, archive.tar, headers)
+            with archive.tar.open("rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                start = [*headers, (b"content-length", str(size).encode())]
+                anyio.from_thread.run(
+                    _send, send, {"type": "http.response.start", "status": 200, "headers": start}
+                )
+                while chunk := handle.read(CHUNK):
+                    body = {"type": "http.response.body", "body": chunk, "more_body": True}
+                    anyio.from_thread.run(_send, send, body)
+                anyio.from_thread.run(_send, send, {"type": "http.response.body", "body": b""})
 
     try:
         await anyio.to_thread.run_sync(clone)
@@ -85,6 +97,10 @@ async def _send_file(send: Send, path: Path, headers: list[tuple[bytes, bytes]])
         while chunk := await anyio.to_thread.run_sync(handle.read, CHUNK):
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
+
+
+async def _send(send: Send, message: dict[str, Any]) -> None:
+    await send(message)
 
 
 async def _refuse(send: Send, message: str) -> None:
