@@ -82,7 +82,11 @@ class Engine:
             raise ContainerError(f"the container engine at {self._url} does not answer: {problem}")
         docker = _docker()
         self._errors: tuple[type[BaseException], ...] = (docker.errors.DockerException, OSError)
-        self._client = docker.DockerClient(base_url=self._url, timeout=API_TIMEOUT)
+        try:
+            # the client asks the engine for its API version as it is made (a bad address fails here too)
+            self._client = docker.DockerClient(base_url=self._url, timeout=API_TIMEOUT)
+        except self._errors as error:
+            raise ContainerError(f"the container engine at {self._url} does not answer: {error}") from None
         try:
             self._client.ping()
         except self._errors as error:
