@@ -17,10 +17,11 @@ def _closed_port() -> int:
         return int(probe.getsockname()[1])  # nothing listens once it is closed
 
 
-@pytest.mark.parametrize("url", [f"tcp://127.0.0.1:{_closed_port()}", "bogus:::address"])
+@pytest.mark.parametrize("kind", ["refused", "unreadable"])
 def test_an_engine_address_that_does_not_answer_is_a_container_error(
-    url: str, monkeypatch: pytest.MonkeyPatch
+    kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    url = f"tcp://127.0.0.1:{_closed_port()}" if kind == "refused" else "bogus:::address"
     with pytest.raises(ContainerError, match=f"the container engine at {url} does not answer: "):
         Engine(url)
     monkeypatch.setenv("DOCKER_HOST", url)
