@@ -22,6 +22,8 @@ from codeyard.runner.reports.model import (
     TestCaseResult,
     TestReport,
     TestStatus,
+    parse_file_format,
+    report_type_of,
 )
 from codeyard.runner.reports.nunit import parse_nunit2, parse_nunit3
 from codeyard.runner.reports.rawfile import MAX_REPORT_BYTES, read_bounded
@@ -81,20 +83,20 @@ def collect_report(
     gives a FAILED one naming the file and line.
     """
     try:
-        fmt = FileFormat.parse(file_format)
+        fmt = parse_file_format(file_format)
     except ValueError as exc:
         return _empty(ReportType.TEST, ReportStatus.INCOMPLETE, str(exc))
     try:
         globs = [compile_glob(pattern) for pattern in files]
         absolute_base = compile_glob(base_directory) if base_directory and _absolute(base_directory) else None
     except GlobError as exc:
-        return _empty(fmt.report_type, ReportStatus.INCOMPLETE, str(exc))
+        return _empty(report_type_of(fmt), ReportStatus.INCOMPLETE, str(exc))
     root = source_dir.resolve()
     if absolute_base is not None:
         base = filesystem_root / "/".join(absolute_base.segments)
         if not readable(base, readable_roots):
             return _empty(
-                fmt.report_type,
+                report_type_of(fmt),
                 ReportStatus.INCOMPLETE,
                 f"base-directory {base_directory!r} is outside the build's own directories, not read",
             )
@@ -102,7 +104,7 @@ def collect_report(
         base = (root / base_directory).resolve() if base_directory else root
         if not base.is_relative_to(root):
             return _empty(
-                fmt.report_type,
+                report_type_of(fmt),
                 ReportStatus.INCOMPLETE,
                 f"base-directory {base_directory!r} is outside the source",
             )
@@ -123,7 +125,7 @@ def collect_report(
         where = f" under base-directory {base_directory!r}" if base_directory else ""
         patterns = ", ".join(repr(f) for f in files)
         why = "; ".join([f"no report files matched {patterns}{where}", *notes])
-        return _empty(fmt.report_type, ReportStatus.INCOMPLETE, why)
+        return _empty(report_type_of(fmt), ReportStatus.INCOMPLETE, why)
     raw = tuple(PurePosixPath(m).name if discard_paths else m for m in matched)
     errors: list[str] = []
     cases: list[TestCaseResult] = []
@@ -140,7 +142,7 @@ def collect_report(
         except RecursionError:
             errors.append(f"{shown}: is nested too deeply to be read")
     message = "; ".join(errors + notes) if errors or notes else None
-    if fmt.report_type is ReportType.CODE_COVERAGE:
+    if report_type_of(fmt) is ReportType.CODE_COVERAGE:
         status = ReportStatus.FAILED if errors else ReportStatus.SUCCEEDED
         return CollectedReport(
             ReportType.CODE_COVERAGE, status, message, raw, None, CoverageReport.of(covered), False

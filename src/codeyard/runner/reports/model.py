@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from codeyard.runner.buildspec.model_sections import ReportFileFormat
+
+# The buildspec's own enum of `file-format` values, under the name the parsers use.
+FileFormat = ReportFileFormat
+
 
 class ReportType(StrEnum):
     """The kind of a report group and its reports (CodeBuild `ReportType`)."""
@@ -37,36 +42,20 @@ class TestStatus(StrEnum):
     UNKNOWN = "UNKNOWN"
 
 
-class FileFormat(StrEnum):
-    """The `file-format` values of a buildspec report group."""
+def parse_file_format(value: str | None) -> FileFormat:
+    """The format named by a buildspec value (case-insensitive; JUNITXML when absent)."""
+    if value is None or value.strip() == "":
+        return FileFormat.JUNITXML
+    try:
+        return FileFormat(value.strip().upper())
+    except ValueError:
+        names = ", ".join(member.value for member in FileFormat)
+        raise ValueError(f"unknown report file-format {value!r}; expected one of {names}") from None
 
-    JUNITXML = "JUNITXML"
-    CUCUMBERJSON = "CUCUMBERJSON"
-    TESTNGXML = "TESTNGXML"
-    VISUALSTUDIOTRX = "VISUALSTUDIOTRX"
-    NUNITXML = "NUNITXML"
-    NUNIT3XML = "NUNIT3XML"
-    CLOVERXML = "CLOVERXML"
-    COBERTURAXML = "COBERTURAXML"
-    JACOCOXML = "JACOCOXML"
-    SIMPLECOV = "SIMPLECOV"
 
-    @classmethod
-    def parse(cls, value: str | None) -> FileFormat:
-        """The format named by a buildspec value (case-insensitive; JUNITXML when absent)."""
-        if value is None or value.strip() == "":
-            return cls.JUNITXML
-        try:
-            return cls(value.strip().upper())
-        except ValueError:
-            names = ", ".join(member.value for member in cls)
-            raise ValueError(f"unknown report file-format {value!r}; expected one of {names}") from None
-
-    @property
-    def report_type(self) -> ReportType:
-        """TEST for the test-result formats, CODE_COVERAGE for the coverage formats."""
-        coverage = {FileFormat.CLOVERXML, FileFormat.COBERTURAXML, FileFormat.JACOCOXML, FileFormat.SIMPLECOV}
-        return ReportType.CODE_COVERAGE if self in coverage else ReportType.TEST
+def report_type_of(fmt: FileFormat) -> ReportType:
+    """TEST for the test-result formats, CODE_COVERAGE for the coverage formats."""
+    return ReportType.CODE_COVERAGE if fmt.is_coverage else ReportType.TEST
 
 
 @dataclass(frozen=True, slots=True)

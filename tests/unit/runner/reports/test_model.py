@@ -15,6 +15,8 @@ from codeyard.runner.reports.model import (
     TestCaseResult,
     TestReport,
     TestStatus,
+    parse_file_format,
+    report_type_of,
 )
 
 MODEL = botocore.session.get_session().get_service_model("codebuild")
@@ -52,15 +54,15 @@ def test_enums_are_the_model_values() -> None:
     ],
 )
 def test_file_formats_are_case_insensitive(value: str | None, fmt: FileFormat, kind: ReportType) -> None:
-    assert FileFormat.parse(value) is fmt
-    assert fmt.report_type is kind
+    assert parse_file_format(value) is fmt
+    assert report_type_of(fmt) is kind
 
 
 def test_an_unknown_format_names_the_valid_ones() -> None:
     with pytest.raises(
         ValueError, match=r"unknown report file-format 'XUNIT'; expected one of JUNITXML, CUCUMBERJSON, "
     ):
-        FileFormat.parse("XUNIT")
+        parse_file_format("XUNIT")
 
 
 def test_a_test_report_serialises_to_the_api_shapes() -> None:
