@@ -38,3 +38,23 @@ def test_migrations_match_tables_on_postgres(postgres: PostgresCluster) -> None:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_0007_keeps_the_stored_chunks_without_their_lines(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    upgrade(engine, "0006")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO cb_build_logs (build_id, sequence, time, lines) "
+            "VALUES ('p:1', 3, '2026-11-29 10:00:00.000000', '[]')"
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT * FROM cb_build_logs").all()
+        indexes = {
+            row[1] for row in connection.exec_driver_sql("PRAGMA index_list('cb_report_groups')").all()
+        }
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [("p:1", 3, "2026-11-29 10:00:00.000000")]
+    assert "ix_cb_report_groups_arn" not in indexes
+    assert {"ix_cb_report_groups_created", "ix_cb_report_groups_modified"} <= indexes

@@ -46,9 +46,9 @@ class BuildRecord:
 
 @dataclass(frozen=True)
 class BuildLogRecord:
-    """One chunk of a build's log as a runner sent it; (build_id, sequence) makes appends idempotent."""
+    """That one chunk of a build's log is stored (its lines are in the log stream alone);
+    (build_id, sequence) makes appends idempotent."""
 
     build_id: str
     sequence: int
     time: datetime
-    lines: list[str] = field(default_factory=list)

@@ -479,7 +479,6 @@ build_logs = Table(
     Column("build_id", String(255), primary_key=True),
     Column("sequence", BigInteger, primary_key=True),
     Column("time", UtcDateTime, nullable=False),
-    Column("lines", JSON, nullable=False),
 )
 
 jobs = Table(
@@ -521,7 +520,8 @@ report_groups = Table(
     Column("export_config", JSON, nullable=False),
     Column("tags", JSON, nullable=False),
     Column("status", String(16), nullable=False),
-    Index("ix_cb_report_groups_arn", "arn"),
+    Index("ix_cb_report_groups_created", "region", "created_at", "name"),
+    Index("ix_cb_report_groups_modified", "region", "last_modified_at", "name"),
 )
 
 reports = Table(
