@@ -8,6 +8,7 @@ import os
 import re
 import shlex
 import signal
+import stat
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,28 +204,34 @@ class ShellSession:
         return self._exit_code
 
     async def variables(self, names: Sequence[str]) -> dict[str, str]:
-        """The current values of the named shell variables (unset ones are left out)."""
-        if self._ended or not names:
+        """The current values of the named shell variables (unset ones are left out).
+
+        One printf of the shell writes a record per requested name, in order: `=value` for a set
+        variable, nothing for an unset one. Only those records are read: no other variable of the build
+        goes into the file, and nothing a process of the build appends to it afterwards is read."""
+        wanted = [name for name in dict.fromkeys(names) if _NAME.fullmatch(name)]
+        if self._ended or not wanted:
             return {}
         target = self._launch.control_dir / "variables"
         shell_target = shlex.quote(f"{self._launch.shell_control_dir}/variables")
-        lines = [f": > {shell_target}"]
-        for name in names:
-            if _NAME.fullmatch(name):
-                lines.append(
-                    f'[ -n "${{{name}+x}}" ] && command printf \'%s=%s\\0\' {name} "${name}" >> {shell_target}'
-                )
-        self._send("; ".join(lines) + f"; command printf '0\\n' >&{self._fd}\n")
+        fields = " ".join(f'"${{{name}+=${name}}}"' for name in wanted)
+        self._send(
+            f"command printf '%s\\0' {fields} > {shell_target}; command printf '%d\\n' \"$?\" >&{self._fd}\n"
+        )
         ignored: list[str] = []
 
         async def keep(batch: list[str]) -> None:
             ignored.extend(batch)
 
         result = await self._collect(keep)
-        if result.session_ended or not target.exists():
+        if result.session_ended or result.exit_code != 0:
             return {}
-        items = target.read_text(errors="replace").split("\0")
-        return dict(item.partition("=")[::2] for item in items if "=" in item)
+        records = _read_records(target, len(wanted))
+        return {
+            name: record[1:].decode(errors="replace")
+            for name, record in zip(wanted, records, strict=False)
+            if record.startswith(b"=")
+        }
 
     async def kill(self, grace: float = 5.0) -> None:
         """Ends the shell and every process of its session: SIGTERM, then SIGKILL after `grace`."""
@@ -240,6 +247,28 @@ class ShellSession:
         for fd in (self._status_fd, self._output_fd):
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+
+def _read_records(path: Path, count: int) -> list[bytes]:
+    """The first `count` NUL-terminated records of a regular file (fewer when it holds fewer), read
+    no further than the last of them; none when it cannot be opened or is no regular file."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return []
+    records: list[bytes] = []
+    pending = bytearray()
+    with os.fdopen(descriptor, "rb", buffering=0) as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return []
+        while len(records) < count and (chunk := stream.read(READ_SIZE)):
+            scanned = len(pending)
+            pending += chunk
+            while len(records) < count and (end := pending.find(b"\0", scanned)) != -1:
+                records.append(bytes(pending[:end]))
+                del pending[: end + 1]
+                scanned = 0
+    return records
 
 
 async def _emit(on_output: OutputSink, lines: list[str]) -> None:

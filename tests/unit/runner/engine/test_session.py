@@ -116,6 +116,33 @@ def test_variables_are_read_with_newlines_spaces_and_equals_signs(tmp_path: Path
     assert asyncio.run(main()) == {"A": "two\nlines", "B": "x = y", "C": "", "GIVEN": "literal $PATH"}
 
 
+def test_variables_reads_only_the_requested_names_and_nothing_appended_after_them(tmp_path: Path) -> None:
+    launch = _launch(tmp_path)
+    variables = launch.control_dir / "variables"
+
+    async def main() -> tuple[dict[str, str], int]:
+        session = ShellSession.start(launch)
+
+        async def sink(batch: list[str]) -> None:
+            pass
+
+        # unrequested: a value of 8 MiB and one with newlines that looks like a record; a DEBUG trap
+        # appends more records (a huge one among them) to the file after the session's own write
+        await session.run(
+            "HUGE=$(head -c 8388608 /dev/zero | tr '\\0' x); export LINES=$'a\\nB=forged\\n'; "
+            "WANTED=$'kept\\nvalue'; "
+            f'trap \'command printf "=forged\\\\0%s\\\\0" "$HUGE" >> {variables}\' DEBUG',
+            sink,
+        )
+        values = await session.variables(["WANTED", "UNSET", "GIVEN", "WANTED"])
+        await session.close(grace=0.5)
+        return values, variables.stat().st_size
+
+    values, size = asyncio.run(main())
+    assert values == {"WANTED": "kept\nvalue", "GIVEN": "literal $PATH"}
+    assert size > 8 * 1024 * 1024  # the appended records were there, and were not taken
+
+
 def test_kill_ends_every_process_of_the_session(tmp_path: Path) -> None:
     async def main() -> tuple[list[int], list[int]]:
         session = ShellSession.start(_launch(tmp_path))
