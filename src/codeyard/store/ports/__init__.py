@@ -7,6 +7,11 @@ from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
 from codeyard.store.ports.codebuild import BuildLogRecord, BuildRecord, ProjectRecord
+from codeyard.store.ports.codebuild_access import (
+    CacheResetRecord,
+    ResourcePolicyRecord,
+    SourceCredentialRecord,
+)
 from codeyard.store.ports.codebuild_reports import (
     CodeCoverageRecord,
     PagedRepository,
@@ -194,6 +199,15 @@ class UnitOfWork(Protocol):
 
     @property
     def code_coverages(self) -> PagedRepository[CodeCoverageRecord]: ...
+
+    @property
+    def source_credentials(self) -> Repository[SourceCredentialRecord]: ...
+
+    @property
+    def resource_policies(self) -> Repository[ResourcePolicyRecord]: ...
+
+    @property
+    def cache_resets(self) -> Repository[CacheResetRecord]: ...
 
     @property
     def jobs(self) -> Repository[JobRecord]: ...

@@ -506,6 +506,42 @@ runners = Table(
     Column("last_seen_at", UtcDateTime),
 )
 
+# --- CodeBuild access and upkeep ------------------------------------------------------------------
+
+source_credentials = Table(
+    "cb_source_credentials",
+    metadata,
+    Column("region", String(32), primary_key=True),
+    Column("server_type", String(32), primary_key=True),
+    Column("arn", String(2048), nullable=False),
+    Column("auth_type", String(32), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sealed_token", LargeBinary, nullable=False),
+    Column("username", String(1024)),
+    Column("resource", String(2048)),
+)
+
+resource_policies = Table(
+    "cb_resource_policies",
+    metadata,
+    Column("resource_arn", String(2048), primary_key=True),
+    Column("region", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("policy", Text, nullable=False),
+    Column("shared", Boolean, nullable=False),
+    Column("modified_at", UtcDateTime, nullable=False),
+    Index("ix_cb_resource_policies_shared", "region", "kind", "shared"),
+)
+
+cache_resets = Table(
+    "cb_cache_resets",
+    metadata,
+    Column("region", String(32), primary_key=True),
+    Column("project_name", String(150), primary_key=True),
+    Column("generation", BigInteger, nullable=False),
+    Column("reset_at", UtcDateTime, nullable=False),
+)
+
 # --- CodeBuild reports -------------------------------------------------------------------------------
 
 report_groups = Table(

@@ -16,6 +16,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from codeyard.store.ports import Repository
 from codeyard.store.ports.codebuild import BuildLogRecord, BuildRecord, ProjectRecord
+from codeyard.store.ports.codebuild_access import (
+    CacheResetRecord,
+    ResourcePolicyRecord,
+    SourceCredentialRecord,
+)
 from codeyard.store.ports.codebuild_reports import (
     CodeCoverageRecord,
     PagedRepository,
@@ -167,6 +172,9 @@ class SqlUnitOfWork:
     reports = _PagedSlot(tables.reports, ReportRecord)
     test_cases = _PagedSlot(tables.test_cases, TestCaseRecord)
     code_coverages = _PagedSlot(tables.code_coverages, CodeCoverageRecord)
+    source_credentials = _Slot(tables.source_credentials, SourceCredentialRecord)
+    resource_policies = _Slot(tables.resource_policies, ResourcePolicyRecord)
+    cache_resets = _Slot(tables.cache_resets, CacheResetRecord)
     jobs = _Slot(tables.jobs, JobRecord)
     runners = _Slot(tables.runners, RunnerRecord)
 
