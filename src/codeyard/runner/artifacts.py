@@ -13,6 +13,7 @@ from typing import BinaryIO, NamedTuple
 
 from codeyard.runner.globs import (
     Found,
+    Glob,
     GlobError,
     compile_glob,
     find_directories,
@@ -109,20 +110,29 @@ def _bases(
 ) -> list[Path]:
     if base_directory is None or not base_directory.strip():
         return [source_dir]
-    glob = compile_glob(base_directory)
-    root = filesystem_root if glob.absolute else source_dir
-    if not readable(root / "/".join(glob.literal), roots):  # where the search starts
+    glob: Glob | None = compile_glob(base_directory)
+    assert glob is not None
+    root, prefix = source_dir, ""
+    if glob.absolute:  # searched from its leading literal directories (a container's view links them)
+        prefix = "/".join(glob.literal)
+        root = filesystem_root / prefix if prefix else filesystem_root
+        rest = glob.segments[len(glob.literal) :]
+        glob = compile_glob("/".join(rest)) if rest else None
+    if not readable(root / "/".join(glob.literal if glob is not None else ()), roots):  # the search's start
         warnings.append(f"{base_directory}: base directory outside the build's own directories, not read")
         return []
     real_root = root.resolve()
     bases = []
-    for relative in find_directories(root, glob):
-        if not readable(root / relative, roots):
-            warnings.append(f"{relative}: base directory outside the build's own directories, not read")
-        elif inside(os.path.realpath(root / relative), real_root):
-            bases.append(root / relative)
+    found = find_directories(root, glob) if glob is not None else ([""] if root.is_dir() else [])
+    for relative in found:
+        path = root / relative if relative else root
+        shown = "/".join(part for part in (prefix, relative) if part)
+        if not readable(path, roots):
+            warnings.append(f"{shown}: base directory outside the build's own directories, not read")
+        elif inside(os.path.realpath(path), real_root):
+            bases.append(path)
         else:
-            warnings.append(f"{relative}: base directory links outside the source, skipped")
+            warnings.append(f"{shown}: base directory links outside the source, skipped")
     return bases
 
 

@@ -23,15 +23,20 @@ class CacheArchiveError(Exception):
 
 
 def cache_entries(
-    paths: Sequence[str], source_dir: Path, filesystem_root: Path
+    paths: Sequence[str],
+    source_dir: Path,
+    filesystem_root: Path,
+    readable_roots: Sequence[Path] | None = None,
 ) -> tuple[list[tuple[str, Found]], list[str]]:
-    """(entry name, file) for every file the paths select, and the warnings of what was skipped."""
+    """(entry name, file) for every file the paths select, and the warnings of what was skipped:
+    absolute paths are read as the artifacts' (under `filesystem_root`, only inside `readable_roots`
+    when set: the workspace's rules)."""
     globs = [compile_glob(p) for p in paths]
     relative = select(source_dir, [g for g in globs if not g.absolute])
     entries = {f"{SOURCE}/{f.relative}": f for f in relative.found}
     skipped = list(relative.skipped)
     for glob in (g for g in globs if g.absolute):
-        found = select_absolute(filesystem_root, glob)
+        found = select_absolute(filesystem_root, glob, readable_roots)
         entries.update({f"{ABSOLUTE}/{f.relative}": f for f in found.found})
         skipped += found.skipped
     return [(name, entries[name]) for name in sorted(entries)], skipped
@@ -43,10 +48,11 @@ def write_cache_archive(
     target: Path,
     *,
     filesystem_root: Path = Path("/"),
+    readable_roots: Sequence[Path] | None = None,
     compress: bool = True,
 ) -> int:
     """Write the selected files (internal symlinks kept as links) to a tar archive; returns the count."""
-    entries, _ = cache_entries(paths, source_dir, filesystem_root)
+    entries, _ = cache_entries(paths, source_dir, filesystem_root, readable_roots)
     with tarfile.open(target, "w:gz" if compress else "w", format=tarfile.PAX_FORMAT) as archive:
         for name, found in entries:
             if found.link is not None:
@@ -70,11 +76,18 @@ def write_cache_archive(
     return len(entries)
 
 
-def extract_cache_archive(stream: BinaryIO, source_dir: Path, *, filesystem_root: Path = Path("/")) -> int:
+def extract_cache_archive(
+    stream: BinaryIO,
+    source_dir: Path,
+    *,
+    filesystem_root: Path = Path("/"),
+    readable_roots: Sequence[Path] | None = None,
+) -> int:
     """Restore an archive read from a stream; returns the number of files and links written.
 
     Nothing is written outside the source directory ('src/' entries) or the filesystem root
-    ('abs/' entries), whatever the names, the link targets or the symlinks already on disk say.
+    ('abs/' entries), and with `readable_roots` (the workspace's) no 'abs/' entry outside them,
+    whatever the names, the link targets or the symlinks already on disk say.
     """
     count = 0
     roots = {SOURCE: source_dir, ABSOLUTE: filesystem_root}
@@ -85,6 +98,11 @@ def extract_cache_archive(stream: BinaryIO, source_dir: Path, *, filesystem_root
             if prefix not in roots or not parts or ".." in parts:
                 continue
             root = roots[prefix]
+            if prefix == ABSOLUTE and readable_roots is not None:
+                within = _within_roots(root, parts, readable_roots)
+                if within is None:
+                    continue
+                root, parts = within
             if member.isreg():
                 destination = _confined(root, parts)
                 if destination is None:
@@ -120,6 +138,19 @@ def _confined(root: Path, parts: list[str]) -> Path | None:
     if not inside(os.path.realpath(parent), real_root):
         return None
     return parent / parts[-1]
+
+
+def _within_roots(
+    filesystem_root: Path, parts: list[str], roots: Sequence[Path]
+) -> tuple[Path, list[str]] | None:
+    """An absolute entry as (the readable root it is below, as named under the filesystem root; its
+    parts below it), or None when it is below none: no directory above a root is made or followed."""
+    real_roots = {os.path.realpath(root) for root in roots}
+    for depth in range(1, len(parts)):
+        candidate = filesystem_root.joinpath(*parts[:depth])
+        if os.path.realpath(candidate) in real_roots and candidate.is_dir():
+            return candidate, parts[depth:]
+    return None
 
 
 def _link_stays_inside(parts: list[str], target: str) -> bool:

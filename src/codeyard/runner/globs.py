@@ -179,20 +179,29 @@ def select_absolute(filesystem_root: Path, glob: Glob, roots: Sequence[Path] | N
     sandboxed build's own directories), a pattern whose leading directories do not resolve inside
     one of them selects nothing, and says so (one naming such a directory whole takes what is in it).
     """
-    literal = glob.literal[:-1] if glob.names_directory else glob.literal
-    anchor = "/".join(literal)
-    rest_text = "/".join(glob.segments[len(literal) :])
-    if not readable(filesystem_root / anchor, roots):
-        whole = "/".join(glob.literal)
-        if not (glob.names_directory and readable(filesystem_root / whole, roots)):
-            return Selected([], [f"{glob.pattern}: outside the build's own directories, not read"])
-        anchor, rest_text = whole, "**"  # e.g. '$CODEBUILD_SRC_DIR' itself: everything below it
+    start = absolute_start(filesystem_root, glob, roots)
+    if start is None:
+        return Selected([], [f"{glob.pattern}: outside the build's own directories, not read"])
+    anchor, rest_text = start
     rest = compile_glob(rest_text)
     found = select(filesystem_root / anchor if anchor else filesystem_root, [rest])
     if not anchor:
         return found
     named = [f._replace(relative=f"{anchor}/{f.relative}") for f in found.found]
     return Selected(named, [f"/{anchor}/{skipped}" for skipped in found.skipped])
+
+
+def absolute_start(filesystem_root: Path, glob: Glob, roots: Sequence[Path] | None) -> tuple[str, str] | None:
+    """Where an absolute pattern's search starts (its leading literal directories, below the filesystem
+    root) and the pattern of the rest; None when `roots` do not allow reading there."""
+    literal = glob.literal[:-1] if glob.names_directory else glob.literal
+    anchor = "/".join(literal)
+    if readable(filesystem_root / anchor, roots):
+        return anchor, "/".join(glob.segments[len(literal) :])
+    whole = "/".join(glob.literal)
+    if glob.names_directory and readable(filesystem_root / whole, roots):
+        return whole, "**"  # e.g. '$CODEBUILD_SRC_DIR' itself: everything below it
+    return None
 
 
 def find_directories(root: Path, glob: Glob) -> list[str]:

@@ -123,3 +123,44 @@ def test_existing_symlinks_in_the_source_do_not_lead_writes_out(tmp_path: Path) 
     assert not (outside / "new").exists()
     assert not (source / "replaced").is_symlink()
     assert (source / "replaced").read_text() == "new"
+
+
+def test_with_readable_roots_absolute_entries_are_cached_and_restored_only_inside_them(
+    tmp_path: Path,
+) -> None:
+    # a workspace as the sandbox's (filesystem root '/') and as a container's view (links to the roots)
+    source = _tree(tmp_path / "ws" / "src", {"a.txt": "a"})
+    home = _tree(tmp_path / "ws" / "home", {".m2/lib.jar": "jar"})
+    outside = _tree(tmp_path / "outside", {"secret": "s"})
+    (home / ".m2" / "escape").symlink_to(outside)
+    roots = [source, home]
+    entries, skipped = cache_entries([f"{home}/.m2/**/*", f"{outside}/*"], source, Path("/"), roots)
+    assert [name for name, _ in entries] == [f"abs{home}/.m2/lib.jar"]
+    assert skipped == [
+        f"{home}/.m2/escape: symbolic link to outside the directory, skipped",
+        f"{outside}/*: outside the build's own directories, not read",
+    ]
+
+    home_again = tmp_path / "ws2" / "home"
+    home_again.mkdir(parents=True)
+    (home_again / "out").symlink_to(outside)
+    stream = _archive(
+        [
+            _file(f"abs{home_again}/.m2/lib.jar", b"jar"),
+            _file(f"abs{outside}/planted", b"no"),
+            _file(f"abs{home_again}/out/planted", b"no"),
+            _file(f"abs{home_again.parent}/beside", b"no"),
+        ]
+    )
+    assert extract_cache_archive(stream, source, readable_roots=[source, home_again]) == 1
+    assert (home_again / ".m2" / "lib.jar").read_bytes() == b"jar"
+    assert sorted(p.name for p in outside.iterdir()) == ["secret"]
+    assert sorted(p.name for p in home_again.parent.iterdir()) == ["home"]
+
+    view = tmp_path / "view"
+    (view / "codebuild" / "output").mkdir(parents=True)
+    (view / "codebuild" / "output" / "src").symlink_to(source)
+    stream = _archive([_file("abs/codebuild/output/src/cached/b.txt", b"b"), _file("abs/etc/passwd", b"no")])
+    assert extract_cache_archive(stream, source, filesystem_root=view, readable_roots=[source]) == 1
+    assert (source / "cached" / "b.txt").read_bytes() == b"b"
+    assert not (view / "etc").exists()
