@@ -15,9 +15,11 @@ from pathlib import Path
 
 import httpx
 
+from codeyard.execution.messages import Job
 from codeyard.runner.buildspec.model import CacheSpec
 from codeyard.runner.cache import ArchiveCache, CacheError, CacheStore, cache_actions
 from codeyard.runner.cache_archive import CacheArchiveError
+from codeyard.runner.engine.executors import Workspace
 from codeyard.runner.engine.hooks import ArtifactStep
 from codeyard.runner.engine.session import ShellSession
 from codeyard.runner.globs import GlobError
@@ -44,7 +46,9 @@ class BuildCache:
     """The cache of one build: `kind` NO_CACHE, LOCAL (with `modes`) or S3 (through `remote()`).
 
     `local_root` holds the LOCAL caches; `absolute` says whether absolute cache paths are this
-    host's (the host executor) or must be left out (a sandbox or container sees other files)."""
+    host's (the host executor) or must be left out (a sandbox or container sees other files);
+    `docker_layers` tells what a container build has of LOCAL_DOCKER_LAYER_CACHE (the container
+    executor mounts it: runner/engine/docker_layers.py; None: an executor without it)."""
 
     def __init__(
         self,
@@ -56,6 +60,7 @@ class BuildCache:
         remote: Callable[[], CacheStore] | None,
         absolute: bool,
         note: Note,
+        docker_layers: Callable[[Workspace], str | None] | None = None,
     ) -> None:
         self._kind = kind
         self._modes = modes
@@ -64,6 +69,7 @@ class BuildCache:
         self._remote = remote
         self._absolute = absolute
         self._note = note
+        self._docker_layers = docker_layers
 
     @property
     def enabled(self) -> bool:
@@ -101,9 +107,7 @@ class BuildCache:
             if self._kind == "LOCAL":
                 local = LocalCache(self.local_root, self._project)
                 if DOCKER_MODE in self._modes:
-                    await self._note(
-                        f"{DOCKER_MODE}: this runner keeps no Docker layers; the mode is ignored"
-                    )
+                    await self._note(self._docker_layer_note(step.workspace))
                 if SOURCE_MODE in self._modes:
                     found = await asyncio.to_thread(local.restore_source, source_dir)
                     wrote |= found
@@ -164,6 +168,12 @@ class BuildCache:
                 f"S3 cache {where} saved" if stored else f"S3 cache {where} exists already: kept as it is"
             )
 
+    def _docker_layer_note(self, workspace: Workspace) -> str:
+        note = self._docker_layers(workspace) if self._docker_layers is not None else None
+        if note is None:
+            return f"{DOCKER_MODE}: only container builds keep Docker layers; the mode is ignored here"
+        return note
+
     def _paths(self, spec: CacheSpec | None) -> list[str]:
         paths = list(spec.paths) if spec is not None else []
         return paths if self._absolute else [p for p in paths if not p.startswith("/")]
@@ -174,6 +184,12 @@ class BuildCache:
             return Path("/"), None
         scratch = step.workspace.root / "cache-absolute"
         return scratch, scratch
+
+
+def docker_layers_of(job: Job) -> str | None:
+    """The project whose Docker layer cache the build asks for (a LOCAL cache with
+    LOCAL_DOCKER_LAYER_CACHE), or None."""
+    return job.project_name if job.cache_type == "LOCAL" and DOCKER_MODE in job.cache_modes else None
 
 
 async def _keys(spec: CacheSpec, session: ShellSession) -> tuple[str | None, list[str]]:

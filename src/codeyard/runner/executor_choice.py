@@ -38,9 +38,10 @@ class ExecutorChoice:
         self._options = options or ContainerOptions()
         self._engine: Engine | None = None
 
-    def for_image(self, image: str, privileged: bool = False) -> Executor:
-        """The executor of a build of `image`; `privileged` (the environment's privilegedMode) only
-        matters in a container."""
+    def for_image(self, image: str, privileged: bool = False, docker_layers: str | None = None) -> Executor:
+        """The executor of a build of `image`; `privileged` (the environment's privilegedMode) and
+        `docker_layers` (the project whose LOCAL_DOCKER_LAYER_CACHE the build asks for) only matter in
+        a container."""
         if self._default is not None and managed_image(image):
             return self._default
         chosen = container_image(image)
@@ -57,7 +58,7 @@ class ExecutorChoice:
                 self._engine = engine
         except ContainerError as error:
             return NoContainerEngine(chosen, str(error))
-        options = replace(self._options, privileged=privileged)
+        options = replace(self._options, privileged=privileged, docker_layers=docker_layers)
         return ContainerExecutor(self._base_dir, chosen, options, self._engine)
 
 

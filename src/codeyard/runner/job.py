@@ -18,6 +18,7 @@ from codeyard.runner.build_cache import BuildCache
 from codeyard.runner.buildspec.model import Buildspec
 from codeyard.runner.buildspec.parser import parse
 from codeyard.runner.client import Refused, WorkClient
+from codeyard.runner.engine.container import ContainerExecutor
 from codeyard.runner.engine.environment import BuildContext, EnvironmentVariable, VariableType
 from codeyard.runner.engine.events import BuildEnded, BuildEvent, LogLines, PhaseEnded, PhaseStarted
 from codeyard.runner.engine.executors import Executor, HostExecutor, Workspace
@@ -68,6 +69,7 @@ class BuildJob:
             remote=self._remote_cache,
             absolute=isinstance(executor, HostExecutor),
             note=self._note,
+            docker_layers=executor.docker_layer_note if isinstance(executor, ContainerExecutor) else None,
         )
 
     async def run(self) -> None:

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 
+from codeyard.runner.build_cache import docker_layers_of
 from codeyard.runner.client import Refused, WorkClient
 from codeyard.runner.engine.executors import Executor
 from codeyard.runner.executor_choice import ExecutorChoice
@@ -75,7 +76,7 @@ class RunnerLoop:
                 log.info("running build %s", job.build_id)
                 executor = self._executor
                 if isinstance(executor, ExecutorChoice):  # by the project's image
-                    executor = executor.for_image(job.image, job.privileged_mode)
+                    executor = executor.for_image(job.image, job.privileged_mode, docker_layers_of(job))
                 await BuildJob(client, job, executor).run()
                 log.info("build %s done", job.build_id)
         finally:

@@ -111,7 +111,10 @@ def test_a_local_cache_keeps_custom_paths_and_the_git_state_on_the_runner(server
     assert "no-git" in first
     assert "restored=1" in second
     assert "git=build 1" in second
-    assert "LOCAL_DOCKER_LAYER_CACHE: this runner keeps no Docker layers" in second
+    assert (
+        "LOCAL_DOCKER_LAYER_CACHE: only container builds keep Docker layers; the mode is ignored here"
+        in second
+    )
     assert "restored=2" in custom_only
     assert "no-git" in custom_only
     cache_dir = server.data_dir / "builds" / "local-cache" / "local"

@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from codeyard.runner.engine.container_engine import Container, ContainerError, Engine, Mount
+from codeyard.runner.engine.container_engine import Container, ContainerError, Engine, Mount, VolumeMount
 from codeyard.runner.engine.container_session import ContainerSession
+from codeyard.runner.engine.docker_layers import MODE, LayerLease, LayerVolumes, mount_layers
 from codeyard.runner.engine.executors import HostExecutor, Workspace, shell_argv
 from codeyard.runner.engine.hooks import PhaseError
 from codeyard.runner.engine.session import ShellLaunch, ShellSession
@@ -56,11 +57,13 @@ class ContainerUnavailableError(RuntimeError):
 @dataclass(frozen=True)
 class ContainerOptions:
     """How a build's container is made: network (off unless the project allows it: then the host's),
-    privileged (the project's privilegedMode), and its host name."""
+    privileged (the project's privilegedMode), its host name, and `docker_layers`: the project whose
+    LOCAL_DOCKER_LAYER_CACHE the build asks for (None: it does not; see docker_layers.py)."""
 
     network: bool = False
     privileged: bool = False
     hostname: str = "codeyard-build"
+    docker_layers: str | None = None
 
 
 class ContainerExecutor:
@@ -80,6 +83,8 @@ class ContainerExecutor:
         self._options = options or ContainerOptions()
         self._engine = engine
         self._containers: dict[Path, tuple[Container, itertools.count[int]]] = {}
+        # per workspace: the Docker layer cache's lease (None: not mounted) and the log line saying so
+        self._layers: dict[Path, tuple[LayerLease | None, str]] = {}
 
     @property
     def image(self) -> str:
@@ -100,6 +105,7 @@ class ContainerExecutor:
         workspace = Workspace(
             host.root, host.src_dir, host.control_dir, CONTAINER_SRC, CONTAINER_CONTROL, unread
         )
+        lease, note, volumes = self._layer_cache(engine)
         try:
             unread.mkdir(0o700)
             (host.root / SECONDARY_SOURCES).mkdir()
@@ -120,12 +126,34 @@ class ContainerExecutor:
                 network=self._options.network,
                 privileged=self._options.privileged,
                 hostname=self._options.hostname,
+                volumes=volumes,
             )
         except BaseException:
+            if lease is not None:
+                lease.release()
             self._host.cleanup(workspace)
             raise
         self._containers[workspace.root] = (container, itertools.count(1))
+        if note:
+            self._layers[workspace.root] = (lease, note)
         return workspace
+
+    def docker_layer_note(self, workspace: Workspace) -> str | None:
+        """What the build has of its project's Docker layer cache, for its log (None: it did not ask)."""
+        entry = self._layers.get(workspace.root)
+        return entry[1] if entry is not None else None
+
+    def _layer_cache(self, engine: Engine) -> tuple[LayerLease | None, str, tuple[VolumeMount, ...]]:
+        """The Docker layer cache of the next build: its lease, its log line ("": not asked for) and
+        the volumes to mount (none without the lease)."""
+        project = self._options.docker_layers
+        if project is None:
+            return None, "", ()
+        if not self._options.privileged:
+            return None, f"{MODE} needs privilegedMode: the build runs without the Docker layer cache", ()
+        volumes = LayerVolumes(self._base_dir, project)
+        lease, note = mount_layers(engine, volumes)
+        return lease, note, volumes.mounts if lease is not None else ()
 
     def start_session(
         self, workspace: Workspace, env: Mapping[str, str], shell: str | None, separate_shells: bool
@@ -144,9 +172,14 @@ class ContainerExecutor:
 
     def cleanup(self, workspace: Workspace) -> None:
         entry = self._containers.pop(workspace.root, None)
+        layers = self._layers.pop(workspace.root, None)
         try:
             if entry is not None:
                 entry[0].remove()
+            # only once the container is gone (its daemon no longer writes the layers): a container
+            # that could not be removed keeps the lease until the runner ends
+            if layers is not None and layers[0] is not None:
+                layers[0].release()
         finally:
             self._host.cleanup(workspace)
 

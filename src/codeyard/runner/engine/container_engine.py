@@ -35,6 +35,14 @@ class Mount:
     read_only: bool = False
 
 
+@dataclass(frozen=True)
+class VolumeMount:
+    """A named volume of the engine mounted in the container (read-write); it outlives the container."""
+
+    name: str
+    target: str
+
+
 def engine_url() -> str | None:
     """The engine's API address: $DOCKER_HOST, else the first default socket that exists, else None."""
     configured = os.environ.get("DOCKER_HOST")
@@ -130,18 +138,21 @@ class Engine:
         network: bool,
         privileged: bool,
         hostname: str,
+        volumes: Sequence[VolumeMount] = (),
     ) -> Container:
-        """Creates and starts a container whose first process is `command` (it waits, doing nothing)."""
-        volumes = {
+        """Creates and starts a container whose first process is `command` (it waits, doing nothing),
+        with `mounts` bound in and the named `volumes` mounted."""
+        binds = {
             str(mount.source): {"bind": mount.target, "mode": "ro" if mount.read_only else "rw"}
             for mount in mounts
         }
+        binds.update({volume.name: {"bind": volume.target, "mode": "rw"} for volume in volumes})
         try:
             handle = self._client.containers.create(
                 image,
                 list(command),
                 entrypoint=[],
-                volumes=volumes,
+                volumes=binds,
                 network_mode="host" if network else "none",
                 privileged=privileged,
                 hostname=hostname,
@@ -169,6 +180,29 @@ class Engine:
         for handle in found:
             Container(self, handle).remove()
         return len(found)
+
+    def ensure_volume(self, name: str, labels: Mapping[str, str]) -> None:
+        """The named volume exists (made with `labels` if it did not; an existing one is kept as it is)."""
+        self.call(
+            f"cannot create the volume {name}", self._client.volumes.create, name=name, labels=dict(labels)
+        )
+
+    def remove_volume(self, name: str) -> bool:
+        """Removes the named volume; False when there is none. A ContainerError when a container uses it."""
+        docker = _docker()
+        try:
+            volume = self._client.volumes.get(name)
+        except docker.errors.NotFound:
+            return False
+        except self._errors as error:
+            raise ContainerError(f"cannot look up the volume {name}: {error}") from None
+        try:
+            volume.remove()
+        except docker.errors.NotFound:
+            return False
+        except self._errors as error:
+            raise ContainerError(f"cannot remove the volume {name}: {error}") from None
+        return True
 
     def call(self, what: str, method: Any, *args: Any, **kwargs: Any) -> Any:
         """Calls the SDK; its errors become a ContainerError naming `what` failed."""
