@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 from tests.api.codebuild.report_support import group_arn, run_build
@@ -135,3 +137,53 @@ def test_delete_report_group_refuses_one_with_reports_unless_asked(server: Serve
     assert codebuild.list_report_groups()["reportGroups"] == [group_arn("app-coverage")]
     # the build keeps naming the report it made
     assert report_arn in codebuild.batch_get_builds(ids=[build["id"]])["builds"][0]["reportArns"]
+
+
+def test_list_report_groups_pages_by_keyset_in_every_order(server: Server) -> None:
+    codebuild = server.client("codebuild")
+    names = [f"g{(i * 7) % 12:02d}" for i in range(12)]  # created out of name order
+    for name in names:
+        create(server, name)
+    touched = ["g05", "g00", "g11"]
+    for name in touched:
+        codebuild.update_report_group(arn=group_arn(name), tags=[{"key": "k", "value": name}])
+    expected = {
+        "NAME": sorted(names),
+        "CREATED_TIME": names,
+        "LAST_MODIFIED_TIME": [n for n in names if n not in touched] + touched,
+    }
+    paginator = codebuild.get_paginator("list_report_groups")
+    for sort_by, ascending in expected.items():
+        for order, want in (("ASCENDING", ascending), ("DESCENDING", ascending[::-1])):
+            pages = list(
+                paginator.paginate(sortBy=sort_by, sortOrder=order, PaginationConfig={"PageSize": 5})
+            )
+            assert [len(p["reportGroups"]) for p in pages] == [5, 5, 2]
+            assert [arn for p in pages for arn in p["reportGroups"]] == [group_arn(n) for n in want]
+
+    # A group deleted behind the reader moves no other group across the page boundary.
+    first = codebuild.list_report_groups(maxResults=5)
+    codebuild.delete_report_group(arn=first["reportGroups"][0])
+    rest = codebuild.list_report_groups(maxResults=100, nextToken=first["nextToken"])["reportGroups"]
+    assert rest == [group_arn(n) for n in sorted(names)[5:]]
+
+
+def test_list_report_groups_refuses_forged_tokens(server: Server) -> None:
+    codebuild = server.client("codebuild")
+    for name in ("alpha", "bravo", "charlie"):
+        create(server, name)
+    by_time = codebuild.list_report_groups(sortBy="CREATED_TIME", maxResults=1)["nextToken"]
+    kind = json.loads(base64.urlsafe_b64decode(by_time))[0]
+    for token in (
+        "not-a-token",
+        base64.urlsafe_b64encode(json.dumps([kind, [12, "alpha"]]).encode()).decode(),
+        base64.urlsafe_b64encode(json.dumps([kind, ["2026-01-01T00:00:00", "alpha"]]).encode()).decode(),
+        base64.urlsafe_b64encode(json.dumps([kind, ["alpha"]]).encode()).decode(),
+    ):
+        code, message = refused(codebuild.list_report_groups, sortBy="CREATED_TIME", nextToken=token)
+        assert code == "InvalidInputException"
+        assert "Invalid next token" in message
+    code, _ = refused(
+        codebuild.list_report_groups, sortBy="CREATED_TIME", sortOrder="DESCENDING", nextToken=by_time
+    )
+    assert code == "InvalidInputException"

@@ -85,11 +85,17 @@ class ReportFiling:
 
     def _group(self, uow: UnitOfWork, build: BuildRecord, upload: ReportUpload) -> ReportGroupRecord:
         """The group a buildspec key names: an ARN's group must exist; a plain name is the group
-        `<project>-<name>`, created with the report's type when it does not exist."""
+        `<project>-<name>`, created with the report's type when it does not exist. The group's row
+        stays locked until the report is stored, so DeleteReportGroup waits for the report (and
+        then finds it) or the report waits for the deletion (and then finds no group)."""
         base = arn_base(build.arn)
         if upload.group.startswith("arn:"):
             name = group_name_of(upload.group, base)
-            found = None if name is None else uow.report_groups.get(region=build.region, name=name)
+            found = (
+                None
+                if name is None
+                else uow.report_groups.get(region=build.region, name=name, for_update=True)
+            )
             if found is None:
                 raise ReportRefused(f"Report group {upload.group} does not exist")
         else:
@@ -98,7 +104,7 @@ class ReportFiling:
                 check_group_name(name)
             except InvalidInputException as error:
                 raise ReportRefused(str(error)) from None
-            found = uow.report_groups.get(region=build.region, name=name)
+            found = uow.report_groups.get(region=build.region, name=name, for_update=True)
             if found is None:
                 now = self._clock.now()
                 found = ReportGroupRecord(

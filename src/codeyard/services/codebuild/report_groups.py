@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from codeyard.accounts import RequestContext
@@ -12,20 +13,25 @@ from codeyard.services.codebuild.errors import (
     ResourceAlreadyExistsException,
     ResourceNotFoundException,
 )
-from codeyard.services.codebuild.pages import page
 from codeyard.services.codebuild.project_checks import check_tags
 from codeyard.services.codebuild.report_shapes import (
     PAGE_SIZE,
     check_export_config,
     check_group_name,
+    cursor_of,
+    cursor_token,
     find_group,
     group_arn,
     group_shape,
 )
-from codeyard.store.ports import Conflict
-from codeyard.store.ports.codebuild_reports import ReportGroupRecord
+from codeyard.store.ports import Conflict, UnitOfWork
+from codeyard.store.ports.codebuild_reports import PageQuery, ReportGroupRecord
 
-_SORT_KEYS = {"NAME": "name", "CREATED_TIME": "created_at", "LAST_MODIFIED_TIME": "last_modified_at"}
+_SORT_KEYS = {  # each order ends with the name, unique in the region
+    "NAME": ("name",),
+    "CREATED_TIME": ("created_at", "name"),
+    "LAST_MODIFIED_TIME": ("last_modified_at", "name"),
+}
 
 
 class ReportGroupsMixin(CodeBuildBase):
@@ -73,18 +79,7 @@ class ReportGroupsMixin(CodeBuildBase):
         if tags is not None:
             check_tags(tags)
         with self._store.unit_of_work() as uow:
-            record = find_group(uow, ctx, arn)
-            if record is None:
-                raise ResourceNotFoundException(f"Report group not found: {arn}")
-            updated = replace(
-                record,
-                last_modified_at=self._clock.now(),
-                export_config=record.export_config
-                if export_config is None
-                else check_export_config(export_config),
-                tags=list(tags) if tags is not None else record.tags,
-            )
-            uow.report_groups.update(updated)
+            updated = change_group(uow, ctx, arn, self._clock.now(), export_config, tags)
             uow.commit()
         return {"reportGroup": group_shape(updated)}
 
@@ -93,20 +88,7 @@ class ReportGroupsMixin(CodeBuildBase):
     ) -> dict[str, Any]:
         """A group that holds reports is refused unless `deleteReports`; a missing one answers nothing."""
         with self._store.unit_of_work() as uow:
-            record = find_group(uow, ctx, arn)
-            if record is None:
-                return {}
-            reports = uow.reports.find(group_arn=record.arn)
-            if reports and not delete_reports:
-                raise InvalidInputException(
-                    f"Cannot delete report group {record.arn}: it has {len(reports)} report(s); "
-                    "delete them first or set deleteReports"
-                )
-            for report in reports:
-                uow.test_cases.remove(report_arn=report.arn)
-                uow.code_coverages.remove(report_arn=report.arn)
-            uow.reports.remove(group_arn=record.arn)
-            uow.report_groups.remove(region=record.region, name=record.name)
+            remove_group(uow, ctx, arn, bool(delete_reports))
             uow.commit()
         return {}
 
@@ -131,16 +113,62 @@ class ReportGroupsMixin(CodeBuildBase):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> dict[str, Any]:
+        """The region's group ARNs in keyset pages by name, creation or last change (then name)."""
         sort_by = sort_by or "NAME"
-        sort_order = sort_order or "ASCENDING"
-        key = _SORT_KEYS[sort_by]
-        with self._reading() as uow:
-            records = uow.report_groups.find(region=ctx.region)
-        records.sort(key=lambda r: (getattr(r, key), r.name), reverse=sort_order == "DESCENDING")
-        items, following = page(
-            records, next_token, max_results or PAGE_SIZE, f"report-groups-{sort_by}-{sort_order}"
+        descending = sort_order == "DESCENDING"
+        order = _SORT_KEYS[sort_by]
+        kind = f"report-groups:{sort_by}:{'D' if descending else 'A'}"
+        after = cursor_of(next_token, kind, tuple(datetime if c != "name" else str for c in order))
+        size = max_results or PAGE_SIZE
+        query = PageQuery(
+            order=order, limit=size + 1, equals={"region": ctx.region}, descending=descending, after=after
         )
-        out: dict[str, Any] = {"reportGroups": [r.arn for r in items]}
-        if following:
-            out["nextToken"] = following
+        with self._reading() as uow:
+            rows = uow.report_groups.page(query)
+        out: dict[str, Any] = {"reportGroups": [r.arn for r in rows[:size]]}
+        if len(rows) > size:
+            last = rows[size - 1]
+            out["nextToken"] = cursor_token(kind, [getattr(last, column) for column in order])
         return out
+
+
+def change_group(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    arn: str,
+    now: datetime,
+    export_config: dict[str, Any] | None,
+    tags: list[dict[str, str]] | None,
+) -> ReportGroupRecord:
+    """UpdateReportGroup's change, on the group's row locked first: of two updates at once the
+    second waits and starts from the first's result, so neither change is lost."""
+    record = find_group(uow, ctx, arn, for_update=True)
+    if record is None:
+        raise ResourceNotFoundException(f"Report group not found: {arn}")
+    updated = replace(
+        record,
+        last_modified_at=now,
+        export_config=record.export_config if export_config is None else check_export_config(export_config),
+        tags=list(tags) if tags is not None else record.tags,
+    )
+    uow.report_groups.update(updated)
+    return updated
+
+
+def remove_group(uow: UnitOfWork, ctx: RequestContext, arn: str, delete_reports: bool) -> None:
+    """DeleteReportGroup's change, on the group's row locked first: a report being filed into the
+    group is stored before the group's reports are counted, or waits and then finds no group."""
+    record = find_group(uow, ctx, arn, for_update=True)
+    if record is None:
+        return
+    reports = uow.reports.find(group_arn=record.arn)
+    if reports and not delete_reports:
+        raise InvalidInputException(
+            f"Cannot delete report group {record.arn}: it has {len(reports)} report(s); "
+            "delete them first or set deleteReports"
+        )
+    for report in reports:
+        uow.test_cases.remove(report_arn=report.arn)
+        uow.code_coverages.remove(report_arn=report.arn)
+    uow.reports.remove(group_arn=record.arn)
+    uow.report_groups.remove(region=record.region, name=record.name)

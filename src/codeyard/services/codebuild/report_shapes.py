@@ -8,6 +8,7 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from codeyard.accounts import RequestContext
@@ -55,10 +56,15 @@ def group_name_of(arn: str, base: str) -> str | None:
     return arn[len(prefix) :]
 
 
-def find_group(uow: UnitOfWork, ctx: RequestContext, arn: str) -> ReportGroupRecord | None:
-    """The group that a report group ARN of the caller's region and account names."""
+def find_group(
+    uow: UnitOfWork, ctx: RequestContext, arn: str, *, for_update: bool = False
+) -> ReportGroupRecord | None:
+    """The group that a report group ARN of the caller's region and account names; `for_update`
+    locks its row until the unit of work ends (on PostgreSQL: SQLite serialises writers)."""
     name = group_name_of(arn, ctx.arn("codebuild", ""))
-    return None if name is None else uow.report_groups.get(region=ctx.region, name=name)
+    if name is None:
+        return None
+    return uow.report_groups.get(region=ctx.region, name=name, for_update=for_update)
 
 
 def group_arn_of_report(report_arn: str) -> str | None:
@@ -147,14 +153,17 @@ def coverage_shape(record: CodeCoverageRecord) -> dict[str, Any]:
 
 
 def cursor_token(kind: str, after: Sequence[Any]) -> str:
-    """An opaque token naming the list it came from and the order values of the page's last row."""
-    return base64.urlsafe_b64encode(json.dumps([kind, list(after)]).encode()).decode()
+    """An opaque token naming the list it came from and the order values of the page's last row
+    (a time as its ISO 8601 text)."""
+    values = [value.isoformat() if isinstance(value, datetime) else value for value in after]
+    return base64.urlsafe_b64encode(json.dumps([kind, values]).encode()).decode()
 
 
 def cursor_of(token: str | None, kind: str, types: Sequence[type]) -> tuple[Any, ...] | None:
     """The order values in a token of this `kind` of list (None without a token), one of each of
-    `types` (int: a row id, float: any finite number, str: text); any other token is refused, so
-    that a forged one never reaches the database as a value of the wrong type."""
+    `types` (int: a row id, float: any finite number, str: text, datetime: an ISO 8601 time with
+    its offset); any other token is refused, so that a forged one never reaches the database as a
+    value of the wrong type."""
     if not token:
         return None
     try:
@@ -165,7 +174,10 @@ def cursor_of(token: str | None, kind: str, types: Sequence[type]) -> tuple[Any,
         raise InvalidInputException(f"Invalid next token: {token}")
     if not all(_cursor_value(value, wanted) for value, wanted in zip(after, types, strict=True)):
         raise InvalidInputException(f"Invalid next token: {token}")
-    return tuple(after)
+    return tuple(
+        datetime.fromisoformat(value) if wanted is datetime else value
+        for value, wanted in zip(after, types, strict=True)
+    )
 
 
 def _cursor_value(value: Any, wanted: type) -> bool:
@@ -175,7 +187,16 @@ def _cursor_value(value: Any, wanted: type) -> bool:
         return isinstance(value, int) and 0 <= value < 2**63
     if wanted is float:
         return isinstance(value, int | float) and math.isfinite(value)
+    if wanted is datetime:
+        return isinstance(value, str) and _aware_time(value)
     return isinstance(value, str) and "\x00" not in value
+
+
+def _aware_time(text: str) -> bool:
+    try:
+        return datetime.fromisoformat(text).utcoffset() is not None
+    except ValueError:
+        return False
 
 
 REPORT_OPERATIONS = frozenset(

@@ -35,7 +35,7 @@ class PagedMapping(TableMapping[T]):
             )
         if has_after:
             position = tuple_(*(c[name] for name in order))
-            last = tuple_(*(bindparam(f"a_{i}") for i in range(len(order))))
+            last = tuple_(*(bindparam(f"a_{i}", type_=c[name].type) for i, name in enumerate(order)))
             clauses.append(position < last if descending else position > last)
         statement = select(self.table)
         if clauses:

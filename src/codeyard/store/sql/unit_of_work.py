@@ -168,7 +168,7 @@ class SqlUnitOfWork:
     projects = _Slot(tables.projects, ProjectRecord)
     builds = _Slot(tables.builds, BuildRecord)
     build_logs = _Slot(tables.build_logs, BuildLogRecord)
-    report_groups = _Slot(tables.report_groups, ReportGroupRecord)
+    report_groups = _PagedSlot(tables.report_groups, ReportGroupRecord)
     reports = _PagedSlot(tables.reports, ReportRecord)
     test_cases = _PagedSlot(tables.test_cases, TestCaseRecord)
     code_coverages = _PagedSlot(tables.code_coverages, CodeCoverageRecord)

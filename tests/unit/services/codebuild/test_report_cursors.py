@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -22,6 +23,8 @@ def test_a_token_gives_back_its_order_values() -> None:
     assert cursor_of(cursor_token("k", [12.5, 3]), "k", (float, int)) == (12.5, 3)
     assert cursor_of(cursor_token("k", [100, 3]), "k", (float, int)) == (100, 3)
     assert cursor_of(cursor_token("k", ["src/a.py", 3]), "k", (str, int)) == ("src/a.py", 3)
+    when = datetime(2026, 3, 1, 12, 30, 5, 123456, tzinfo=UTC)
+    assert cursor_of(cursor_token("k", [when, "g"]), "k", (datetime, str)) == (when, "g")
 
 
 @pytest.mark.parametrize(
@@ -48,6 +51,9 @@ def test_forged_id_tokens_are_refused(after: Any) -> None:
         ((float, int), [float("nan"), 1]),
         ((str, int), [5, 1]),
         ((str, int), ["a\x00b", 1]),
+        ((datetime, str), [1767225600, "g"]),  # a number where a time goes
+        ((datetime, str), ["2026-03-01T12:00:00", "g"]),  # a time without its offset
+        ((datetime, str), ["yesterday", "g"]),
     ],
 )
 def test_forged_order_values_are_refused(types: tuple[type, ...], after: Any) -> None:
