@@ -6,19 +6,22 @@ import contextlib
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from codeyard import demo
 from codeyard.accounts import Principal, RequestContext
 from codeyard.admin import AdminApi
 from codeyard.bootstrap import MASTER_KEY_FILE, RootCredentials, root_credentials
-from codeyard.clock import Clock, SystemClock
+from codeyard.clock import Clock, OffsetClock, SystemClock
 from codeyard.config import Settings
 from codeyard.crypto import SecretBox, load_master_key
 from codeyard.execution.artifact_store import ArtifactStore
 from codeyard.execution.build_secrets import BuildSecrets
 from codeyard.execution.queue import WorkQueue
 from codeyard.execution.registry import RunnerRegistry, registration_token
+from codeyard.execution.report_expiry import ReportExpiry
+from codeyard.execution.report_export import ReportExport
 from codeyard.execution.report_intake import ReportIntake
 from codeyard.execution.scheduler import Scheduler
 from codeyard.execution.source_archive import SourceArchives
@@ -107,7 +110,10 @@ class Codeyard:
 
 
 def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | None = None) -> Codeyard:
-    clock = clock or SystemClock()
+    wall_clock = clock or SystemClock()
+    # in test mode tests move the server's clock (POST /_codeyard/v1/clock); signatures keep the wall's
+    moved = OffsetClock(wall_clock) if settings.test_mode else None
+    clock = moved or wall_clock
     ids = ids or IdGenerator()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)
@@ -163,7 +169,9 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     catalog = ServiceCatalog(SPOKEN_SERVICES)
     catalog.load_all()
     principal = root_principal(account_id, root.access_key_id)
-    authenticator = Authenticator(credentials, clock, principal, test_mode=settings.test_mode)
+    authenticator = Authenticator(
+        credentials, clock, principal, test_mode=settings.test_mode, signing_clock=wall_clock
+    )
     authorizer = IamAuthorizer(store, clock, epoch)
     handler = ApiHandler(
         catalog,
@@ -178,6 +186,8 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     artifacts = ArtifactStore(settings.data_dir / "artifacts")
 
     def reset() -> None:
+        if moved is not None:
+            moved.set_offset(timedelta(0))
         store.wipe()
         git.wipe()
         artifacts.wipe()
@@ -190,8 +200,13 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
             rows = uow.outbox.find(order_by="id", source=source) if source else uow.outbox.find(order_by="id")
         return [envelope(row) for row in rows]
 
+    report_expiry = ReportExpiry(store, clock)
     admin = AdminApi(
-        reset if settings.test_mode else None, lambda: True, outbox if settings.test_mode else None
+        reset if settings.test_mode else None,
+        lambda: True,
+        outbox if settings.test_mode else None,
+        clock=moved,
+        sweep=report_expiry.sweep if settings.test_mode else None,
     )
     # Embedded SQLite answers in well under a millisecond: calls run on the event loop.
     inline = engine.dialect.name == "sqlite"
@@ -202,14 +217,16 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     queue = WorkQueue(store, clock, progress, settings.lease_seconds, log_sink=logs.append)
     token = settings.registration_token or registration_token(settings.data_dir, ids)
     build_secrets = BuildSecrets(ssm.get_parameter, secrets.get_secret_value, principal)
+    registry = RunnerRegistry(store, clock, ids, token)
     work = WorkApi(
         queue,
-        RunnerRegistry(store, clock, ids, token),
+        registry,
         wakeup,
         SourceArchives(store, git),
         build_secrets,
         artifacts,
         ReportIntake(store, clock, ids),
+        ReportExport(store, queue, registry, artifacts),
     )
     mounts: list[tuple[str, AsgiApp]] = [
         ("/_codeyard/v1/work/", work),
@@ -227,7 +244,9 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     if settings.demo:
         ctx = RequestContext(principal, settings.default_region, account_id, ids.request_id())
         demo.seed(ctx, iam, ssm, secrets, codecommit)
-    scheduler = Scheduler(queue, wakeup, max(0.2, min(1.0, settings.lease_seconds / 3)), notifications)
+    scheduler = Scheduler(
+        queue, wakeup, max(0.2, min(1.0, settings.lease_seconds / 3)), notifications, report_expiry
+    )
     return Codeyard(
         settings, router, handler, store, root, principal, services, ssh, scheduler, registration_token=token
     )

@@ -1,15 +1,18 @@
-"""The scheduler tick: expires the leases of runners that stopped heartbeating (after a grace at start)."""
+"""The scheduler tick: expires the leases of runners that stopped heartbeating (after a grace at start),
+and now and then deletes the expired reports."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 
 import anyio.to_thread
 
 from codeyard.execution.queue import WorkQueue
+from codeyard.execution.report_expiry import SWEEP_SECONDS, ReportExpiry
 from codeyard.execution.wakeup import Wakeup
 from codeyard.store.sql.notifications import WorkNotifications
 
@@ -17,7 +20,8 @@ log = logging.getLogger(__name__)
 
 
 class Scheduler:
-    """Runs `queue.expire()` every `interval` seconds while the server runs."""
+    """Runs `queue.expire()` every `interval` seconds while the server runs, and the report sweep
+    (when given) at start and every `sweep_seconds` after."""
 
     def __init__(
         self,
@@ -25,14 +29,19 @@ class Scheduler:
         wakeup: Wakeup,
         interval: float,
         notifications: WorkNotifications | None = None,
+        reports: ReportExpiry | None = None,
+        sweep_seconds: float = SWEEP_SECONDS,
     ) -> None:
         self._queue = queue
+        self._reports = reports
+        self._sweep_seconds = sweep_seconds
         self._wakeup = wakeup
         self._interval = interval
         self._notifications = notifications
 
     async def _loop(self) -> None:
         started = False
+        next_sweep = time.monotonic()
         while True:
             try:
                 if not started:
@@ -41,6 +50,11 @@ class Scheduler:
                 expired = await anyio.to_thread.run_sync(self._queue.expire)
                 if expired:
                     log.warning("%d build(s) failed: their runners stopped heartbeating", expired)
+                if self._reports is not None and time.monotonic() >= next_sweep:
+                    next_sweep = time.monotonic() + self._sweep_seconds
+                    deleted = await anyio.to_thread.run_sync(self._reports.sweep)
+                    if deleted:
+                        log.info("%d expired report(s) deleted", deleted)
             except Exception:  # a database hiccup must not end the tick
                 log.exception("the scheduler tick failed")
             await asyncio.sleep(self._interval)

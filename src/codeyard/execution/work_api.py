@@ -18,6 +18,7 @@ from codeyard.execution.cache_api import CacheApi
 from codeyard.execution.messages import WORK_PREFIX, Completion, LogChunk, PhaseUpdate
 from codeyard.execution.queue import LeaseLost, UnknownRunner, WorkQueue
 from codeyard.execution.registry import RunnerRegistry
+from codeyard.execution.report_export import ReportExport
 from codeyard.execution.report_intake import ReportIntake, ReportRefused
 from codeyard.execution.source_api import send_source
 from codeyard.execution.source_archive import SourceArchives
@@ -40,7 +41,9 @@ class WorkApi:
         secrets: BuildSecrets | None = None,
         artifacts: ArtifactStore | None = None,
         reports: ReportIntake | None = None,
+        export: ReportExport | None = None,
     ) -> None:
+        self._export = export
         self._artifacts = artifacts
         self._reports = reports
         self._secrets = secrets
@@ -60,6 +63,9 @@ class WorkApi:
         parts = path.split("/")
         if len(parts) >= 4 and parts[1] == "jobs" and parts[3] == "cache":  # streamed both ways
             await self._cache(scope, receive, send, token)
+            return
+        if parts[1:2] == ["jobs"] and parts[3:] == ["reports", "raw"] and method == "PUT" and self._export:
+            await self._export(scope, receive, send, token, unquote(parts[2]))
             return
         body = await _body(receive)
         if path == "/register" and method == "POST":
@@ -144,7 +150,8 @@ class WorkApi:
             except ReportRefused as error:
                 await send_json(send, 400, _error("CLIENT_ERROR", str(error)))
                 return
-            await send_json(send, 200, {"reportArn": arn})
+            wanted = self._export is not None and await _run(self._export.wanted, arn)
+            await send_json(send, 200, {"reportArn": arn, "exportRawData": wanted})
         else:
             await send_json(send, 404, not_found(f"{WORK_PREFIX}/jobs/{job_id}/{action}"))
 

@@ -16,7 +16,7 @@ from codeyard.services.codebuild.report_shapes import (
     find_group,
     test_case_shape,
 )
-from codeyard.services.codebuild.reports import find_report
+from codeyard.services.codebuild.reports import find_report, unexpired
 from codeyard.store.ports.codebuild_reports import PageQuery, ReportRecord
 
 TREND_REPORTS = 100
@@ -44,7 +44,7 @@ class ReportQueriesMixin(CodeBuildBase):
         size = max_results or PAGE_SIZE
         kind = f"test-cases:{report_arn}:{status or ''}:{keyword or ''}"
         with self._reading() as uow:
-            if find_report(uow, ctx, report_arn) is None:
+            if find_report(uow, ctx, report_arn, self._clock.now()) is None:
                 raise ResourceNotFoundException(f"Report not found: {report_arn}")
             query = PageQuery(
                 order=("id",),
@@ -86,7 +86,7 @@ class ReportQueriesMixin(CodeBuildBase):
         kind = f"coverages:{report_arn}:{sort_by}:{descending}:{low}:{high}"
         after = cursor_of(next_token, kind, (str if column == "file_path" else float, int))
         with self._reading() as uow:
-            if find_report(uow, ctx, report_arn) is None:
+            if find_report(uow, ctx, report_arn, self._clock.now()) is None:
                 return {"codeCoverages": []}
             query = PageQuery(
                 order=(column, "id"),
@@ -123,6 +123,7 @@ class ReportQueriesMixin(CodeBuildBase):
                 limit=num_of_reports or TREND_REPORTS,
                 equals={"group_arn": group.arn},
                 descending=True,
+                at_least=unexpired(self._clock.now()),
             )
             reports = uow.reports.page(query)
         values = [(r.arn, v) for r in reports if (v := trend_value(r, trend_field)) is not None]

@@ -1,7 +1,11 @@
-"""Reports: list (all, or of one report group), batch get and delete."""
+"""Reports: list (all, or of one report group), batch get and delete.
+
+An expired report (its `expired` time has come) is gone to every operation, before the scheduler's
+sweep deletes it (execution/report_expiry.py)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from codeyard.accounts import RequestContext
@@ -31,7 +35,14 @@ class ReportsMixin(CodeBuildBase):
         """The caller's region's report ARNs, newest first unless ASCENDING."""
         with self._reading() as uow:
             return _listed(
-                uow, {"region": ctx.region}, "reports", sort_order, next_token, max_results, filter
+                uow,
+                {"region": ctx.region},
+                "reports",
+                sort_order,
+                next_token,
+                max_results,
+                filter,
+                self._clock.now(),
             )
 
     def list_reports_for_report_group(
@@ -49,14 +60,24 @@ class ReportsMixin(CodeBuildBase):
             if group is None:
                 raise ResourceNotFoundException(f"Report group not found: {report_group_arn}")
             kind = f"group-reports:{group.arn}"
-            return _listed(uow, {"group_arn": group.arn}, kind, sort_order, next_token, max_results, filter)
+            return _listed(
+                uow,
+                {"group_arn": group.arn},
+                kind,
+                sort_order,
+                next_token,
+                max_results,
+                filter,
+                self._clock.now(),
+            )
 
     def batch_get_reports(self, ctx: RequestContext, *, report_arns: list[str]) -> dict[str, Any]:
         found: list[dict[str, Any]] = []
         missing: list[str] = []
+        now = self._clock.now()
         with self._reading() as uow:
             for arn in dict.fromkeys(report_arns):
-                record = find_report(uow, ctx, arn)
+                record = find_report(uow, ctx, arn, now)
                 if record is None:
                     missing.append(arn)
                 else:
@@ -67,7 +88,7 @@ class ReportsMixin(CodeBuildBase):
         """The report with its test cases or coverages; a missing report answers nothing. The ARN
         stays in its build's reportArns (where BatchGetReports then reports it not found)."""
         with self._store.unit_of_work() as uow:
-            record = find_report(uow, ctx, arn)
+            record = find_report(uow, ctx, arn, self._clock.now())
             if record is not None:
                 uow.test_cases.remove(report_arn=record.arn)
                 uow.code_coverages.remove(report_arn=record.arn)
@@ -76,11 +97,23 @@ class ReportsMixin(CodeBuildBase):
         return {}
 
 
-def find_report(uow: UnitOfWork, ctx: RequestContext, arn: str) -> ReportRecord | None:
-    """The report with this ARN, if it is of the caller's region and account."""
+def find_report(uow: UnitOfWork, ctx: RequestContext, arn: str, now: datetime) -> ReportRecord | None:
+    """The report with this ARN, if it is of the caller's region and account and not expired by `now`."""
     if not arn.startswith(ctx.arn("codebuild", "report/")):
         return None
-    return uow.reports.get(arn=arn)
+    found = uow.reports.get(arn=arn)
+    return found if found is not None and not expired(found, now) else None
+
+
+def expired(report: ReportRecord, now: datetime) -> bool:
+    """Whether the report's `expired` time has come (the sweep deletes it then)."""
+    return report.expired_at <= now
+
+
+def unexpired(now: datetime) -> dict[str, datetime]:
+    """The `at_least` bound of a page query that keeps the reports not expired by `now` (the store
+    keeps microseconds: a report expiring after now expires a microsecond after it at the earliest)."""
+    return {"expired_at": now + timedelta(microseconds=1)}
 
 
 def _listed(
@@ -91,6 +124,7 @@ def _listed(
     next_token: str | None,
     max_results: int | None,
     report_filter: dict[str, Any] | None,
+    now: datetime,
 ) -> dict[str, Any]:
     """One page of report ARNs by creation (the report's id), after the token's report."""
     descending = (sort_order or "DESCENDING") == "DESCENDING"
@@ -104,6 +138,7 @@ def _listed(
         equals=equals,
         descending=descending,
         after=cursor_of(next_token, kind, (int,)),
+        at_least=unexpired(now),
     )
     rows = uow.reports.page(query)
     out: dict[str, Any] = {"reports": [r.arn for r in rows[:size]]}
