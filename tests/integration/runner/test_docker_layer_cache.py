@@ -196,31 +196,63 @@ from codeyard.runner.engine.container import ContainerExecutor, ContainerOptions
 from codeyard.runner.engine.container_engine import Engine
 options = ContainerOptions(privileged=True, docker_layers="demo")
 executor = ContainerExecutor(Path(sys.argv[1]), sys.argv[2], options, Engine(sys.argv[3]))
-executor.prepare("demo:killed")
+executor.prepare(sys.argv[4])
 os._exit(0)  # a runner killed during the build: no cleanup, its container left running
 """
+
+
+def _killed_runner(podman: PodmanService, work_dir: Path, build_id: str, marker: str) -> None:
+    """A runner process that dies during a build of project `demo`, whose container first writes
+    `marker` into /var/lib/docker (still running, as a daemon would)."""
+    argv = [sys.executable, "-c", KILLED_RUNNER, str(work_dir), podman.image, podman.url, build_id]
+    subprocess.run(argv, check=True, timeout=120)
+    left = podman.engine.api.containers(filters={"label": f"{LABEL}={build_id}"})
+    assert len(left) == 1
+    command = ["sh", "-c", f"echo {marker} > /var/lib/docker/marker"]
+    written = podman.engine.api.exec_create(left[0]["Id"], command)
+    podman.engine.api.exec_start(written["Id"])  # attached: returns once the command ended
+    assert podman.engine.api.exec_inspect(written["Id"])["ExitCode"] == 0
+
+
+def _gone(podman: PodmanService, build_id: str) -> bool:
+    return podman.engine.api.containers(all=True, filters={"label": f"{LABEL}={build_id}"}) == []
 
 
 def test_a_runner_starting_again_removes_its_left_containers_but_keeps_the_layers(
     podman: PodmanService, work_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    subprocess.run(
-        [sys.executable, "-c", KILLED_RUNNER, str(work_dir), podman.image, podman.url],
-        check=True,
-        timeout=120,
-    )
-    left = podman.engine.api.containers(filters={"label": f"{LABEL}=demo:killed"})
-    assert len(left) == 1
-    written = podman.engine.api.exec_create(left[0]["Id"], ["sh", "-c", "echo kept > /var/lib/docker/marker"])
-    podman.engine.api.exec_start(written["Id"])  # attached: returns once the command ended
-    assert podman.engine.api.exec_inspect(written["Id"])["ExitCode"] == 0
+    _killed_runner(podman, work_dir, "demo:killed", "kept")
 
     monkeypatch.setenv("DOCKER_HOST", podman.url)
     choice = ExecutorChoice(HostExecutor(work_dir), work_dir)
     executor = choice.for_image(podman.image, privileged=True, docker_layers="demo")
 
-    assert podman.engine.api.containers(all=True, filters={"label": f"{LABEL}=demo:killed"}) == []
+    assert _gone(podman, "demo:killed")
     assert set(_volumes(podman, work_dir)) == set(LayerVolumes(work_dir.resolve(), "demo").names)
     build = run_build(work_dir, buildspec("cat /var/lib/docker/marker"), executor=executor)
     assert build.statuses["BUILD"] == "SUCCEEDED"
     assert build.output == ["kept"]
+
+
+def test_a_container_a_dead_runner_left_on_the_layers_goes_before_they_are_mounted_or_removed(
+    podman: PodmanService, work_dir: Path
+) -> None:
+    # another runner process on the same work directory, which did its start-up cleanup long ago
+    _killed_runner(podman, work_dir, "demo:orphan", "orphaned")
+    options = ContainerOptions(privileged=True, docker_layers="demo")
+    executor = ContainerExecutor(work_dir, podman.image, options, podman.engine)
+    workspace = executor.prepare("demo:next")
+    try:
+        assert executor.docker_layer_note(workspace) == (
+            f"{MOUNTED} (removed 1 container(s) a stopped runner left on them)"
+        )
+        assert _gone(podman, "demo:orphan")
+    finally:
+        executor.cleanup(workspace)
+    seen = run_build(work_dir, buildspec("cat /var/lib/docker/marker"), executor=executor)
+    assert seen.output == ["orphaned"]
+
+    _killed_runner(podman, work_dir, "demo:orphan-again", "again")
+    assert remove_docker_layers(podman.engine, work_dir, "demo") is True
+    assert _gone(podman, "demo:orphan-again")
+    assert _volumes(podman, work_dir) == {}

@@ -187,6 +187,18 @@ class Engine:
             f"cannot create the volume {name}", self._client.volumes.create, name=name, labels=dict(labels)
         )
 
+    def remove_containers_using(self, volume: str) -> int:
+        """Removes every container (any state) that mounts the named volume; how many."""
+        found = self.call(
+            f"cannot list the containers using {volume}",
+            self._client.containers.list,
+            all=True,
+            filters={"volume": volume},
+        )
+        for handle in found:
+            Container(self, handle).remove()
+        return len(found)
+
     def remove_volume(self, name: str) -> bool:
         """Removes the named volume; False when there is none. A ContainerError when a container uses it."""
         docker = _docker()

@@ -10,7 +10,8 @@ the engine's WORK_DIR_LABEL.
 One build at a time has them: a build takes the project's lease (an exclusive flock on
 `docker-layers/<hash>.lock` in the work directory, given back in cleanup, or by the kernel when the
 runner dies); a build of the same project that cannot take it runs without the volumes, and its log
-says so. Two daemons never share one layer store."""
+says so. A build holding the lease first removes any container still on the volumes (left by a
+runner that died). Two daemons never share one layer store."""
 
 from __future__ import annotations
 
@@ -104,26 +105,33 @@ def mount_layers(engine: Engine, volumes: LayerVolumes) -> tuple[LayerLease | No
             "this build runs without it"
         )
     try:
+        # With the lease no live build uses the volumes: a container on them was left by a runner that
+        # died during a build (a runner sharing the work directory still runs), its daemon maybe still
+        # writing the layers. It goes first.
+        left = sum(engine.remove_containers_using(name) for name in volumes.names)
         for name in volumes.names:
             engine.ensure_volume(name, volumes.labels)
     except ContainerError as error:
         lease.release()
         return None, f"{MODE}: {error}; the build runs without the Docker layer cache"
     where = " and ".join(target for target, _ in TARGETS)
-    return lease, f"{MODE}: the project's Docker layers on this runner are mounted at {where}"
+    removed = f" (removed {left} container(s) a stopped runner left on them)" if left else ""
+    return lease, f"{MODE}: the project's Docker layers on this runner are mounted at {where}{removed}"
 
 
 def remove_docker_layers(engine: Engine, work_dir: Path, project: str) -> bool:
     """Removes the Docker layer cache of `project` kept by the runner working in `work_dir` (what
     InvalidateProjectCache asks of the runner). True when it is gone (or never existed); False when a
-    build is using it now, which keeps it (ask again once that build ended). Raises ContainerError when
-    the engine fails (a container the runner did not make uses the volume: a runner left it behind)."""
+    build is using it now, which keeps it (ask again once that build ended). A container still on the
+    volumes without the lease was left by a runner that died: it is removed first. Raises ContainerError
+    when the engine fails."""
     volumes = LayerVolumes(work_dir.resolve(), project)
     lease = take_lease(volumes)
     if lease is None:
         return False
     try:
         for name in volumes.names:
+            engine.remove_containers_using(name)  # left by a runner that died: no build holds the lease
             engine.remove_volume(name)
     finally:
         lease.release()  # the lock file stays: unlinking it would let two builds lock different files
