@@ -18,6 +18,7 @@ from codeyard.config import Settings
 from codeyard.crypto import SecretBox, load_master_key
 from codeyard.execution.artifact_store import ArtifactStore
 from codeyard.execution.build_secrets import BuildSecrets
+from codeyard.execution.cache_api import forget as forget_cache
 from codeyard.execution.queue import WorkQueue
 from codeyard.execution.registry import RunnerRegistry, registration_token
 from codeyard.execution.report_expiry import ReportExpiry
@@ -162,6 +163,8 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
             clone_url_base=settings.clone_url_base,
             wake=queued,
             minute_seconds=settings.build_minute_seconds,
+            box=box,
+            forget_cache=lambda location, project: forget_cache(artifacts.root, location, project),
         ),
     }
     logs = LogsApi(store, clock, account_id)  # builds append their logs through logs.append()

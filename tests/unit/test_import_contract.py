@@ -56,8 +56,10 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     ),
     # The wire messages are imported by the runner and agent: the standard library only.
     "codeyard.execution.messages": ("codeyard", "sqlalchemy", "anyio", "httpx", "yaml"),
+    # The curated image list is the runner's too (its executor choice).
+    "codeyard.execution.curated_images": ("codeyard", "sqlalchemy", "anyio", "httpx", "yaml"),
 }
-ALLOWED_IN_WORKERS = ("codeyard.execution.messages",)
+ALLOWED_IN_WORKERS = ("codeyard.execution.messages", "codeyard.execution.curated_images")
 
 
 def _module_name(path: Path) -> str:

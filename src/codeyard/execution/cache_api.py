@@ -4,7 +4,9 @@ Routes, under /_codeyard/v1/work/jobs/<build id>/cache, for the runner holding t
 `GET|HEAD /<name>` an archive (404 when there is none), `PUT /<name>[?replace=1]` stores one (without
 `replace` an existing archive is kept: `{"stored": false}`), `GET ?newest=<prefix>` the name of the
 most recently written archive whose name starts with the prefix (`{"name": null}` when none does).
-Archives are files `<artifacts>/<bucket>/<prefix>/<quoted name>`; bodies are streamed both ways."""
+Archives are files `<artifacts>/<bucket>/<prefix>/<quoted name>`; bodies are streamed both ways. The
+runner names them `project/<project>` (a project's archive) and `key/<key>` (keyed archives, shared by
+the projects of the location); `forget` removes a project's on InvalidateProjectCache."""
 
 from __future__ import annotations
 
@@ -69,6 +71,27 @@ def keep(directory: Path, name: str, upload: Path, replace: bool) -> bool:
     except FileExistsError:
         return False
     return True
+
+
+def forget(root: Path, location: str, project: str) -> int:
+    """Removes the project's archive and the keyed archives at an S3 cache location (keyed archives
+    belong to the location: the projects sharing it lose them too); answers how many went."""
+    try:
+        directory = cache_directory(root, location)
+        entries = list(os.scandir(directory))
+    except (CacheRefused, FileNotFoundError, NotADirectoryError):
+        return 0
+    removed = 0
+    for entry in entries:
+        name = unquote(entry.name)
+        if entry.name.startswith(TEMPORARY) or not (name == f"project/{project}" or name.startswith("key/")):
+            continue
+        try:
+            os.unlink(entry.path)
+        except (FileNotFoundError, IsADirectoryError):
+            continue
+        removed += 1
+    return removed
 
 
 class CacheApi:

@@ -71,6 +71,9 @@ class Job(_Message):
     cache_type: str = "NO_CACHE"
     cache_location: str = ""
     cache_modes: list[str] = field(default_factory=list)
+    # How many times the project's cache was reset (InvalidateProjectCache) when the build started:
+    # a LOCAL cache saved under an older generation is dropped, never restored.
+    cache_generation: int = 0
     # The primary source's clone depth (CODECOMMIT; 0 is the full history).
     git_clone_depth: int = 0
     # The secondary sources: {"identifier", "type", "location", "version", "depth", "url"} dicts

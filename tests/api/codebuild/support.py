@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy
 from botocore.exceptions import ClientError
 
 from tests.support.server import Server
@@ -43,3 +44,13 @@ def refused(call: Any, **params: Any) -> tuple[str, str]:
         call(**params)
     error = excinfo.value.response["Error"]
     return str(error["Code"]), str(error["Message"])
+
+
+def stored_rows(server: Server, query: str) -> list[tuple[Any, ...]]:
+    """Rows of the server's database (SQLite or PostgreSQL), read directly: what is kept at rest."""
+    engine = sqlalchemy.create_engine(server.database_url or f"sqlite:///{server.data_dir / 'codeyard.db'}")
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(sqlalchemy.text(query))]
+    finally:
+        engine.dispose()

@@ -8,14 +8,28 @@ from typing import Any
 from codeyard.accounts import RequestContext
 from codeyard.services.codebuild.base import project_arn, project_name
 from codeyard.services.codebuild.builds import BuildsMixin
+from codeyard.services.codebuild.environment_images import EnvironmentImagesMixin
+from codeyard.services.codebuild.project_caches import ProjectCachesMixin
 from codeyard.services.codebuild.projects import ProjectsMixin
 from codeyard.services.codebuild.report_groups import ReportGroupsMixin
 from codeyard.services.codebuild.report_queries import ReportQueriesMixin
 from codeyard.services.codebuild.report_shapes import REPORT_OPERATIONS, report_resources
 from codeyard.services.codebuild.reports import ReportsMixin
+from codeyard.services.codebuild.resource_policies import ResourcePoliciesMixin
+from codeyard.services.codebuild.source_credentials import SourceCredentialsMixin
 
 
-class CodeBuildApi(ProjectsMixin, BuildsMixin, ReportGroupsMixin, ReportsMixin, ReportQueriesMixin):
+class CodeBuildApi(
+    ProjectsMixin,
+    BuildsMixin,
+    ReportGroupsMixin,
+    ReportsMixin,
+    ReportQueriesMixin,
+    ProjectCachesMixin,
+    EnvironmentImagesMixin,
+    SourceCredentialsMixin,
+    ResourcePoliciesMixin,
+):
     service_name = "codebuild"
 
     def resources_for(self, operation: str, params: Mapping[str, Any], ctx: RequestContext) -> Sequence[str]:
@@ -23,6 +37,8 @@ class CodeBuildApi(ProjectsMixin, BuildsMixin, ReportGroupsMixin, ReportsMixin, 
         does); "*" for calls on no one project."""
         if operation in REPORT_OPERATIONS:
             return report_resources(operation, params, ctx)
+        if isinstance(params.get("resourceArn"), str):  # the resource policy calls
+            return [params["resourceArn"]]
         names: list[str] = []
         if isinstance(params.get("name"), str):
             names = [params["name"]]

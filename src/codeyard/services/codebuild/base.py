@@ -8,6 +8,7 @@ from typing import Any
 
 from codeyard.accounts import RequestContext
 from codeyard.clock import Clock
+from codeyard.crypto import SecretBox
 from codeyard.ids import IdGenerator
 from codeyard.services.codebuild.build_shapes import BuildEvents
 from codeyard.store.ports import Store, UnitOfWork
@@ -43,6 +44,8 @@ class CodeBuildBase:
         clone_url_base: str,
         wake: Callable[[], None] | None = None,
         minute_seconds: int = 60,
+        box: SecretBox | None = None,
+        forget_cache: Callable[[str, str], object] | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -53,12 +56,22 @@ class CodeBuildBase:
         self._wake = wake or (lambda: None)
         # How long a minute of timeoutInMinutes lasts for the runner (the setting build_minute_seconds).
         self._minute_seconds = minute_seconds
+        # Seals the source credentials' tokens (None: ImportSourceCredentials is refused).
+        self._box = box
+        # Removes the S3-type cache archives of (cache location, project) kept on the server.
+        self._forget_cache = forget_cache or (lambda location, project: None)
 
     def _find_project(self, uow: UnitOfWork, ctx: RequestContext, name_or_arn: str) -> ProjectRecord | None:
         name = project_name(ctx, name_or_arn)
         if name is None:
             return None
         return uow.projects.get(region=ctx.region, name=name)
+
+    @staticmethod
+    def _cache_generation(uow: UnitOfWork, project: ProjectRecord) -> int:
+        """How many times the project's cache was reset (InvalidateProjectCache)."""
+        reset = uow.cache_resets.get(region=project.region, project_name=project.name)
+        return reset.generation if reset is not None else 0
 
     @staticmethod
     def _project_shape(record: ProjectRecord) -> dict[str, Any]:

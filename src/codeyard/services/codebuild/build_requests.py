@@ -123,8 +123,8 @@ def inline_buildspec(source: dict[str, Any]) -> str | None:
     return text if "\n" in text or ":" in text.split("/")[0] else None
 
 
-def job_for(record: BuildRecord, minute_seconds: int = 60) -> Job:
-    """The job message of a build."""
+def job_for(record: BuildRecord, minute_seconds: int = 60, cache_generation: int = 0) -> Job:
+    """The job message of a build; `cache_generation` counts the resets of its project's cache."""
     details = record.details
     source = details["source"]
     environment = details["environment"]
@@ -164,6 +164,7 @@ def job_for(record: BuildRecord, minute_seconds: int = 60) -> Job:
         retries_left=int(
             details["request"].get("autoRetryLimitOverride", details.get("autoRetryLimit", 0)) or 0
         ),
+        cache_generation=cache_generation,
         **job_sources(record.id, details),
     )
 

@@ -148,7 +148,7 @@ class BuildsMixin(CodeBuildBase):
                 region=ctx.region,
                 state="QUEUED",
                 created_at=now,
-                payload=job_for(record, self._minute_seconds).to_dict(),
+                payload=job_for(record, self._minute_seconds, self._cache_generation(uow, project)).to_dict(),
             )
             uow.jobs.add(job)
             uow.outbox.add(self._build_events.state_change(record))

@@ -171,6 +171,7 @@ class ProjectsMixin(CodeBuildBase):
             record = self._find_project(uow, ctx, name)
             if record is not None:
                 uow.projects.remove(region=record.region, name=record.name)
+                uow.resource_policies.remove(resource_arn=record.arn)
                 uow.commit()
         return {}
 

@@ -1,0 +1,73 @@
+"""The curated images: CodeBuild's own images (aws/codebuild/...) that Codeyard's runners accept.
+
+They only exist in AWS, so a runner runs a build of one on its default executor (a container of
+its base image when that is `container`). ListCuratedEnvironmentImages answers this list, and the
+runner's executor choice asks `curated()`: one list for both. Standard library only: the runner
+imports it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PREFIX = "aws/codebuild/"
+
+
+@dataclass(frozen=True)
+class CuratedImage:
+    platform: str  # the API's PlatformType
+    language: str  # the API's LanguageType
+    name: str
+    description: str
+
+
+CURATED_IMAGES: tuple[CuratedImage, ...] = (
+    CuratedImage("UBUNTU", "BASE", "aws/codebuild/standard:5.0", "Ubuntu 20.04, standard 5.0"),
+    CuratedImage("UBUNTU", "BASE", "aws/codebuild/standard:6.0", "Ubuntu 22.04, standard 6.0"),
+    CuratedImage("UBUNTU", "BASE", "aws/codebuild/standard:7.0", "Ubuntu 22.04, standard 7.0"),
+    CuratedImage(
+        "AMAZON_LINUX",
+        "BASE",
+        "aws/codebuild/amazonlinux2-x86_64-standard:4.0",
+        "Amazon Linux 2 x86_64, standard 4.0",
+    ),
+    CuratedImage(
+        "AMAZON_LINUX",
+        "BASE",
+        "aws/codebuild/amazonlinux2-x86_64-standard:5.0",
+        "Amazon Linux x86_64, standard 5.0",
+    ),
+    CuratedImage(
+        "AMAZON_LINUX",
+        "BASE",
+        "aws/codebuild/amazonlinux-x86_64-standard:5.0",
+        "Amazon Linux 2023 x86_64, standard 5.0",
+    ),
+    CuratedImage(
+        "AMAZON_LINUX",
+        "BASE",
+        "aws/codebuild/amazonlinux2-aarch64-standard:2.0",
+        "Amazon Linux 2 aarch64, standard 2.0",
+    ),
+    CuratedImage(
+        "AMAZON_LINUX",
+        "BASE",
+        "aws/codebuild/amazonlinux2-aarch64-standard:3.0",
+        "Amazon Linux 2 aarch64, standard 3.0",
+    ),
+    CuratedImage(
+        "AMAZON_LINUX",
+        "BASE",
+        "aws/codebuild/amazonlinux-aarch64-standard:3.0",
+        "Amazon Linux 2023 aarch64, standard 3.0",
+    ),
+)
+
+_NAMES = frozenset(image.name for image in CURATED_IMAGES)
+
+
+def curated(image: str) -> bool:
+    """True for a listed image, by its name or a dated version of it (`<name>-<version>`)."""
+    if image in _NAMES:
+        return True
+    name, dash, version = image.rpartition("-")
+    return bool(dash and version) and name in _NAMES
