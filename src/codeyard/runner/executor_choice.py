@@ -17,6 +17,7 @@ from codeyard.runner.engine.container import (
     managed_image,
 )
 from codeyard.runner.engine.container_engine import ContainerError, Engine
+from codeyard.runner.engine.docker_layers import reset_older_layers
 from codeyard.runner.engine.executors import Executor, Workspace
 from codeyard.runner.engine.session import ShellSession
 
@@ -38,10 +39,12 @@ class ExecutorChoice:
         self._options = options or ContainerOptions()
         self._engine: Engine | None = None
 
-    def for_image(self, image: str, privileged: bool = False, docker_layers: str | None = None) -> Executor:
+    def for_image(
+        self, image: str, privileged: bool = False, docker_layers: str | None = None, generation: int = 0
+    ) -> Executor:
         """The executor of a build of `image`; `privileged` (the environment's privilegedMode) and
         `docker_layers` (the project whose LOCAL_DOCKER_LAYER_CACHE the build asks for) only matter in
-        a container."""
+        a container. `generation` counts the resets of the project's cache: layers of an older one go."""
         if self._default is not None and managed_image(image):
             return self._default
         chosen = container_image(image)
@@ -58,8 +61,19 @@ class ExecutorChoice:
                 self._engine = engine
         except ContainerError as error:
             return NoContainerEngine(chosen, str(error))
+        if docker_layers is not None and generation:
+            self._reset_layers(docker_layers, generation)
         options = replace(self._options, privileged=privileged, docker_layers=docker_layers)
         return ContainerExecutor(self._base_dir, chosen, options, self._engine)
+
+    def _reset_layers(self, project: str, generation: int) -> None:
+        """Drops the project's Docker layers of an older cache generation (InvalidateProjectCache)."""
+        assert self._engine is not None
+        try:
+            if not reset_older_layers(self._engine, self._base_dir, project, generation):
+                log.info("the Docker layers of %s are in use: they are reset by a later build", project)
+        except (ContainerError, OSError) as error:
+            log.warning("cannot reset the Docker layers of %s: %s", project, error)
 
 
 class NoContainerEngine:

@@ -76,7 +76,9 @@ class RunnerLoop:
                 log.info("running build %s", job.build_id)
                 executor = self._executor
                 if isinstance(executor, ExecutorChoice):  # by the project's image
-                    executor = executor.for_image(job.image, job.privileged_mode, docker_layers_of(job))
+                    executor = executor.for_image(
+                        job.image, job.privileged_mode, docker_layers_of(job), job.cache_generation
+                    )
                 await BuildJob(client, job, executor).run()
                 log.info("build %s done", job.build_id)
         finally:

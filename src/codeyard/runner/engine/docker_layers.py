@@ -136,3 +136,25 @@ def remove_docker_layers(engine: Engine, work_dir: Path, project: str) -> bool:
     finally:
         lease.release()  # the lock file stays: unlinking it would let two builds lock different files
     return True
+
+
+def reset_older_layers(engine: Engine, work_dir: Path, project: str, generation: int) -> bool:
+    """InvalidateProjectCache on this runner: removes the project's Docker layer cache when it is of a
+    generation older than `generation` (the resets of the project's cache a build's job carries), and
+    notes the generation beside the lock. True when the cache is of that generation now; False when a
+    build is using it, which keeps it (the next build of the new generation tries again). Raises
+    ContainerError when the engine fails, OSError when the note cannot be written."""
+    volumes = LayerVolumes(work_dir.resolve(), project)
+    note = volumes.lock_path.with_suffix(".generation")
+    try:
+        kept = int(note.read_text().strip() or 0)
+    except (FileNotFoundError, ValueError):
+        kept = 0
+    if kept >= generation:
+        return True
+    if not remove_docker_layers(engine, work_dir, project):
+        return False
+    temporary = note.with_suffix(f".generation-{os.getpid()}")
+    temporary.write_text(f"{generation}\n")
+    os.replace(temporary, note)
+    return True
