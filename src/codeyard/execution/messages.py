@@ -134,3 +134,20 @@ class ReportUpload(_Message):
     coverage_summary: dict[str, Any] | None = None
     test_cases: list[dict[str, Any]] = field(default_factory=list)
     coverages: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReportFiled:
+    """The answer to a ReportUpload: the report's ARN, and whether its group exports raw data (the
+    runner then PUTs the zip of the report's raw files to `jobs/<build id>/reports/raw?report=<ARN>`).
+    On the wire: `{"reportArn", "exportRawData"}`."""
+
+    report_arn: str
+    export_raw_data: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reportArn": self.report_arn, "exportRawData": self.export_raw_data}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ReportFiled:
+        return cls(str(data["reportArn"]), data.get("exportRawData") is True)

@@ -15,7 +15,7 @@ import anyio.to_thread
 from codeyard.execution.artifact_store import ArtifactStore
 from codeyard.execution.build_secrets import PARAMETER_ERROR, BuildSecrets, SecretError
 from codeyard.execution.cache_api import CacheApi
-from codeyard.execution.messages import WORK_PREFIX, Completion, LogChunk, PhaseUpdate
+from codeyard.execution.messages import WORK_PREFIX, Completion, LogChunk, PhaseUpdate, ReportFiled
 from codeyard.execution.queue import LeaseLost, UnknownRunner, WorkQueue
 from codeyard.execution.registry import RunnerRegistry
 from codeyard.execution.report_export import ReportExport
@@ -151,7 +151,7 @@ class WorkApi:
                 await send_json(send, 400, _error("CLIENT_ERROR", str(error)))
                 return
             wanted = self._export is not None and await _run(self._export.wanted, arn)
-            await send_json(send, 200, {"reportArn": arn, "exportRawData": wanted})
+            await send_json(send, 200, ReportFiled(arn, wanted).to_dict())
         else:
             await send_json(send, 404, not_found(f"{WORK_PREFIX}/jobs/{job_id}/{action}"))
 

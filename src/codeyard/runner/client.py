@@ -20,6 +20,7 @@ from codeyard.execution.messages import (
     LogChunk,
     PhaseUpdate,
     Registration,
+    ReportFiled,
     ReportUpload,
 )
 
@@ -86,11 +87,22 @@ class WorkClient:
         answer = await self._call("POST", _job(job_id, "secret"), {"type": kind, "reference": reference})
         return str(answer.json()["value"])
 
-    async def report(self, job_id: str, upload: ReportUpload) -> str:
-        """Files one report of the build; answers its ARN. Refused (400) when its group is missing
-        or of another type."""
+    async def report(self, job_id: str, upload: ReportUpload) -> ReportFiled:
+        """Files one report of the build; answers its ARN and whether to send its raw data. Refused
+        (400) when its group is missing or of another type."""
         answer = await self._call("POST", _job(job_id, "reports"), upload.to_dict())
-        return str(answer.json()["reportArn"])
+        return ReportFiled.from_dict(answer.json())
+
+    async def report_raw(self, job_id: str, report_arn: str, path: Path) -> None:
+        """Uploads the zip of a report's raw files (streamed from `path`) for its group's export."""
+        headers = {"authorization": f"Bearer {self._token}"}
+        params = {"report": report_arn}
+        with path.open("rb") as handle:
+            answer = await self._http.put(
+                _job(job_id, "reports/raw"), content=_chunks(handle), headers=headers, params=params
+            )
+        if answer.status_code != 200:
+            raise Refused(answer.status_code, answer.text)
 
     async def artifact(self, job_id: str, path: Path, name: str, identifier: str = "") -> None:
         """Uploads an artifact's zip (streamed from `path`); `name` is the buildspec's, `identifier`

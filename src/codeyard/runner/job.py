@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from codeyard.execution.messages import Completion, Job, LogChunk, PhaseUpdate, ReportUpload
+from codeyard.execution.messages import Completion, Job, LogChunk, PhaseUpdate, ReportFiled, ReportUpload
 from codeyard.runner.artifact_upload import upload_artifacts
 from codeyard.runner.build_cache import BuildCache
 from codeyard.runner.buildspec.model import Buildspec
@@ -27,6 +27,7 @@ from codeyard.runner.engine.runner import BuildRequest, BuildRunner
 from codeyard.runner.engine.states import CLIENT_ERROR, YAML_FILE_ERROR
 from codeyard.runner.hash_files import write_command
 from codeyard.runner.remote_cache import WorkApiCacheStore
+from codeyard.runner.report_export import ExportFailed
 from codeyard.runner.report_upload import ReportNotFiled, upload_reports
 from codeyard.runner.sources import download_sources
 
@@ -237,16 +238,24 @@ class BuildJob:
             raise PhaseError(error.code or CLIENT_ERROR, error.reason) from None
 
     async def _reports(self, step: FinalStep) -> None:
-        async def send(upload: ReportUpload) -> str:
+        async def send(upload: ReportUpload) -> ReportFiled:
             try:
                 return await self._client.report(self._job.build_id, upload)
             except Refused as error:
                 raise ReportNotFiled(error.reason) from None
 
+        async def export(report_arn: str, raw_zip: Path) -> None:
+            try:
+                await self._client.report_raw(self._job.build_id, report_arn, raw_zip)
+            except Refused as error:
+                raise ExportFailed(error.reason) from None
+            except httpx.HTTPError as error:
+                raise ExportFailed(f"{type(error).__name__}: {error}") from None
+
         async def note(line: str) -> None:
             await self._events.put(LogLines(datetime.now(UTC), (f"[Container] {line}",)))
 
-        await upload_reports(step, send, note)
+        await upload_reports(step, send, note, export)
 
     async def _load_buildspec(self, workspace: Workspace) -> Buildspec:
         job = self._job

@@ -1,4 +1,5 @@
-"""A server build's reports: each `reports:` group collected in FINALIZING and sent to the server."""
+"""A server build's reports: each `reports:` group collected in FINALIZING and sent to the server (with
+its raw files when the server asks for them: its group exports to S3)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from codeyard.execution.messages import ReportUpload
+from codeyard.execution.messages import ReportFiled, ReportUpload
 from codeyard.runner.engine.hooks import FinalStep, PhaseError
 from codeyard.runner.engine.states import CLIENT_ERROR
+from codeyard.runner.report_export import Export, export_raw_files
 from codeyard.runner.reports.collect import CollectedReport, collect_report
 
 MAX_MESSAGE_CHARS = 8192  # of one test case's message: 500 cases stay well inside a work API request
@@ -20,12 +22,15 @@ class ReportNotFiled(Exception):
     """The server refused a report (its group is missing or of another type)."""
 
 
-Send = Callable[[ReportUpload], Awaitable[str]]
+Send = Callable[[ReportUpload], Awaitable[str | ReportFiled]]
 
 
-async def upload_reports(step: FinalStep, send: Send, note: Callable[[str], Awaitable[None]]) -> None:
+async def upload_reports(
+    step: FinalStep, send: Send, note: Callable[[str], Awaitable[None]], export: Export | None = None
+) -> None:
     """Collects every report group of the buildspec and hands each report to `send`, which answers
-    its ARN or raises ReportNotFiled. Every group is tried; refused ones then fail the phase."""
+    its ARN (and whether to export its raw files, then handed to `export`) or raises ReportNotFiled.
+    Every group is tried; refused ones then fail the phase (an export that fails is only noted)."""
     if step.buildspec is None or not step.buildspec.reports:
         return
     refused: list[str] = []
@@ -43,12 +48,15 @@ async def upload_reports(step: FinalStep, send: Send, note: Callable[[str], Awai
         if report.message:
             await note(f"Report {group}: {report.message}")
         try:
-            arn = await send(message(group, report))
+            filed = await send(message(group, report))
         except ReportNotFiled as error:
             await note(f"Report {group} was not uploaded: {error}")
             refused.append(f"{group}: {error}")
             continue
-        await note(f"Report {group} ({report.type}, {report.status}) uploaded: {arn}")
+        filed = filed if isinstance(filed, ReportFiled) else ReportFiled(filed)
+        await note(f"Report {group} ({report.type}, {report.status}) uploaded: {filed.report_arn}")
+        if filed.export_raw_data and export is not None:
+            await export_raw_files(group, filed.report_arn, report, export, note)
     if refused:
         raise PhaseError(CLIENT_ERROR, "Reports not uploaded: " + "; ".join(refused))
 

@@ -51,7 +51,8 @@ _COVERAGE_PARSERS: dict[FileFormat, Callable[[bytes, str], list[CoverageResult]]
 
 @dataclass(frozen=True, slots=True)
 class CollectedReport:
-    """One report of a build: its type and status, why it is not SUCCEEDED, the raw files and results."""
+    """One report of a build: its type and status, why it is not SUCCEEDED, the raw files and results.
+    `raw_paths` are the files `raw_files` name, resolved (what a report group's export sends)."""
 
     type: ReportType
     status: ReportStatus
@@ -60,6 +61,7 @@ class CollectedReport:
     test: TestReport | None
     coverage: CoverageReport | None
     truncated: bool
+    raw_paths: tuple[Path, ...] = ()
 
 
 def collect_report(
@@ -142,16 +144,17 @@ def collect_report(
         except RecursionError:
             errors.append(f"{shown}: is nested too deeply to be read")
     message = "; ".join(errors + notes) if errors or notes else None
+    paths = tuple(entry.real for entry in found)
     if report_type_of(fmt) is ReportType.CODE_COVERAGE:
         status = ReportStatus.FAILED if errors else ReportStatus.SUCCEEDED
-        return CollectedReport(
-            ReportType.CODE_COVERAGE, status, message, raw, None, CoverageReport.of(covered), False
-        )
+        coverage = CoverageReport.of(covered)
+        return CollectedReport(ReportType.CODE_COVERAGE, status, message, raw, None, coverage, False, paths)
     failing = any(c.status in {TestStatus.FAILED, TestStatus.ERROR} for c in cases)
     status = ReportStatus.FAILED if errors or failing else ReportStatus.SUCCEEDED
     kept = _keep(cases)
     report = TestReport(cases=tuple(kept), summary=TestReport.of(cases).summary)
-    return CollectedReport(ReportType.TEST, status, message, raw, report, None, len(kept) < len(cases))
+    truncated = len(kept) < len(cases)
+    return CollectedReport(ReportType.TEST, status, message, raw, report, None, truncated, paths)
 
 
 def _files(selected: Selected) -> list[Found]:
