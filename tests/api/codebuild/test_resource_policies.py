@@ -56,13 +56,19 @@ def test_the_resource_must_exist_and_the_policy_be_a_policy(server: Server) -> N
     assert refused(codebuild.get_resource_policy, resourceArn=arn("pp"))[0] == "ResourceNotFoundException"
 
 
-def test_deleting_the_resource_deletes_its_policy(server: Server) -> None:
+def test_deleting_a_project_or_report_group_deletes_its_policy(server: Server) -> None:
     codebuild = server.client("codebuild")
     create(server, "again")
     codebuild.put_resource_policy(policy=_policy(arn("again"), "*"), resourceArn=arn("again"))
     codebuild.delete_project(name="again")
     create(server, "again")
     assert refused(codebuild.get_resource_policy, resourceArn=arn("again"))[0] == "ResourceNotFoundException"
+    groups = {"type": "TEST", "exportConfig": {"exportConfigType": "NO_EXPORT"}}
+    codebuild.create_report_group(name="tests", **groups)
+    codebuild.put_resource_policy(policy=_policy(GROUP_ARN, "*"), resourceArn=GROUP_ARN)
+    codebuild.delete_report_group(arn=GROUP_ARN)
+    codebuild.create_report_group(name="tests", **groups)
+    assert refused(codebuild.get_resource_policy, resourceArn=GROUP_ARN)[0] == "ResourceNotFoundException"
     assert codebuild.list_shared_projects()["projects"] == []
 
 

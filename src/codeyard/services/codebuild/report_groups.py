@@ -172,3 +172,4 @@ def remove_group(uow: UnitOfWork, ctx: RequestContext, arn: str, delete_reports:
         uow.code_coverages.remove(report_arn=report.arn)
     uow.reports.remove(group_arn=record.arn)
     uow.report_groups.remove(region=record.region, name=record.name)
+    uow.resource_policies.remove(resource_arn=record.arn)
