@@ -230,6 +230,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         artifacts,
         ReportIntake(store, clock, ids),
         ReportExport(store, queue, registry, artifacts),
+        cache_max_upload=settings.cache_upload_max_bytes or None,
     )
     mounts: list[tuple[str, AsgiApp]] = [
         ("/_codeyard/v1/work/", work),

@@ -54,6 +54,8 @@ class Settings:
     registration_token: str = field(default="", repr=False)
     # Seconds one minute of a build's timeoutInMinutes lasts (tests shorten it; AWS's minimum is 5).
     build_minute_seconds: int = 60
+    # Bytes an S3-type cache archive a runner uploads may hold (S3's single PUT limit); 0: no cap.
+    cache_upload_max_bytes: int = 5 * 1024**3
 
     @property
     def clone_url_base(self) -> str:

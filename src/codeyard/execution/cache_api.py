@@ -97,10 +97,17 @@ def forget(root: Path, location: str, project: str) -> int:
 class CacheApi:
     """Serves the cache routes of the builds a runner holds."""
 
-    def __init__(self, queue: WorkQueue, registry: RunnerRegistry, artifacts: ArtifactStore | None) -> None:
+    def __init__(
+        self,
+        queue: WorkQueue,
+        registry: RunnerRegistry,
+        artifacts: ArtifactStore | None,
+        max_upload: int | None = None,
+    ) -> None:
         self._queue = queue
         self._registry = registry
         self._artifacts = artifacts
+        self._max_upload = max_upload  # bytes an uploaded archive may hold (None: no cap)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send, token: str) -> None:
         # the raw path: an archive's name is one quoted segment, "/" and all
@@ -124,7 +131,10 @@ class CacheApi:
                 await _send_file(send, directory / quote(name, safe=""), method == "HEAD")
             elif name and method == "PUT":
                 replace = query.get("replace", ["0"])[0] in ("1", "true")
-                stored = await _receive_file(receive, directory, name, replace)
+                limit = self._max_upload
+                if limit is not None:
+                    _check_size(name, _content_length(scope), limit)  # refused before a byte is read
+                stored = await _receive_file(receive, directory, name, replace, limit)
                 await send_json(send, 200, {"stored": stored})
             else:
                 raise CacheRefused(404, "NotFound", f"no cache route {method} {scope['path']}")
@@ -158,9 +168,31 @@ async def _send_file(send: Send, path: Path, head_only: bool) -> None:
         await send({"type": "http.response.body", "body": b""})
 
 
-async def _receive_file(receive: Receive, directory: Path, name: str, replace: bool) -> bool:
+def _content_length(scope: Scope) -> int | None:
+    for header, value in scope.get("headers", ()):
+        if header.lower() == b"content-length" and value.strip().isdigit():
+            return int(value)
+    return None
+
+
+def _check_size(name: str, size: int | None, limit: int) -> None:
+    if size is not None and size > limit:
+        raise CacheRefused(
+            413,
+            "EntityTooLarge",
+            f"The cache archive {name} is larger than this server takes ({limit} bytes, its "
+            "setting cache_upload_max_bytes): it is not stored",
+        )
+
+
+async def _receive_file(
+    receive: Receive, directory: Path, name: str, replace: bool, limit: int | None
+) -> bool:
+    """Streams the body to a temporary file and moves it into place; a body over `limit` bytes is
+    refused (its part received so far removed), so no archive is ever stored in part."""
     await _run(lambda: directory.mkdir(parents=True, exist_ok=True))
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=TEMPORARY)
+    received = 0
     try:
         with os.fdopen(descriptor, "wb") as handle:
             while True:
@@ -168,6 +200,9 @@ async def _receive_file(receive: Receive, directory: Path, name: str, replace: b
                 if message["type"] == "http.disconnect":
                     raise CacheRefused(400, "Incomplete", "the upload ended early")
                 chunk = message.get("body", b"")
+                received += len(chunk)
+                if limit is not None:
+                    _check_size(name, received, limit)
                 if chunk:
                     await _run(handle.write, chunk)
                 if not message.get("more_body"):

@@ -42,6 +42,7 @@ class WorkApi:
         artifacts: ArtifactStore | None = None,
         reports: ReportIntake | None = None,
         export: ReportExport | None = None,
+        cache_max_upload: int | None = None,
     ) -> None:
         self._export = export
         self._artifacts = artifacts
@@ -51,7 +52,7 @@ class WorkApi:
         self._registry = registry
         self._wakeup = wakeup
         self._sources = sources
-        self._cache = CacheApi(queue, registry, artifacts)
+        self._cache = CacheApi(queue, registry, artifacts, cache_max_upload)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"][len(WORK_PREFIX) :]

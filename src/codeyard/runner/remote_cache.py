@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -50,11 +51,15 @@ class WorkApiCacheStore:
 
     def put(self, name: str, source: Path, *, replace: bool) -> bool:
         with source.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size  # so that a server refuses too large a one at once
             answer = self._http.put(
-                self._url(name), content=_chunks(handle), params={"replace": "1" if replace else "0"}
+                self._url(name),
+                content=_chunks(handle),
+                params={"replace": "1" if replace else "0"},
+                headers={"content-length": str(size)},
             )
         if answer.status_code != 200:
-            raise RemoteCacheError(f"PUT {name}: {answer.status_code} {answer.text}")
+            raise RemoteCacheError(f"PUT {name}: {answer.status_code} {_why(answer)}")
         return bool(answer.json().get("stored"))
 
     def newest(self, prefix: str) -> str | None:
@@ -91,6 +96,17 @@ class _ResponseReader(io.RawIOBase):
         if not self.closed:
             self._answer.close()
         super().close()
+
+
+def _why(answer: httpx.Response) -> str:
+    """A refusal's `__type: message` as the work API answers it, else the answer's text."""
+    try:
+        error = answer.json()
+    except ValueError:
+        return answer.text
+    if isinstance(error, dict) and "message" in error:
+        return f"{error.get('__type', 'Error')}: {error['message']}"
+    return answer.text
 
 
 def _chunks(handle: BinaryIO) -> Iterator[bytes]:
