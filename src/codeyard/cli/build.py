@@ -224,6 +224,7 @@ def _hooks(plan: _Plan, in_place: bool, context: BuildContext, results: BuildRes
                 context.build_arn,
                 context.start_time,
                 results,
+                environment=step.environment,
                 filesystem_root=step.workspace.filesystem_root,
                 readable_roots=step.workspace.readable_roots,
             )

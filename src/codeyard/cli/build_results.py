@@ -121,11 +121,14 @@ def collect_reports(
     created: datetime,
     results: BuildResults,
     *,
+    environment: Mapping[str, str] | None = None,
     filesystem_root: Path = Path("/"),
     readable_roots: Sequence[Path] | None = None,
 ) -> None:
     """Every report group's report; with a target, each written as `<group>.json` in the API's shapes.
-    Absolute paths are read as `package_artifacts` reads them."""
+    `files` and `base-directory` are expanded with `environment` and absolute paths read as
+    `package_artifacts` does."""
+    environment = environment or {}
     import json  # only for builds with reports, as the report parsers
 
     from codeyard.runner.reports.collect import collect_report
@@ -133,8 +136,8 @@ def collect_reports(
     for group, spec in buildspec.reports.items():
         report = collect_report(
             src_dir,
-            spec.files,
-            base_directory=spec.base_directory,
+            [expand(pattern, environment) for pattern in spec.files],
+            base_directory=None if spec.base_directory is None else expand(spec.base_directory, environment),
             discard_paths=spec.discard_paths,
             file_format=spec.file_format.value,
             filesystem_root=filesystem_root,

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from codeyard.execution.messages import ReportFiled, ReportUpload
+from codeyard.runner.artifact_upload import expand
 from codeyard.runner.engine.hooks import FinalStep, PhaseError
 from codeyard.runner.engine.states import CLIENT_ERROR
 from codeyard.runner.report_export import Export, export_raw_files
@@ -38,8 +39,10 @@ async def upload_reports(
         report = await asyncio.to_thread(
             collect_report,
             step.workspace.src_dir,
-            spec.files,
-            base_directory=spec.base_directory,
+            [expand(pattern, step.environment) for pattern in spec.files],
+            base_directory=None
+            if spec.base_directory is None
+            else expand(spec.base_directory, step.environment),
             discard_paths=spec.discard_paths,
             file_format=spec.file_format.value,
             filesystem_root=step.workspace.filesystem_root,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from codeyard.runner.buildspec.model import Buildspec
 from codeyard.runner.engine.environment import VariableType
@@ -35,11 +35,14 @@ class ArtifactStep:
 
 @dataclass(frozen=True)
 class FinalStep:
-    """What the FINALIZING hook gets: the workspace, the buildspec (None if it never loaded), the status."""
+    """What the FINALIZING hook gets: the workspace, the buildspec (None if it never loaded), the status,
+    and the variables its reports' paths are expanded with (the build's, over them the shell's last
+    values of those the reports block names)."""
 
     workspace: Workspace
     buildspec: Buildspec | None
     build_status: StatusType
+    environment: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

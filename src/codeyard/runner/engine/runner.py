@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from codeyard.runner.buildspec.model import Buildspec, FailureAction, PhaseName
 from codeyard.runner.buildspec.model import Phase as BuildspecPhase
 from codeyard.runner.buildspec.problems import BuildspecError
-from codeyard.runner.engine.artifact_variables import artifact_variable_names
+from codeyard.runner.engine.artifact_variables import artifact_variable_names, report_variable_names
 from codeyard.runner.engine.environment import BuildContext, EnvironmentVariable, builtin_variables
 from codeyard.runner.engine.events import BuildEnded, EventSink, LogLines, PhaseEnded, PhaseStarted
 from codeyard.runner.engine.executors import Executor, UnsupportedShellError, Workspace
@@ -289,6 +289,16 @@ class BuildRunner:
         current = await (await self._live_session()).variables(names) if names else {}
         return {**self._env, **current}
 
+    async def _report_environment(self) -> dict[str, str]:
+        """The build's variables, over them the shell's last values of those the reports block names,
+        read before FINALIZING closes the shell (none when it ended: a timeout, a stop)."""
+        names = report_variable_names(self._buildspec.reports) if self._buildspec is not None else []
+        session = self._session
+        if not names or session is None or session.ended:
+            return dict(self._env)
+        current = await session.variables(names)
+        return {**self._env, **current}
+
     async def _interrupt(self, status: StatusType) -> None:
         """A timeout or a stop: the running phase ends with `status`, the process tree is killed."""
         if self._session is not None:
@@ -322,13 +332,15 @@ class BuildRunner:
 
     async def _finalize(self) -> BuildEnded:
         await self._enter(Phase.FINALIZING)
+        environment = await self._report_environment()
         if self._session is not None:
             await self._session.close(self._request.kill_grace_seconds)
         outcome: tuple[StatusType, tuple[PhaseContext, ...]] = (StatusType.SUCCEEDED, ())
         if self._workspace is not None:
             try:
                 if self._hooks.finalize is not None:
-                    await self._hooks.finalize(FinalStep(self._workspace, self._buildspec, self._status))
+                    step = FinalStep(self._workspace, self._buildspec, self._status, environment)
+                    await self._hooks.finalize(step)
             except PhaseError as error:
                 outcome = (error.status, (PhaseContext(error.status_code, error.message),))
             finally:

@@ -1,0 +1,93 @@
+"""FINALIZING expands the reports' `files` and `base-directory` with the build's variables and the values
+the build's commands gave them, for server builds and `codeyard build` alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from codeyard.cli.build_results import BuildResults, collect_reports
+from codeyard.execution.messages import ReportUpload
+from codeyard.runner.buildspec.parser import parse
+from codeyard.runner.engine.artifact_variables import report_variable_names
+from codeyard.runner.engine.environment import EnvironmentVariable
+from codeyard.runner.engine.hooks import BuildHooks, FinalStep
+from codeyard.runner.report_upload import upload_reports
+from tests.integration.runner.build_helper import run_build
+
+JUNIT = '<testsuite name="s"><testcase classname="c" name="{name}"/></testsuite>'
+BUILDSPEC = f"""
+version: 0.2
+env:
+  variables:
+    OUT: declared
+phases:
+  build:
+    commands:
+      - OUT="out-$(printf 7)"
+      - mkdir -p "$OUT/junit" absolute
+      - printf '%s' '{JUNIT.format(name="relative")}' > "$OUT/junit/TEST-a.xml"
+      - printf '%s' '{JUNIT.format(name="absolute")}' > absolute/TEST-b.xml
+reports:
+  based:
+    files: ['${{KIND}}/*.xml']
+    base-directory: $OUT
+  absolute:
+    files: ['$CODEBUILD_SRC_DIR/absolute/*.xml']
+  unset:
+    files: ['$NOT_SET/*.xml']
+"""
+PROJECT = (EnvironmentVariable("KIND", "junit"),)
+
+
+def test_report_paths_take_the_values_commands_gave_their_variables(tmp_path: Path) -> None:
+    reports: dict[str, ReportUpload] = {}
+    environments: list[dict[str, str]] = []
+
+    async def send(upload: ReportUpload) -> str:
+        reports[upload.group] = upload
+        return f"arn:aws:codebuild:eu-west-1:123456789012:report/{upload.group}:1"
+
+    async def note(line: str) -> None:
+        return None
+
+    async def finalize(step: FinalStep) -> None:
+        environments.append(dict(step.environment))
+        await upload_reports(step, send, note)
+
+    build = run_build(tmp_path, BUILDSPEC, BuildHooks(finalize=finalize), project=PROJECT)
+    assert str(build.ended.status) == "SUCCEEDED", build.log
+    assert environments[0]["OUT"] == "out-7"  # the shell's value over the buildspec's
+    assert reports["based"].status == "SUCCEEDED"
+    assert [case["testRawDataPath"] for case in reports["based"].test_cases] == ["junit/TEST-a.xml"]
+    assert reports["absolute"].status == "SUCCEEDED"
+    assert [case["name"] for case in reports["absolute"].test_cases] == ["absolute"]
+    assert reports["absolute"].test_cases[0]["testRawDataPath"].endswith("/src/absolute/TEST-b.xml")
+    assert reports["unset"].status == "INCOMPLETE"  # '$NOT_SET/*.xml' is '/*.xml': nothing there
+
+
+def test_codeyard_build_expands_report_paths_alike(tmp_path: Path) -> None:
+    results = BuildResults()
+
+    async def finalize(step: FinalStep) -> None:
+        assert step.buildspec is not None
+        collect_reports(
+            step.workspace.src_dir,
+            step.buildspec,
+            None,
+            "arn:aws:codebuild:eu-west-1:123456789012:build/demo:1",
+            datetime(2026, 1, 2, tzinfo=UTC),
+            results,
+            environment=step.environment,
+        )
+
+    build = run_build(tmp_path, BUILDSPEC, BuildHooks(finalize=finalize), project=PROJECT)
+    assert str(build.ended.status) == "SUCCEEDED", build.log
+    statuses = {item.group: str(item.report.status) for item in results.reports}
+    assert statuses == {"based": "SUCCEEDED", "absolute": "SUCCEEDED", "unset": "INCOMPLETE"}
+
+
+def test_names_come_from_every_report_groups_files_and_base_directory() -> None:
+    spec = parse(BUILDSPEC)
+    assert report_variable_names(spec.reports) == ["CODEBUILD_SRC_DIR", "KIND", "NOT_SET", "OUT"]
+    assert report_variable_names(parse("version: 0.2\nphases: {build: {commands: [echo]}}\n").reports) == []
