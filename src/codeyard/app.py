@@ -19,6 +19,7 @@ from codeyard.crypto import SecretBox, load_master_key
 from codeyard.execution.artifact_store import ArtifactStore
 from codeyard.execution.build_secrets import BuildSecrets
 from codeyard.execution.cache_api import forget as forget_cache
+from codeyard.execution.clone_dirs import remove_stale as remove_stale_clones
 from codeyard.execution.queue import WorkQueue
 from codeyard.execution.registry import RunnerRegistry, registration_token
 from codeyard.execution.report_expiry import ReportExpiry
@@ -133,6 +134,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     ssm = SsmApi(store, box, clock, ids, events)
     secrets = SecretsManagerApi(store, box, clock, ids)
     git = GitStorage(settings.data_dir / "git")
+    remove_stale_clones(git.root)  # left by a server that died mid-clone
     wakeup = Wakeup()
     notifications = WorkNotifications(engine)
 
@@ -225,7 +227,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         queue,
         registry,
         wakeup,
-        SourceArchives(store, git),
+        SourceArchives(store, git, (settings.clone_url_base, ssh_url_base(settings) or "")),
         build_secrets,
         artifacts,
         ReportIntake(store, clock, ids),

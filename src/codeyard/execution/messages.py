@@ -76,9 +76,12 @@ class Job(_Message):
     cache_generation: int = 0
     # The primary source's clone depth (CODECOMMIT; 0 is the full history).
     git_clone_depth: int = 0
-    # The secondary sources: {"identifier", "type", "location", "version", "depth", "url"} dicts
-    # ("url" is the work API path of the source, "" for NO_SOURCE), in the project's order.
+    # The secondary sources: {"identifier", "type", "location", "version", "depth", "url", "submodules"}
+    # dicts ("url" is the work API path of the source, "" for NO_SOURCE; "submodules" is "true" when
+    # its gitSubmodulesConfig fetches them, else ""), in the project's order.
     secondary_sources: list[dict[str, str]] = field(default_factory=list)
+    # The primary source's gitSubmodulesConfig.fetchSubmodules (CODECOMMIT).
+    fetch_submodules: bool = False
 
 
 @dataclass(frozen=True)

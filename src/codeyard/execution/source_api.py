@@ -22,18 +22,23 @@ CHUNK = 1 << 20
 
 
 def source_of(payload: dict[str, Any], identifier: str) -> dict[str, Any] | None:
-    """The job's source as {"type", "location", "version", "depth"}: the primary one for "", else the
-    secondary one with that identifier (None when there is none)."""
+    """The job's source as {"type", "location", "version", "depth", "submodules"}: the primary one for
+    "", else the secondary one with that identifier (None when there is none)."""
     if not identifier:
         return {
             "type": payload.get("source_type", "NO_SOURCE"),
             "location": payload.get("source_location", ""),
             "version": payload.get("source_version", ""),
             "depth": int(payload.get("git_clone_depth") or 0),
+            "submodules": bool(payload.get("fetch_submodules")),
         }
     for source in payload.get("secondary_sources") or ():
         if source.get("identifier") == identifier:
-            return {**source, "depth": int(source.get("depth") or 0)}
+            return {
+                **source,
+                "depth": int(source.get("depth") or 0),
+                "submodules": bool(source.get("submodules")),
+            }
     return None
 
 
@@ -64,7 +69,13 @@ async def send_source(
         # runs in a worker thread: the clone is made, read and removed there, in one context; only the
         # sends go to the loop (asking for another worker thread from here could wait forever once
         # every worker thread holds a clone)
-        with sources.clone(job.region, source["location"], source["version"], source["depth"]) as archive:
+        with sources.clone(
+            job.region,
+            source["location"],
+            source["version"],
+            source["depth"],
+            submodules=source["submodules"],
+        ) as archive:
             if not identifier:
                 queue.resolved(runner_id, job_id, archive.commit)
             headers = [

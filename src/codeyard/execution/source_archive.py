@@ -3,22 +3,25 @@
 The clone is made on the server from the bare repository at the build's depth (a shallow fetch of
 the commit, or a local clone sharing the objects for the full history), with the branch checked out
 when the version names a branch and HEAD detached otherwise. The runner unpacks it and checks the
-work tree out, so builds see a real repository (`git rev-parse HEAD`, `git log`, `git describe`)."""
+work tree out, so builds see a real repository (`git rev-parse HEAD`, `git log`, `git describe`).
+With fetchSubmodules, the `.git` also holds the repositories of the submodules (submodules.py).
+The clone is made in a locked scratch directory beside the repositories (clone_dirs.py)."""
 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from codeyard.execution.clone_dirs import clone_dir
+from codeyard.execution.submodules import SubmoduleFetcher, SubmoduleUnavailable
 from codeyard.git.base import git_environment
 from codeyard.git.storage import GitStorage
 from codeyard.store.ports import Store
+from codeyard.store.ports.codecommit import RepositoryRecord
 
 REPO_MARKER = "/v1/repos/"
 HEADS, TAGS = "refs/heads/", "refs/tags/"
@@ -39,17 +42,21 @@ class SourceNotFound(Exception):
 
 
 class SourceArchives:
-    def __init__(self, store: Store, git: GitStorage) -> None:
+    def __init__(self, store: Store, git: GitStorage, clone_url_bases: tuple[str, ...] = ()) -> None:
+        """`clone_url_bases`: this server's clone URL bases (HTTPS, SSH), that submodule URLs may use."""
         self._store = store
         self._git = git
+        self._bases = clone_url_bases
 
     @contextmanager
-    def clone(self, region: str, location: str, version: str, depth: int) -> Iterator[SourceArchive]:
+    def clone(
+        self, region: str, location: str, version: str, depth: int, *, submodules: bool = False
+    ) -> Iterator[SourceArchive]:
         """The clone of the repository a clone URL names at `version` (a commit, branch, tag or ref;
-        empty for the default branch), `depth` commits deep (0: all); removed when the block ends."""
+        empty for the default branch), `depth` commits deep (0: all), with the repositories of its
+        submodules when `submodules` (see submodules.py); removed when the block ends."""
         name = location.rpartition(REPO_MARKER)[2].strip("/") if REPO_MARKER in location else ""
-        with self._store.reader() as uow:
-            repository = uow.repositories.get(region=region, repository_name=name) if name else None
+        repository = self._repository(region, name) if name else None
         if repository is None:
             raise SourceNotFound(f"repository {name or location!r} does not exist")
         repository_id = repository.repository_id
@@ -67,15 +74,34 @@ class SourceArchives:
             branch = ""  # a tag or a commit id: detached, even if a branch has the same name
         bare = self._git.path(repository_id)
         # beside the repositories, so that a full clone hard-links their objects instead of copying them
-        scratch = Path(tempfile.mkdtemp(prefix=".source-", dir=bare.parent))
-        try:
+        with clone_dir(self._git.root) as scratch:
             work = scratch / "clone"
             _make_clone(bare, work, commit, branch, depth, location)
+            if submodules:
+                fetcher = SubmoduleFetcher(
+                    region, self._bases, self._lookup(region), self._has_commit, scratch
+                )
+                try:
+                    fetcher.fetch(bare, commit, location, work / ".git")
+                except SubmoduleUnavailable as error:
+                    raise SourceNotFound(str(error)) from None
             tar = scratch / "source.tar"
             _run(scratch, ["tar", "-C", str(work), "-cf", str(tar), ".git"])
             yield SourceArchive(commit, branch, tar)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+
+    def _repository(self, region: str, name: str) -> RepositoryRecord | None:
+        with self._store.reader() as uow:
+            return uow.repositories.get(region=region, repository_name=name)
+
+    def _lookup(self, region: str) -> Callable[[str], tuple[str, Path] | None]:
+        def lookup(name: str) -> tuple[str, Path] | None:
+            found = self._repository(region, name)
+            return None if found is None else (found.repository_id, self._git.path(found.repository_id))
+
+        return lookup
+
+    def _has_commit(self, repository_id: str, commit: str) -> bool:
+        return self._git.resolve_commit(repository_id, commit) == commit
 
 
 def _make_clone(bare: Path, work: Path, commit: str, branch: str, depth: int, location: str) -> None:

@@ -1,7 +1,8 @@
 """A server build's sources: the primary one in the source directory, each secondary one in its own.
 
 A CODECOMMIT source arrives as the tar of a clone's `.git` and is checked out here with git (the
-build gets a real repository); an S3 source as a zip, unpacked. Secondary sources go to
+build gets a real repository), with its submodules when it asks for them (their repositories come in
+the tar); an S3 source as a zip, unpacked. Secondary sources go to
 `<workspace>/sources/<sourceIdentifier>`, named by CODEBUILD_SRC_DIR_<sourceIdentifier>."""
 
 from __future__ import annotations
@@ -36,14 +37,14 @@ async def download_sources(job: Job, workspace: Workspace, fetch: Fetch) -> tupl
     and the variables that name the secondary sources."""
     commit: str | None = None
     if job.source_url is not None:
-        commit = await _one(workspace, workspace.src_dir, fetch, "") or None
+        commit = await _one(workspace, workspace.src_dir, fetch, "", job.fetch_submodules) or None
     variables: dict[str, str] = {}
     for source in job.secondary_sources:
         identifier = source.get("identifier", "")
         host, shell = secondary_dirs(workspace, identifier)
         host.mkdir(parents=True, exist_ok=True)
         if source.get("url"):
-            await _one(workspace, host, fetch, identifier)
+            await _one(workspace, host, fetch, identifier, bool(source.get("submodules")))
         await asyncio.to_thread(_same_owner, workspace.src_dir, host)
         variables[f"CODEBUILD_SRC_DIR_{identifier}"] = shell
         variables[f"CODEBUILD_SOURCE_REPO_URL_{identifier}"] = source.get("location", "")
@@ -52,7 +53,7 @@ async def download_sources(job: Job, workspace: Workspace, fetch: Fetch) -> tupl
     return commit, variables
 
 
-async def _one(workspace: Workspace, target: Path, fetch: Fetch, identifier: str) -> str:
+async def _one(workspace: Workspace, target: Path, fetch: Fetch, identifier: str, submodules: bool) -> str:
     what = f"the secondary source {identifier}" if identifier else "the source"
     archive = workspace.root / "source.archive"
     try:
@@ -64,12 +65,26 @@ async def _one(workspace: Workspace, target: Path, fetch: Fetch, identifier: str
     finally:
         archive.unlink(missing_ok=True)
     if kind != ZIP:
-        await _checkout(target)
+        await _checkout(target, "reset", "-q", "--hard")
+        if submodules:
+            # the server put the submodules' repositories in .git/modules: checked out, nothing fetched
+            await _checkout(
+                target,
+                "-c",
+                "protocol.allow=never",
+                "submodule",
+                "update",
+                "-q",
+                "--init",
+                "--recursive",
+                "--no-fetch",
+            )
     return commit
 
 
-async def _checkout(directory: Path) -> None:
-    """The work tree and index of the clone whose `.git` was just unpacked, at its HEAD."""
+async def _checkout(directory: Path, *command: str) -> None:
+    """Runs a git command that checks out the clone whose `.git` was just unpacked: its work tree and
+    index at its HEAD, then its submodules."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     environment.update(GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0")
     try:
@@ -78,9 +93,7 @@ async def _checkout(directory: Path) -> None:
             "git",
             "-c",
             f"safe.directory={directory}",
-            "reset",
-            "-q",
-            "--hard",
+            *command,
             cwd=directory,
             env=environment,
             stdout=asyncio.subprocess.PIPE,

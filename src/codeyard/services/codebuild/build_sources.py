@@ -1,4 +1,5 @@
-"""The job's sources and cache: the secondary sources with their versions, the clone depth, the cache."""
+"""The job's sources and cache: the secondary sources with their versions, the clone depth, the
+submodules, the cache."""
 
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ def source_url(build_id: str, identifier: str = "") -> str:
     return f"{path}?source={quote(identifier, safe='')}" if identifier else path
 
 
+def fetches_submodules(source: dict[str, Any]) -> bool:
+    """Whether a CODECOMMIT source's gitSubmodulesConfig asks for its submodules."""
+    config = source.get("gitSubmodulesConfig") or {}
+    return source.get("type") == "CODECOMMIT" and bool(config.get("fetchSubmodules"))
+
+
 def job_sources(build_id: str, details: dict[str, Any]) -> dict[str, Any]:
     """The Job members for the build's clone depth, secondary sources and cache."""
     versions = {
@@ -39,12 +46,14 @@ def job_sources(build_id: str, details: dict[str, Any]) -> dict[str, Any]:
             "url": source_url(build_id, s.get("sourceIdentifier") or "")
             if s.get("type") != "NO_SOURCE"
             else "",
+            "submodules": "true" if fetches_submodules(s) else "",
         }
         for s in details.get("secondarySources", [])
     ]
     cache = details.get("cache") or {}
     return {
         "git_clone_depth": int(details["source"].get("gitCloneDepth") or 0),
+        "fetch_submodules": fetches_submodules(details["source"]),
         "secondary_sources": secondary,
         "cache_type": cache.get("type") or "NO_CACHE",
         "cache_location": cache.get("location") or "",

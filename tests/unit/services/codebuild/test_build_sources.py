@@ -34,6 +34,7 @@ def test_the_job_carries_each_secondary_source_its_depth_and_the_cache() -> None
                 "location": "http://h/v1/repos/lib",
                 "sourceIdentifier": "lib",
                 "gitCloneDepth": 0,
+                "gitSubmodulesConfig": {"fetchSubmodules": True},
             },
             {"type": "S3", "location": "bucket/in.zip", "sourceIdentifier": "in"},
         ],
@@ -44,6 +45,7 @@ def test_the_job_carries_each_secondary_source_its_depth_and_the_cache() -> None
     members = job_sources("p:1234", details)
 
     assert members["git_clone_depth"] == 1
+    assert members["fetch_submodules"] is False
     assert members["secondary_sources"] == [
         {
             "identifier": "lib",
@@ -52,6 +54,7 @@ def test_the_job_carries_each_secondary_source_its_depth_and_the_cache() -> None
             "version": "stable",
             "depth": "0",
             "url": "/_codeyard/v1/work/jobs/p%3A1234/source?source=lib",
+            "submodules": "true",
         },
         {
             "identifier": "in",
@@ -60,6 +63,7 @@ def test_the_job_carries_each_secondary_source_its_depth_and_the_cache() -> None
             "version": "",
             "depth": "0",
             "url": "/_codeyard/v1/work/jobs/p%3A1234/source?source=in",
+            "submodules": "",
         },
     ]
     assert (members["cache_type"], members["cache_location"], members["cache_modes"]) == (
@@ -68,3 +72,14 @@ def test_the_job_carries_each_secondary_source_its_depth_and_the_cache() -> None
         ["LOCAL_CUSTOM_CACHE"],
     )
     assert job_sources("p:1", {"source": {"type": "NO_SOURCE"}})["cache_type"] == "NO_CACHE"
+
+
+def test_only_a_codecommit_source_that_asks_fetches_its_submodules() -> None:
+    def fetches(source: dict[str, Any]) -> bool:
+        return bool(job_sources("p:1", {"source": source})["fetch_submodules"])
+
+    asks = {"fetchSubmodules": True}
+    assert fetches({"type": "CODECOMMIT", "gitSubmodulesConfig": asks})
+    assert not fetches({"type": "CODECOMMIT", "gitSubmodulesConfig": {"fetchSubmodules": False}})
+    assert not fetches({"type": "CODECOMMIT"})
+    assert not fetches({"type": "S3", "gitSubmodulesConfig": asks})
