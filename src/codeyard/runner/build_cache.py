@@ -22,7 +22,7 @@ from codeyard.runner.cache_archive import CacheArchiveError
 from codeyard.runner.engine.executors import Workspace
 from codeyard.runner.engine.hooks import ArtifactStep
 from codeyard.runner.engine.session import ShellSession
-from codeyard.runner.globs import GlobError
+from codeyard.runner.globs import GlobError, absolute_start, compile_glob
 from codeyard.runner.local_cache import LocalCache
 
 SOURCE_MODE = "LOCAL_SOURCE_CACHE"
@@ -45,8 +45,9 @@ _FAILURES = (
 class BuildCache:
     """The cache of one build: `kind` NO_CACHE, LOCAL (with `modes`) or S3 (through `remote()`).
 
-    `local_root` holds the LOCAL caches; `absolute` says whether absolute cache paths are this
-    host's (the host executor) or must be left out (a sandbox or container sees other files);
+    `local_root` holds the LOCAL caches. Absolute cache paths follow the workspace's rules, as the
+    artifacts' do (`Workspace.filesystem_root` and `readable_roots`): any path on the host, only the
+    build's own directories in a sandbox, only the bound directories of a container;
     `docker_layers` tells what a container build has of LOCAL_DOCKER_LAYER_CACHE (the container
     executor mounts it: runner/engine/docker_layers.py; None: an executor without it)."""
 
@@ -58,7 +59,6 @@ class BuildCache:
         *,
         local_root: Path,
         remote: Callable[[], CacheStore] | None,
-        absolute: bool,
         note: Note,
         docker_layers: Callable[[Workspace], str | None] | None = None,
     ) -> None:
@@ -67,7 +67,6 @@ class BuildCache:
         self._project = project
         self.local_root = local_root
         self._remote = remote
-        self._absolute = absolute
         self._note = note
         self._docker_layers = docker_layers
 
@@ -101,57 +100,63 @@ class BuildCache:
         spec = step.buildspec.cache
         restore = spec is not None and cache_actions(spec.action)[0]
         source_dir = step.workspace.src_dir
-        root, scratch = self._filesystem_root(step)
+        root, roots = step.workspace.filesystem_root, step.workspace.readable_roots
         wrote = False
-        try:
-            if self._kind == "LOCAL":
-                local = LocalCache(self.local_root, self._project)
-                if DOCKER_MODE in self._modes:
-                    await self._note(self._docker_layer_note(step.workspace))
-                if SOURCE_MODE in self._modes:
-                    found = await asyncio.to_thread(local.restore_source, source_dir)
-                    wrote |= found
-                    await self._note(f"{SOURCE_MODE}: {'restored' if found else 'nothing restored'}")
-                if CUSTOM_MODE in self._modes and restore:
-                    found = await asyncio.to_thread(local.restore_custom, source_dir, filesystem_root=root)
-                    wrote |= found
-                    await self._note(f"{CUSTOM_MODE}: {'restored' if found else 'no cache yet'}")
-            elif self._kind == "S3" and restore and spec is not None and self._remote is not None:
-                key, fallback = await _keys(spec, step.session)
-                await self._note(f"Restoring the S3 cache{f' with key {key}' if key else ''}")
-                cache = ArchiveCache(self._remote(), self._project)
-                found_key = await asyncio.to_thread(
-                    lambda: cache.restore(
-                        key=key, fallback_keys=fallback, source_dir=source_dir, filesystem_root=root
-                    )
+        if self._kind == "LOCAL":
+            local = LocalCache(self.local_root, self._project)
+            if DOCKER_MODE in self._modes:
+                await self._note(self._docker_layer_note(step.workspace))
+            if SOURCE_MODE in self._modes:
+                found = await asyncio.to_thread(local.restore_source, source_dir)
+                wrote |= found
+                await self._note(f"{SOURCE_MODE}: {'restored' if found else 'nothing restored'}")
+            if CUSTOM_MODE in self._modes and restore:
+                found = await asyncio.to_thread(
+                    lambda: local.restore_custom(source_dir, filesystem_root=root, readable_roots=roots)
                 )
-                wrote = found_key is not None
-                await self._note(
-                    f"S3 cache restored from {f'key {found_key}' if key else 'the project'}"
-                    if wrote
-                    else "S3 cache miss: nothing restored"
+                wrote |= found
+                await self._note(f"{CUSTOM_MODE}: {'restored' if found else 'no cache yet'}")
+        elif self._kind == "S3" and restore and spec is not None and self._remote is not None:
+            key, fallback = await _keys(spec, step.session)
+            await self._note(f"Restoring the S3 cache{f' with key {key}' if key else ''}")
+            cache = ArchiveCache(self._remote(), self._project)
+            found_key = await asyncio.to_thread(
+                lambda: cache.restore(
+                    key=key,
+                    fallback_keys=fallback,
+                    source_dir=source_dir,
+                    filesystem_root=root,
+                    readable_roots=roots,
                 )
-        finally:
-            if scratch is not None:
-                shutil.rmtree(scratch, ignore_errors=True)
+            )
+            wrote = found_key is not None
+            await self._note(
+                f"S3 cache restored from {f'key {found_key}' if key else 'the project'}"
+                if wrote
+                else "S3 cache miss: nothing restored"
+            )
         return wrote
 
     async def _save(self, step: ArtifactStep) -> None:
         spec = step.buildspec.cache
         save = spec is not None and cache_actions(spec.action)[1] and bool(spec.paths)
         source_dir = step.workspace.src_dir
-        paths = self._paths(spec)
-        if spec is not None and len(paths) < len(spec.paths):
-            await self._note(
-                "Absolute cache paths are left out: this build does not run on the runner's host"
-            )
+        paths = list(spec.paths) if spec is not None else []
+        for path in _unread(paths, step.workspace):
+            await self._note(f"Cache path {path} is left out: outside the build's own directories")
         if self._kind == "LOCAL":
             local = LocalCache(self.local_root, self._project)
             if SOURCE_MODE in self._modes:
                 kept = await asyncio.to_thread(local.save_source, source_dir)
                 await self._note(f"{SOURCE_MODE}: {'saved' if kept else 'no .git directory to save'}")
             if CUSTOM_MODE in self._modes and save:
-                await asyncio.to_thread(local.save_custom, paths, source_dir)
+                await asyncio.to_thread(
+                    local.save_custom,
+                    paths,
+                    source_dir,
+                    filesystem_root=step.workspace.filesystem_root,
+                    readable_roots=step.workspace.readable_roots,
+                )
                 await self._note(f"{CUSTOM_MODE}: saved")
         elif self._kind == "S3" and save and spec is not None and self._remote is not None:
             key, _ = await _keys(spec, step.session)
@@ -159,7 +164,14 @@ class BuildCache:
             scratch = step.workspace.root / "cache-scratch"
             try:
                 stored = await asyncio.to_thread(
-                    lambda: cache.save(paths=paths, key=key, source_dir=source_dir, scratch_dir=scratch)
+                    lambda: cache.save(
+                        paths=paths,
+                        key=key,
+                        source_dir=source_dir,
+                        scratch_dir=scratch,
+                        filesystem_root=step.workspace.filesystem_root,
+                        readable_roots=step.workspace.readable_roots,
+                    )
                 )
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
@@ -174,22 +186,21 @@ class BuildCache:
             return f"{DOCKER_MODE}: only container builds keep Docker layers; the mode is ignored here"
         return note
 
-    def _paths(self, spec: CacheSpec | None) -> list[str]:
-        paths = list(spec.paths) if spec is not None else []
-        return paths if self._absolute else [p for p in paths if not p.startswith("/")]
-
-    def _filesystem_root(self, step: ArtifactStep) -> tuple[Path, Path | None]:
-        """Where absolute entries are restored: this host's root, or a scratch directory thrown away."""
-        if self._absolute:
-            return Path("/"), None
-        scratch = step.workspace.root / "cache-absolute"
-        return scratch, scratch
-
 
 def docker_layers_of(job: Job) -> str | None:
     """The project whose Docker layer cache the build asks for (a LOCAL cache with
     LOCAL_DOCKER_LAYER_CACHE), or None."""
     return job.project_name if job.cache_type == "LOCAL" and DOCKER_MODE in job.cache_modes else None
+
+
+def _unread(paths: list[str], workspace: Workspace) -> list[str]:
+    """The absolute paths whose leading directories the workspace's rules do not let the runner read."""
+    globs = [compile_glob(path) for path in paths]
+    return [
+        glob.pattern
+        for glob in globs
+        if glob.absolute and absolute_start(workspace.filesystem_root, glob, workspace.readable_roots) is None
+    ]
 
 
 async def _keys(spec: CacheSpec, session: ShellSession) -> tuple[str | None, list[str]]:

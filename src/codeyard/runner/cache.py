@@ -119,6 +119,7 @@ class ArchiveCache:
         fallback_keys: Sequence[str] = (),
         source_dir: Path,
         filesystem_root: Path = Path("/"),
+        readable_roots: Sequence[Path] | None = None,
     ) -> str | None:
         """Restore the best archive; returns its key (or the project's name), None on a miss."""
         if len(fallback_keys) > MAX_FALLBACK_KEYS:
@@ -134,7 +135,9 @@ class ArchiveCache:
             if stream is None:
                 continue
             with stream:
-                extract_cache_archive(stream, source_dir, filesystem_root=filesystem_root)
+                extract_cache_archive(
+                    stream, source_dir, filesystem_root=filesystem_root, readable_roots=readable_roots
+                )
             return name.split("/", 1)[1]
         return None
 
@@ -146,6 +149,7 @@ class ArchiveCache:
         source_dir: Path,
         scratch_dir: Path,
         filesystem_root: Path = Path("/"),
+        readable_roots: Sequence[Path] | None = None,
     ) -> bool:
         """Archive the files the paths select and store them; False when a keyed archive already exists."""
         name = self._name(key)
@@ -155,7 +159,13 @@ class ArchiveCache:
         descriptor, temporary = tempfile.mkstemp(dir=scratch_dir, prefix="cache-", suffix=".tar.gz")
         os.close(descriptor)
         try:
-            write_cache_archive(paths, source_dir, Path(temporary), filesystem_root=filesystem_root)
+            write_cache_archive(
+                paths,
+                source_dir,
+                Path(temporary),
+                filesystem_root=filesystem_root,
+                readable_roots=readable_roots,
+            )
             return self._store.put(name, Path(temporary), replace=not key)
         finally:
             os.unlink(temporary)

@@ -21,7 +21,7 @@ from codeyard.runner.client import Refused, WorkClient
 from codeyard.runner.engine.container import ContainerExecutor
 from codeyard.runner.engine.environment import BuildContext, EnvironmentVariable, VariableType
 from codeyard.runner.engine.events import BuildEnded, BuildEvent, LogLines, PhaseEnded, PhaseStarted
-from codeyard.runner.engine.executors import Executor, HostExecutor, Workspace
+from codeyard.runner.engine.executors import Executor, Workspace
 from codeyard.runner.engine.hooks import ArtifactStep, BuildHooks, FinalStep, PhaseError
 from codeyard.runner.engine.runner import BuildRequest, BuildRunner
 from codeyard.runner.engine.states import CLIENT_ERROR, YAML_FILE_ERROR
@@ -68,7 +68,6 @@ class BuildJob:
             job.project_name,
             local_root=Path(),  # set once the workspace exists: the runner's work directory
             remote=self._remote_cache,
-            absolute=isinstance(executor, HostExecutor),
             note=self._note,
             docker_layers=executor.docker_layer_note if isinstance(executor, ContainerExecutor) else None,
         )

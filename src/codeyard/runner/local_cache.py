@@ -34,32 +34,64 @@ class LocalCache:
             return False
         return self._save(SOURCE_ENTRY, [".git"], source_dir, Path("/"))
 
-    def restore_custom(self, source_dir: Path, *, filesystem_root: Path = Path("/")) -> bool:
-        """Restore the cached custom paths (relative ones into the source, absolute ones under the root)."""
-        return self._restore(CUSTOM_ENTRY, source_dir, filesystem_root)
+    def restore_custom(
+        self,
+        source_dir: Path,
+        *,
+        filesystem_root: Path = Path("/"),
+        readable_roots: Sequence[Path] | None = None,
+    ) -> bool:
+        """Restore the cached custom paths (relative ones into the source, absolute ones under the root,
+        only inside `readable_roots` when set)."""
+        return self._restore(CUSTOM_ENTRY, source_dir, filesystem_root, readable_roots)
 
     def save_custom(
-        self, paths: Sequence[str], source_dir: Path, *, filesystem_root: Path = Path("/")
+        self,
+        paths: Sequence[str],
+        source_dir: Path,
+        *,
+        filesystem_root: Path = Path("/"),
+        readable_roots: Sequence[Path] | None = None,
     ) -> bool:
-        """Keep the files the buildspec's cache paths select."""
-        return self._save(CUSTOM_ENTRY, paths, source_dir, filesystem_root)
+        """Keep the files the buildspec's cache paths select (absolute ones as the artifacts' are read)."""
+        return self._save(CUSTOM_ENTRY, paths, source_dir, filesystem_root, readable_roots)
 
-    def _restore(self, entry: str, source_dir: Path, filesystem_root: Path) -> bool:
+    def _restore(
+        self,
+        entry: str,
+        source_dir: Path,
+        filesystem_root: Path,
+        readable_roots: Sequence[Path] | None = None,
+    ) -> bool:
         stream = self._store.open(entry)
         if stream is None:
             return False
         with stream:
-            extract_cache_archive(stream, source_dir, filesystem_root=filesystem_root)
+            extract_cache_archive(
+                stream, source_dir, filesystem_root=filesystem_root, readable_roots=readable_roots
+            )
         return True
 
-    def _save(self, entry: str, paths: Sequence[str], source_dir: Path, filesystem_root: Path) -> bool:
+    def _save(
+        self,
+        entry: str,
+        paths: Sequence[str],
+        source_dir: Path,
+        filesystem_root: Path,
+        readable_roots: Sequence[Path] | None = None,
+    ) -> bool:
         self._directory.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=self._directory, prefix=".build-")
         os.close(descriptor)
         try:
             # uncompressed: the cache stays on this host, where time matters more than space
             write_cache_archive(
-                paths, source_dir, Path(temporary), filesystem_root=filesystem_root, compress=False
+                paths,
+                source_dir,
+                Path(temporary),
+                filesystem_root=filesystem_root,
+                readable_roots=readable_roots,
+                compress=False,
             )
             return self._store.put(entry, Path(temporary), replace=True)
         finally:

@@ -199,9 +199,7 @@ def test_a_sandboxed_cache_leaves_absolute_paths_and_links_out(tmp_path: Path) -
     async def note(line: str) -> None:
         notes.append(line)
 
-    cache = BuildCache(
-        "LOCAL", [CUSTOM_MODE], "demo", local_root=tmp_path / "cache", remote=None, absolute=False, note=note
-    )
+    cache = BuildCache("LOCAL", [CUSTOM_MODE], "demo", local_root=tmp_path / "cache", remote=None, note=note)
 
     async def save(step: ArtifactStep) -> None:
         await cache.save(step)
@@ -222,7 +220,9 @@ cache:
         executor=sandbox(tmp_path),
     )
     assert build.ended.status == "SUCCEEDED", build.log
-    assert "Absolute cache paths are left out: this build does not run on the runner's host" in notes
+    left_out = "is left out: outside the build's own directories"
+    assert f"Cache path /etc/shadow {left_out}" in notes
+    assert f"Cache path {token.parent}/**/* {left_out}" in notes
     stream = DirectoryCacheStore(tmp_path / "cache" / "demo").open("custom")
     assert stream is not None
     with stream, tarfile.open(fileobj=io.BytesIO(stream.read())) as archive:

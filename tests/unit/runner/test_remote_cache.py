@@ -86,7 +86,6 @@ def test_a_cache_the_server_cannot_serve_is_noted_and_the_build_goes_on(
             "demo",
             local_root=tmp_path / "local",
             remote=lambda: WorkApiCacheStore(client, "demo:1"),
-            absolute=False,
             note=note,
         )
         step = _step(tmp_path)

@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from codeyard.execution.curated_images import curated
 from codeyard.runner.engine.container_engine import Container, ContainerError, Engine, Mount, VolumeMount
+from codeyard.runner.engine.container_paths import make_mount_view, mount_view
 from codeyard.runner.engine.container_session import ContainerSession
 from codeyard.runner.engine.docker_layers import MODE, LayerLease, LayerVolumes, mount_layers
 from codeyard.runner.engine.executors import HostExecutor, Workspace, shell_argv
@@ -25,7 +27,6 @@ from codeyard.runner.engine.states import CLIENT_ERROR
 
 # The image `codeyard build --executor container` uses without --image (made by scripts/base-image.sh).
 DEFAULT_IMAGE = "codeyard/base:bookworm"
-MANAGED_PREFIX = "aws/codebuild/"
 CONTAINER_OUTPUT = "/codebuild/output"
 CONTAINER_SRC = f"{CONTAINER_OUTPUT}/src"
 # Secondary sources, beside the source directory on both sides (runner/sources.py puts them there).
@@ -101,19 +102,24 @@ class ContainerExecutor:
         engine = self._connected()
         engine.ensure_image(self._image)
         host = self._host.prepare(build_id)
-        unread = host.root / "container-filesystem"
+        # the bound directories, as (container path, host directory): the build's absolute paths
+        # inside them are read through a view of them (container_paths.py), any other one is not
+        bound = [
+            (CONTAINER_SRC, host.src_dir),
+            (f"{CONTAINER_OUTPUT}/{SECONDARY_SOURCES}", host.root / SECONDARY_SOURCES),
+        ]
+        view, roots = mount_view(host.root, bound)
         workspace = Workspace(
-            host.root, host.src_dir, host.control_dir, CONTAINER_SRC, CONTAINER_CONTROL, unread
+            host.root, host.src_dir, host.control_dir, CONTAINER_SRC, CONTAINER_CONTROL, view, roots
         )
         lease, note, volumes = self._layer_cache(engine)
         try:
-            unread.mkdir(0o700)
             (host.root / SECONDARY_SOURCES).mkdir()
+            make_mount_view(view, bound)
             (workspace.control_dir / VARIABLES_FILE).touch(0o600)
             os.mkfifo(workspace.control_dir / IDLE_FIFO, 0o600)
             mounts = [
-                Mount(workspace.src_dir, CONTAINER_SRC),
-                Mount(host.root / SECONDARY_SOURCES, f"{CONTAINER_OUTPUT}/{SECONDARY_SOURCES}"),
+                *(Mount(directory, inside) for inside, directory in bound),
                 Mount(workspace.control_dir, CONTAINER_CONTROL, read_only=True),
                 Mount(workspace.control_dir / VARIABLES_FILE, f"{CONTAINER_CONTROL}/{VARIABLES_FILE}"),
             ]
@@ -230,8 +236,9 @@ def for_local_build(base_dir: Path, image: str | None) -> ContainerExecutor:
 
 
 def managed_image(image: str) -> bool:
-    """True for CodeBuild's own images (aws/codebuild/...), which only exist in AWS."""
-    return image.startswith(MANAGED_PREFIX)
+    """True for CodeBuild's own images (aws/codebuild/...), which only exist in AWS: the curated ones
+    of execution/curated_images.py, the list ListCuratedEnvironmentImages answers."""
+    return curated(image)
 
 
 def container_image(image: str | None) -> str:
