@@ -31,11 +31,13 @@ class Workspace:
     control_dir: Path
     shell_src_dir: str
     shell_control_dir: str
-    # Where the build's absolute paths (artifacts, base directories) are found on this host: its root,
-    # or, for a container, an empty directory (the runner does not read the container's file system).
+    # Where the build's absolute paths (artifacts, reports, cache) are found on this host: its root, or
+    # for a container a view of its bind mounts (container_paths.py; the rest of its file system is not
+    # read).
     filesystem_root: Path = Path("/")
     # When set, the only directories (host paths) below which the runner reads the build's absolute
-    # paths: a sandboxed build's own ones, so that it never gets a file its user could not read.
+    # paths: a sandboxed build's own ones, so that it never gets a file its user could not read; a
+    # container's bound ones.
     readable_roots: tuple[Path, ...] | None = None
 
 
