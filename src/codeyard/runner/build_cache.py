@@ -61,6 +61,7 @@ class BuildCache:
         remote: Callable[[], CacheStore] | None,
         note: Note,
         docker_layers: Callable[[Workspace], str | None] | None = None,
+        generation: int = 0,
     ) -> None:
         self._kind = kind
         self._modes = modes
@@ -69,6 +70,8 @@ class BuildCache:
         self._remote = remote
         self._note = note
         self._docker_layers = docker_layers
+        # the resets of the project's cache the job carries: LOCAL caches of an older one are dropped
+        self._generation = generation
 
     @property
     def enabled(self) -> bool:
@@ -103,7 +106,7 @@ class BuildCache:
         root, roots = step.workspace.filesystem_root, step.workspace.readable_roots
         wrote = False
         if self._kind == "LOCAL":
-            local = LocalCache(self.local_root, self._project)
+            local = LocalCache(self.local_root, self._project, self._generation)
             if DOCKER_MODE in self._modes:
                 await self._note(self._docker_layer_note(step.workspace))
             if SOURCE_MODE in self._modes:
@@ -145,7 +148,7 @@ class BuildCache:
         for path in _unread(paths, step.workspace):
             await self._note(f"Cache path {path} is left out: outside the build's own directories")
         if self._kind == "LOCAL":
-            local = LocalCache(self.local_root, self._project)
+            local = LocalCache(self.local_root, self._project, self._generation)
             if SOURCE_MODE in self._modes:
                 kept = await asyncio.to_thread(local.save_source, source_dir)
                 await self._note(f"{SOURCE_MODE}: {'saved' if kept else 'no .git directory to save'}")

@@ -67,6 +67,14 @@ class DirectoryCacheStore:
     def exists(self, name: str) -> bool:
         return self._path(name).is_file()
 
+    def remove(self, name: str) -> bool:
+        """Removes the archive of that name; False when there was none."""
+        try:
+            os.unlink(self._path(name))
+        except FileNotFoundError:
+            return False
+        return True
+
     def put(self, name: str, source: Path, *, replace: bool) -> bool:
         self._root.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=self._root, prefix=".tmp-")

@@ -70,6 +70,7 @@ class BuildJob:
             remote=self._remote_cache,
             note=self._note,
             docker_layers=executor.docker_layer_note if isinstance(executor, ContainerExecutor) else None,
+            generation=job.cache_generation,
         )
 
     async def run(self) -> None:

@@ -1,4 +1,8 @@
-"""The LOCAL build cache: per project on the runner host, the source's git state and the custom paths."""
+"""The LOCAL build cache: per project on the runner host, the source's git state and the custom paths.
+
+Each project's directory notes the generation of its cache (GENERATION_FILE, 0 when absent): the
+number of InvalidateProjectCache calls a build's job carries. A build of a newer generation drops
+the entries of an older one instead of restoring them; a build of an older one saves nothing."""
 
 from __future__ import annotations
 
@@ -13,14 +17,16 @@ from codeyard.runner.cache_archive import extract_cache_archive, write_cache_arc
 
 SOURCE_ENTRY = "source"  # LOCAL_SOURCE_CACHE: the .git directory of the primary source
 CUSTOM_ENTRY = "custom"  # LOCAL_CUSTOM_CACHE: the files the buildspec's cache paths select
+GENERATION_FILE = ".generation"
 
 
 class LocalCache:
     """The LOCAL cache of one project in a directory of the runner host; each save replaces the last."""
 
-    def __init__(self, root: Path, project: str) -> None:
+    def __init__(self, root: Path, project: str, generation: int = 0) -> None:
         self._directory = root / quote(project, safe="")
         self._store = DirectoryCacheStore(self._directory)
+        self._generation = generation
 
     def restore_source(self, source_dir: Path) -> bool:
         """Put the cached git state into a source directory that has none yet."""
@@ -63,6 +69,9 @@ class LocalCache:
         filesystem_root: Path,
         readable_roots: Sequence[Path] | None = None,
     ) -> bool:
+        if self._kept_generation() < self._generation:
+            self._reset()
+            return False
         stream = self._store.open(entry)
         if stream is None:
             return False
@@ -80,6 +89,11 @@ class LocalCache:
         filesystem_root: Path,
         readable_roots: Sequence[Path] | None = None,
     ) -> bool:
+        kept = self._kept_generation()
+        if kept > self._generation:
+            return False  # the cache was reset after this build started: its files are stale
+        if kept < self._generation:
+            self._reset()
         self._directory.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=self._directory, prefix=".build-")
         os.close(descriptor)
@@ -96,3 +110,19 @@ class LocalCache:
             return self._store.put(entry, Path(temporary), replace=True)
         finally:
             os.unlink(temporary)
+
+    def _kept_generation(self) -> int:
+        try:
+            return int((self._directory / GENERATION_FILE).read_text().strip() or 0)
+        except (FileNotFoundError, NotADirectoryError, ValueError):
+            return 0
+
+    def _reset(self) -> None:
+        """Drops the entries of an older generation and notes this build's."""
+        for entry in (SOURCE_ENTRY, CUSTOM_ENTRY):
+            self._store.remove(entry)
+        self._directory.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=self._directory, prefix=".generation-")
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(f"{self._generation}\n")
+        os.replace(temporary, self._directory / GENERATION_FILE)

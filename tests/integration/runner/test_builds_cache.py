@@ -119,3 +119,38 @@ def test_a_local_cache_keeps_custom_paths_and_the_git_state_on_the_runner(server
     assert "no-git" in custom_only
     cache_dir = server.data_dir / "builds" / "local-cache" / "local"
     assert sorted(p.name for p in cache_dir.iterdir()) == ["custom", "source"]
+
+
+def test_invalidate_project_cache_makes_the_next_build_start_cold(server: Server) -> None:
+    no_source_project(server, "s3-reset", PLAIN_SPEC, cache={"type": "S3", "location": "cache-bucket/reset"})
+    no_source_project(
+        server, "keyed-reset", KEYED_SPEC, cache={"type": "S3", "location": "cache-bucket/keys"}
+    )
+    modes = ["LOCAL_SOURCE_CACHE", "LOCAL_CUSTOM_CACHE"]
+    no_source_project(server, "local-reset", LOCAL_SPEC, cache={"type": "LOCAL", "modes": modes})
+    codebuild = server.client("codebuild")
+    names = ("s3-reset", "keyed-reset", "local-reset")
+    warm = {}
+    for name in names:
+        _run(server, name, **_suffix("one"))
+        warm[name] = _run(server, name, **_suffix("one"))
+        codebuild.invalidate_project_cache(projectName=name)
+    left = sorted(p.name for p in (server.data_dir / "artifacts" / "cache-bucket").rglob("*") if p.is_file())
+    cold = {name: _run(server, name, **_suffix("one")) for name in names}
+    again = {name: _run(server, name, **_suffix("one")) for name in names}
+
+    assert "restored=1" in warm["s3-reset"]
+    assert "restored=1" in warm["keyed-reset"]
+    assert "restored=1" in warm["local-reset"]
+    assert "git=build 1" in warm["local-reset"]
+    assert left == []  # the project's archive and the location's keyed ones are gone
+    assert "cold" in cold["s3-reset"]
+    assert "S3 cache miss" in cold["s3-reset"]
+    assert "cold" in cold["keyed-reset"]
+    assert "S3 cache miss" in cold["keyed-reset"]
+    assert "cold" in cold["local-reset"]
+    assert "no-git" in cold["local-reset"]
+    assert "restored=3" in again["s3-reset"]
+    assert "restored=3" in again["keyed-reset"]
+    assert "restored=3" in again["local-reset"]
+    assert "git=build 3" in again["local-reset"]

@@ -55,3 +55,38 @@ def test_custom_cache_is_per_project_and_replaced_by_each_save(tmp_path: Path) -
     other.mkdir()
     assert not LocalCache(root, "api/other").restore_custom(other)
     assert list(other.iterdir()) == []
+
+
+def _custom(tmp_path: Path, name: str, text: str) -> Path:
+    source = tmp_path / name
+    (source / "deps").mkdir(parents=True)
+    (source / "deps" / "stamp").write_text(text)
+    return source
+
+
+def test_a_newer_generation_drops_the_cache_of_an_older_one(tmp_path: Path) -> None:
+    root = tmp_path / "cache"
+    assert LocalCache(root, "web").save_custom(["deps/**/*"], _custom(tmp_path, "b1", "old"))
+    fresh = tmp_path / "b2"
+    fresh.mkdir()
+
+    assert not LocalCache(root, "web", generation=1).restore_custom(fresh)
+
+    assert not (fresh / "deps").exists()
+    assert sorted(p.name for p in (root / "web").iterdir()) == [".generation"]  # the entry is gone
+    assert not LocalCache(root, "web").restore_custom(fresh)  # an older build finds nothing either
+
+
+def test_a_build_of_an_older_generation_saves_nothing_over_a_newer_cache(tmp_path: Path) -> None:
+    root = tmp_path / "cache"
+    assert LocalCache(root, "web", generation=2).save_custom(["deps/**/*"], _custom(tmp_path, "b1", "new"))
+
+    assert not LocalCache(root, "web", generation=1).save_custom(
+        ["deps/**/*"], _custom(tmp_path, "b2", "stale")
+    )
+
+    fresh = tmp_path / "b3"
+    fresh.mkdir()
+    assert LocalCache(root, "web", generation=2).restore_custom(fresh)
+    assert (fresh / "deps" / "stamp").read_text() == "new"
+    assert (root / "web" / ".generation").read_text().strip() == "2"
