@@ -1,9 +1,9 @@
 """The curated images: CodeBuild's own images (aws/codebuild/...) that Codeyard's runners accept.
 
-They only exist in AWS, so a runner runs a build of one on its default executor (a container of
-its base image when that is `container`). ListCuratedEnvironmentImages answers this list, and the
-runner's executor choice asks `curated()`: one list for both. Standard library only: the runner
-imports it."""
+They only exist in AWS, so a runner runs a build of any `aws/codebuild/` image (PREFIX) on its
+default executor (a container of its base image when that is `container`): the listed ones, and the
+older or newer ones a project may still name. ListCuratedEnvironmentImages answers this list.
+Standard library only: the runner imports it."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from codeyard.execution.curated_images import curated
+from codeyard.execution.curated_images import PREFIX
 from codeyard.runner.engine.container_engine import Container, ContainerError, Engine, Mount, VolumeMount
 from codeyard.runner.engine.container_paths import make_mount_view, mount_view
 from codeyard.runner.engine.container_session import ContainerSession
@@ -237,8 +237,8 @@ def for_local_build(base_dir: Path, image: str | None) -> ContainerExecutor:
 
 def managed_image(image: str) -> bool:
     """True for CodeBuild's own images (aws/codebuild/...), which only exist in AWS: the curated ones
-    of execution/curated_images.py, the list ListCuratedEnvironmentImages answers."""
-    return curated(image)
+    ListCuratedEnvironmentImages answers, and the older or newer ones a project may still name."""
+    return image.startswith(PREFIX)
 
 
 def container_image(image: str | None) -> str:
