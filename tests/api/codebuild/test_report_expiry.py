@@ -87,3 +87,26 @@ def test_the_clock_refuses_an_offset_that_is_not_a_number_of_seconds(server: Ser
         answer = httpx.post(clock, params={"offset": offset}, timeout=30)
         assert answer.status_code == 400
         assert answer.json()["__type"] == "BadRequest"
+
+
+def test_delete_report_group_counts_only_live_reports_and_deletes_the_expired_ones(server: Server) -> None:
+    codebuild = server.client("codebuild")
+    old = arns(run_build(server, "keep", report_buildspec()))
+    move_clock(server, 20)
+    unit_only = report_buildspec(reports="  unit:\n    files: ['reports/junit.xml']\n")
+    new = arns(run_build(server, "keep", override=unit_only))
+    assert set(new) == {"keep-unit"}
+
+    move_clock(server, 31)  # the first build's reports expired, the second's did not
+    # keep-unit holds one live report and one expired: only the live one counts
+    with pytest.raises(codebuild.exceptions.InvalidInputException, match="it has 1 report\\(s\\)"):
+        codebuild.delete_report_group(arn=group_arn("keep-unit"))
+    # keep-coverage holds only an expired report: it goes without deleteReports, and the report with it
+    codebuild.delete_report_group(arn=group_arn("keep-coverage"))
+    assert group_arn("keep-coverage") not in codebuild.list_report_groups()["reportGroups"]
+
+    move_clock(server, 0)  # back to now: an expired report left in the store would show again
+    found = codebuild.batch_get_reports(reportArns=[old["keep-coverage"], new["keep-unit"]])
+    assert [r["arn"] for r in found["reports"]] == [new["keep-unit"]]
+    assert found["reportsNotFound"] == [old["keep-coverage"]]
+    assert codebuild.describe_code_coverages(reportArn=old["keep-coverage"])["codeCoverages"] == []

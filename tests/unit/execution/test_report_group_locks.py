@@ -163,7 +163,7 @@ def test_a_deletion_with_its_reports_waits_and_takes_the_new_report_too(pg_repor
 @pytest.mark.parametrize("named", ["by ARN", "by name"])
 def test_a_report_waits_for_its_groups_deletion(pg_reports: Reports, named: str) -> None:
     def held(uow: UnitOfWork) -> None:
-        remove_group(uow, pg_reports.ctx, GROUP, False)
+        remove_group(uow, pg_reports.ctx, GROUP, False, NOW)
 
     group = GROUP if named == "by ARN" else "unit"
     future = waits_while(pg_reports, held, lambda: pg_reports.file(group))

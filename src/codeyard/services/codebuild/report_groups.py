@@ -24,6 +24,7 @@ from codeyard.services.codebuild.report_shapes import (
     group_arn,
     group_shape,
 )
+from codeyard.services.codebuild.reports import expired
 from codeyard.store.ports import Conflict, UnitOfWork
 from codeyard.store.ports.codebuild_reports import PageQuery, ReportGroupRecord
 
@@ -86,9 +87,10 @@ class ReportGroupsMixin(CodeBuildBase):
     def delete_report_group(
         self, ctx: RequestContext, *, arn: str, delete_reports: bool | None = None
     ) -> dict[str, Any]:
-        """A group that holds reports is refused unless `deleteReports`; a missing one answers nothing."""
+        """A group that holds reports (not expired) is refused unless `deleteReports`; a missing one
+        answers nothing."""
         with self._store.unit_of_work() as uow:
-            remove_group(uow, ctx, arn, bool(delete_reports))
+            remove_group(uow, ctx, arn, bool(delete_reports), self._clock.now())
             uow.commit()
         return {}
 
@@ -155,16 +157,19 @@ def change_group(
     return updated
 
 
-def remove_group(uow: UnitOfWork, ctx: RequestContext, arn: str, delete_reports: bool) -> None:
+def remove_group(uow: UnitOfWork, ctx: RequestContext, arn: str, delete_reports: bool, now: datetime) -> None:
     """DeleteReportGroup's change, on the group's row locked first: a report being filed into the
-    group is stored before the group's reports are counted, or waits and then finds no group."""
+    group is stored before the group's reports are counted, or waits and then finds no group. Only
+    reports not expired by `now` count; the expired ones (gone to every operation, not yet swept) are
+    deleted with the group."""
     record = find_group(uow, ctx, arn, for_update=True)
     if record is None:
         return
     reports = uow.reports.find(group_arn=record.arn)
-    if reports and not delete_reports:
+    live = [report for report in reports if not expired(report, now)]
+    if live and not delete_reports:
         raise InvalidInputException(
-            f"Cannot delete report group {record.arn}: it has {len(reports)} report(s); "
+            f"Cannot delete report group {record.arn}: it has {len(live)} report(s); "
             "delete them first or set deleteReports"
         )
     for report in reports:
