@@ -12,6 +12,7 @@ from codeyard.store.ports.codebuild_access import (
     ResourcePolicyRecord,
     SourceCredentialRecord,
 )
+from codeyard.store.ports.codebuild_batches import BuildBatchRecord
 from codeyard.store.ports.codebuild_reports import (
     CodeCoverageRecord,
     PagedRepository,
@@ -208,6 +209,9 @@ class UnitOfWork(Protocol):
 
     @property
     def cache_resets(self) -> Repository[CacheResetRecord]: ...
+
+    @property
+    def build_batches(self) -> PagedRepository[BuildBatchRecord]: ...
 
     @property
     def jobs(self) -> Repository[JobRecord]: ...

@@ -542,6 +542,29 @@ cache_resets = Table(
     Column("reset_at", UtcDateTime, nullable=False),
 )
 
+build_batches = Table(
+    "cb_build_batches",
+    metadata,
+    Column("id", String(255), primary_key=True),
+    Column("region", String(32), nullable=False),
+    Column("arn", String(2048), nullable=False),
+    Column("project_name", String(150), nullable=False),
+    Column("build_batch_number", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("current_phase", String(32), nullable=False),
+    Column("complete", Boolean, nullable=False),
+    Column("start_time", UtcDateTime, nullable=False),
+    Column("initiator", String(2048), nullable=False),
+    Column("end_time", UtcDateTime),
+    Column("details", JSON, nullable=False),
+    Column("phases", JSON, nullable=False),
+    Column("build_groups", JSON, nullable=False),
+    Column("idempotency_token", String(255)),
+    Index("ix_cb_build_batches_region_time", "region", "start_time", "id"),
+    Index("ix_cb_build_batches_project", "region", "project_name", "start_time", "id"),
+    Index("ix_cb_build_batches_open", "complete"),
+)
+
 # --- CodeBuild reports -------------------------------------------------------------------------------
 
 report_groups = Table(

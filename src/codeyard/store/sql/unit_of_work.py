@@ -21,6 +21,7 @@ from codeyard.store.ports.codebuild_access import (
     ResourcePolicyRecord,
     SourceCredentialRecord,
 )
+from codeyard.store.ports.codebuild_batches import BuildBatchRecord
 from codeyard.store.ports.codebuild_reports import (
     CodeCoverageRecord,
     PagedRepository,
@@ -175,6 +176,7 @@ class SqlUnitOfWork:
     source_credentials = _Slot(tables.source_credentials, SourceCredentialRecord)
     resource_policies = _Slot(tables.resource_policies, ResourcePolicyRecord)
     cache_resets = _Slot(tables.cache_resets, CacheResetRecord)
+    build_batches = _PagedSlot(tables.build_batches, BuildBatchRecord)
     jobs = _Slot(tables.jobs, JobRecord)
     runners = _Slot(tables.runners, RunnerRecord)
 
