@@ -13,6 +13,7 @@ from codeyard.store.ports.codebuild_access import (
     SourceCredentialRecord,
 )
 from codeyard.store.ports.codebuild_batches import BuildBatchRecord
+from codeyard.store.ports.codebuild_fleets import FleetRecord
 from codeyard.store.ports.codebuild_reports import (
     CodeCoverageRecord,
     PagedRepository,
@@ -212,6 +213,9 @@ class UnitOfWork(Protocol):
 
     @property
     def build_batches(self) -> PagedRepository[BuildBatchRecord]: ...
+
+    @property
+    def fleets(self) -> Repository[FleetRecord]: ...
 
     @property
     def jobs(self) -> Repository[JobRecord]: ...

@@ -21,14 +21,18 @@ class JobRecord:
     runner_id: str | None = None
     lease_expires_at: datetime | None = None
     stop_requested: bool = False
+    # The ARN of the fleet whose runners alone take the job (None: an on-demand build).
+    fleet: str | None = None
 
 
 @dataclass(frozen=True)
 class RunnerRecord:
-    """A registered runner; `token_hash` is the SHA-256 of its bearer token."""
+    """A registered runner; `token_hash` is the SHA-256 of its bearer token; `fleet` is the ARN of
+    the fleet it serves (None: an on-demand runner); `last_seen_at` its latest poll."""
 
     runner_id: str
     name: str
     token_hash: str
     created_at: datetime
     last_seen_at: datetime | None = None
+    fleet: str | None = None

@@ -493,7 +493,9 @@ jobs = Table(
     Column("runner_id", String(64)),
     Column("lease_expires_at", UtcDateTime),
     Column("stop_requested", Boolean, nullable=False),
-    Index("ix_work_jobs_state", "state", "created_at"),
+    Column("fleet", String(512)),
+    # Claims read the oldest queued job of one fleet (fleet IS NULL: the on-demand builds).
+    Index("ix_work_jobs_state_fleet", "state", "fleet", "created_at"),
 )
 
 runners = Table(
@@ -504,6 +506,22 @@ runners = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("last_seen_at", UtcDateTime),
+    Column("fleet", String(512)),
+    Index("ix_work_runners_fleet", "fleet"),
+)
+
+fleets = Table(
+    "cb_fleets",
+    metadata,
+    Column("region", String(32), primary_key=True),
+    Column("name", String(128), primary_key=True),
+    Column("arn", String(512), nullable=False, unique=True),
+    Column("id", String(255), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_modified_at", UtcDateTime, nullable=False),
+    Column("overflow_behavior", String(16), nullable=False),
+    Column("definition", JSON, nullable=False),
+    Column("tags", JSON, nullable=False),
 )
 
 # --- CodeBuild access and upkeep ------------------------------------------------------------------

@@ -22,6 +22,7 @@ from codeyard.store.ports.codebuild_access import (
     SourceCredentialRecord,
 )
 from codeyard.store.ports.codebuild_batches import BuildBatchRecord
+from codeyard.store.ports.codebuild_fleets import FleetRecord
 from codeyard.store.ports.codebuild_reports import (
     CodeCoverageRecord,
     PagedRepository,
@@ -177,6 +178,7 @@ class SqlUnitOfWork:
     resource_policies = _Slot(tables.resource_policies, ResourcePolicyRecord)
     cache_resets = _Slot(tables.cache_resets, CacheResetRecord)
     build_batches = _PagedSlot(tables.build_batches, BuildBatchRecord)
+    fleets = _Slot(tables.fleets, FleetRecord)
     jobs = _Slot(tables.jobs, JobRecord)
     runners = _Slot(tables.runners, RunnerRecord)
 
