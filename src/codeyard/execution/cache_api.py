@@ -6,10 +6,16 @@ Routes, under /_codeyard/v1/work/jobs/<build id>/cache, for the runner holding t
 most recently written archive whose name starts with the prefix (`{"name": null}` when none does).
 Archives are files `<artifacts>/<bucket>/<prefix>/<quoted name>`; bodies are streamed both ways. The
 runner names them `project/<project>` (a project's archive) and `key/<key>` (keyed archives, shared by
-the projects of the location); `forget` removes a project's on InvalidateProjectCache."""
+the projects of the location); `forget` removes a project's on InvalidateProjectCache.
+
+A build started before its project's cache was reset (its job's cache generation older than the
+project's) stores nothing: its upload is refused with 409 CacheReset before its body is read, and
+again once the body is in, before and after it is moved into place (an archive that landed as the
+reset removed the location's archives is taken back), so no stale archive outlives a reset."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -24,6 +30,7 @@ from codeyard.execution.messages import WORK_PREFIX
 from codeyard.execution.queue import LeaseLost, WorkQueue
 from codeyard.execution.registry import RunnerRegistry
 from codeyard.router import Receive, Scope, Send, send_json
+from codeyard.store.ports.work import JobRecord
 
 CHUNK = 1 << 20
 TEMPORARY = ".tmp-"  # uploads being received: never an archive
@@ -118,7 +125,8 @@ class CacheApi:
         try:
             if len(parts) > 5:
                 raise CacheRefused(404, "NotFound", f"no cache route {raw}")
-            directory = await self._directory(token, job_id)
+            job = await self._job(token, job_id)
+            directory = _directory_of(job, self._artifacts)
             if name is not None and (name in (".", "..") or name.startswith(TEMPORARY)):
                 # quoting leaves dots: such a name would be the directory, its parent or an upload
                 raise CacheRefused(400, "InvalidCacheName", f"not a cache archive name: {name!r}")
@@ -134,24 +142,49 @@ class CacheApi:
                 limit = self._max_upload
                 if limit is not None:
                     _check_size(name, _content_length(scope), limit)  # refused before a byte is read
-                stored = await _receive_file(receive, directory, name, replace, limit)
+                current = self._generation_check(job, name)
+                await _run(current)
+                stored = await _receive_file(receive, directory, name, replace, limit, current)
                 await send_json(send, 200, {"stored": stored})
             else:
                 raise CacheRefused(404, "NotFound", f"no cache route {method} {scope['path']}")
         except CacheRefused as refusal:
             await send_json(send, refusal.status, {"__type": refusal.kind, "message": str(refusal)})
 
-    async def _directory(self, token: str, job_id: str) -> Path:
+    async def _job(self, token: str, job_id: str) -> JobRecord:
         runner_id = await _run(self._registry.authenticate, token)
         if runner_id is None:
             raise CacheRefused(401, "Unauthorized", "The runner token is not valid.")
         try:
-            job = await _run(self._queue.job, runner_id, job_id)
+            return await _run(self._queue.job, runner_id, job_id)
         except LeaseLost as error:
             raise CacheRefused(409, "LeaseLost", str(error)) from None
-        if job.payload.get("cache_type") != "S3" or self._artifacts is None:
-            raise CacheRefused(404, "NoCache", f"build {job_id} has no S3 cache")
-        return cache_directory(self._artifacts.root, str(job.payload.get("cache_location") or ""))
+
+    def _generation_check(self, job: JobRecord, name: str) -> Callable[[], None]:
+        """A check (blocking) that the project's cache was not reset since the build started: raises
+        CacheRefused 409 CacheReset when the project's generation is newer than the job's."""
+        region = str(job.payload.get("region") or job.region)
+        project = str(job.payload.get("project_name") or "")
+        started = int(job.payload.get("cache_generation") or 0)
+
+        def check() -> None:
+            current = self._queue.cache_generation(region, project)
+            if current > started:
+                raise CacheRefused(
+                    409,
+                    "CacheReset",
+                    f"The cache of project {project} was reset (InvalidateProjectCache) after build "
+                    f"{job.id} started (its cache generation {started}, the project's {current}): "
+                    f"the archive {name} is not stored",
+                )
+
+        return check
+
+
+def _directory_of(job: JobRecord, artifacts: ArtifactStore | None) -> Path:
+    if job.payload.get("cache_type") != "S3" or artifacts is None:
+        raise CacheRefused(404, "NoCache", f"build {job.id} has no S3 cache")
+    return cache_directory(artifacts.root, str(job.payload.get("cache_location") or ""))
 
 
 async def _send_file(send: Send, path: Path, head_only: bool) -> None:
@@ -186,10 +219,16 @@ def _check_size(name: str, size: int | None, limit: int) -> None:
 
 
 async def _receive_file(
-    receive: Receive, directory: Path, name: str, replace: bool, limit: int | None
+    receive: Receive,
+    directory: Path,
+    name: str,
+    replace: bool,
+    limit: int | None,
+    current: Callable[[], None],
 ) -> bool:
     """Streams the body to a temporary file and moves it into place; a body over `limit` bytes is
-    refused (its part received so far removed), so no archive is ever stored in part."""
+    refused (its part received so far removed), so no archive is ever stored in part. `current`
+    raises CacheRefused when the build may no longer store (its project's cache was reset)."""
     await _run(lambda: directory.mkdir(parents=True, exist_ok=True))
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=TEMPORARY)
     received = 0
@@ -207,10 +246,30 @@ async def _receive_file(
                     await _run(handle.write, chunk)
                 if not message.get("more_body"):
                     break
-        return await _run(keep, directory, name, Path(temporary), replace)
+        return await _run(_keep_current, directory, name, Path(temporary), replace, current)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _keep_current(
+    directory: Path, name: str, upload: Path, replace: bool, current: Callable[[], None]
+) -> bool:
+    """`keep` while the build may store. A reset that removed the location's archives between the
+    check and the move would miss this one: it is checked again after, and the archive (this upload's
+    file, not one stored since) taken back."""
+    current()
+    inode = upload.stat().st_ino
+    stored = keep(directory, name, upload, replace)
+    try:
+        current()
+    except CacheRefused:
+        target = directory / quote(name, safe="")
+        with contextlib.suppress(FileNotFoundError):
+            if stored and target.stat().st_ino == inode:
+                target.unlink()
+        raise
+    return stored
 
 
 async def _run(function: Callable[..., T], *args: Any) -> T:

@@ -170,6 +170,12 @@ class WorkQueue:
         with self._store.reader() as uow:
             return self._held(uow, runner_id, job_id)
 
+    def cache_generation(self, region: str, project_name: str) -> int:
+        """How many times the project's cache was reset (InvalidateProjectCache) by now."""
+        with self._store.reader() as uow:
+            reset = uow.cache_resets.get(region=region, project_name=project_name)
+        return reset.generation if reset is not None else 0
+
     def expire(self) -> int:
         """Ends what outlived its time: builds whose runners stopped heartbeating (FAILED, or queued
         again while the project's retries last) and builds queued longer than their queued timeout
