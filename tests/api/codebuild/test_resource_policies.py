@@ -124,3 +124,18 @@ def test_through_the_aws_cli(server: Server) -> None:
     assert shared["projects"] == [arn("cli-shared")]
     server.aws("codebuild", "delete-resource-policy", "--resource-arn", arn("cli-shared"))
     assert json.loads(server.aws("codebuild", "list-shared-projects").stdout)["projects"] == []
+
+
+def test_delete_leaves_the_policies_of_other_regions_and_accounts(server: Server) -> None:
+    codebuild = server.client("codebuild")
+    create(server, "regional")
+    policy = _policy(arn("regional"), "*")
+    codebuild.put_resource_policy(policy=policy, resourceArn=arn("regional"))
+
+    elsewhere = server.client("codebuild", region_name="eu-west-1")
+    elsewhere.delete_resource_policy(resourceArn=arn("regional"))  # an ARN of us-east-1: not this region's
+    other_account = arn("regional").replace(ACCOUNT, "111122223333")
+    codebuild.delete_resource_policy(resourceArn=other_account)
+
+    assert codebuild.get_resource_policy(resourceArn=arn("regional"))["policy"] == policy
+    assert codebuild.list_shared_projects()["projects"] == [arn("regional")]

@@ -75,9 +75,12 @@ class ResourcePoliciesMixin(CodeBuildBase):
 
     def delete_resource_policy(self, ctx: RequestContext, *, resource_arn: str) -> dict[str, Any]:
         """A resource without a policy, or no such resource, answers nothing (AWS's only error is
-        InvalidInputException)."""
+        InvalidInputException); nor does the ARN of another region's or account's resource, whose
+        policy stays."""
         if not resource_arn.startswith("arn:"):
             raise InvalidInputException(f"Invalid resource ARN: {resource_arn}")
+        if resource_kind(ctx, resource_arn) is None:
+            return {}
         with self._store.unit_of_work() as uow:
             if uow.resource_policies.remove(resource_arn=resource_arn):
                 uow.commit()
