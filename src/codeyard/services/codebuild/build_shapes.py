@@ -31,6 +31,7 @@ _DETAIL_MEMBERS = (
     "fileSystemLocations",
     "autoRetryConfig",
     "reportArns",
+    "buildBatchArn",
 )
 
 

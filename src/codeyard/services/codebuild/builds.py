@@ -8,9 +8,9 @@ from typing import Any
 
 from codeyard.accounts import RequestContext
 from codeyard.services.codebuild.base import CodeBuildBase
-from codeyard.services.codebuild.build_requests import build_details, job_for
+from codeyard.services.codebuild.build_queueing import NewBuild, queue_build
 from codeyard.services.codebuild.build_shapes import build_shape
-from codeyard.services.codebuild.build_states import BuildStatus, completed, submitted
+from codeyard.services.codebuild.build_states import BuildStatus, completed
 from codeyard.services.codebuild.errors import (
     AccountLimitExceededException,
     InvalidInputException,
@@ -19,11 +19,9 @@ from codeyard.services.codebuild.errors import (
 from codeyard.services.codebuild.pages import page
 from codeyard.store.ports import UnitOfWork
 from codeyard.store.ports.codebuild import BuildRecord
-from codeyard.store.ports.work import JobRecord
 
 PAGE_SIZE = 100
 IDEMPOTENCY_WINDOW = timedelta(minutes=5)  # as AWS: a token names one build for 5 minutes
-JOB_KIND = "build"
 
 
 class BuildsMixin(CodeBuildBase):
@@ -117,42 +115,11 @@ class BuildsMixin(CodeBuildBase):
                 raise AccountLimitExceededException(
                     f"Cannot have more than {limit} active builds for the project"
                 )
-            last = uow.builds.find(
-                region=ctx.region,
-                project_name=project.name,
-                order_by="build_number",
-                descending=True,
-                limit=1,
-            )
             build_id = f"{project.name}:{self._ids.uuid()}"
-            record = submitted(
-                BuildRecord(
-                    id=build_id,
-                    region=ctx.region,
-                    arn=ctx.arn("codebuild", f"build/{build_id}"),
-                    project_name=project.name,
-                    build_number=(last[0].build_number + 1) if last else 1,
-                    status=BuildStatus.IN_PROGRESS,
-                    current_phase="SUBMITTED",
-                    build_complete=False,
-                    start_time=now,
-                    initiator=_initiator(ctx),
-                    details=build_details(project, request, build_id),
-                    idempotency_token=token,
-                )
-            )
-            uow.builds.add(record)
-            job = JobRecord(
-                id=build_id,
-                kind=JOB_KIND,
-                region=ctx.region,
-                state="QUEUED",
-                created_at=now,
-                payload=job_for(record, self._minute_seconds, self._cache_generation(uow, project)).to_dict(),
-            )
-            uow.jobs.add(job)
-            uow.outbox.add(self._build_events.state_change(record))
-            uow.outbox.add(self._build_events.phase_change(record, record.phases[0]))
+            details = build_details(project, request, build_id)
+            fleet = bind_fleet(uow, ctx, details["environment"])
+            new = NewBuild(build_id, _initiator(ctx), now, token)
+            record = queue_build(uow, project, request, new, self._build_events, self._minute_seconds)
             uow.commit()
         self._wake()
         return build_shape(record)
