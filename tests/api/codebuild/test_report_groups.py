@@ -174,11 +174,17 @@ def test_list_report_groups_refuses_forged_tokens(server: Server) -> None:
         create(server, name)
     by_time = codebuild.list_report_groups(sortBy="CREATED_TIME", maxResults=1)["nextToken"]
     kind = json.loads(base64.urlsafe_b64decode(by_time))[0]
+
+    def forged(after: list[object]) -> str:
+        return base64.urlsafe_b64encode(json.dumps([kind, after]).encode()).decode()
+
     for token in (
         "not-a-token",
-        base64.urlsafe_b64encode(json.dumps([kind, [12, "alpha"]]).encode()).decode(),
-        base64.urlsafe_b64encode(json.dumps([kind, ["2026-01-01T00:00:00", "alpha"]]).encode()).decode(),
-        base64.urlsafe_b64encode(json.dumps([kind, ["alpha"]]).encode()).decode(),
+        forged([12, "alpha"]),
+        forged(["2026-01-01T00:00:00", "alpha"]),
+        forged(["0001-01-01T00:00:00+01:00", "alpha"]),  # aware, but before year 1 in UTC
+        forged(["9999-12-31T23:59:59-01:00", "alpha"]),  # aware, but after year 9999 in UTC
+        forged(["alpha"]),
     ):
         code, message = refused(codebuild.list_report_groups, sortBy="CREATED_TIME", nextToken=token)
         assert code == "InvalidInputException"

@@ -8,7 +8,7 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from codeyard.accounts import RequestContext
@@ -193,10 +193,14 @@ def _cursor_value(value: Any, wanted: type) -> bool:
 
 
 def _aware_time(text: str) -> bool:
+    """An ISO 8601 time with its offset that is a time in UTC too (the store keeps UTC: 0001-01-01
+    at +01:00 is none)."""
     try:
-        return datetime.fromisoformat(text).utcoffset() is not None
-    except ValueError:
+        when = datetime.fromisoformat(text)
+        when.astimezone(UTC)
+    except (ValueError, OverflowError):
         return False
+    return when.utcoffset() is not None
 
 
 REPORT_OPERATIONS = frozenset(

@@ -54,6 +54,8 @@ def test_forged_id_tokens_are_refused(after: Any) -> None:
         ((datetime, str), [1767225600, "g"]),  # a number where a time goes
         ((datetime, str), ["2026-03-01T12:00:00", "g"]),  # a time without its offset
         ((datetime, str), ["yesterday", "g"]),
+        ((datetime, str), ["0001-01-01T00:00:00+01:00", "g"]),  # before year 1 in UTC
+        ((datetime, str), ["9999-12-31T23:59:59-01:00", "g"]),  # after year 9999 in UTC
     ],
 )
 def test_forged_order_values_are_refused(types: tuple[type, ...], after: Any) -> None:
