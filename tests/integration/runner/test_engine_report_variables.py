@@ -11,6 +11,7 @@ from codeyard.execution.messages import ReportUpload
 from codeyard.runner.buildspec.parser import parse
 from codeyard.runner.engine.artifact_variables import report_variable_names
 from codeyard.runner.engine.environment import EnvironmentVariable
+from codeyard.runner.engine.events import BuildEvent, LogLines
 from codeyard.runner.engine.hooks import BuildHooks, FinalStep
 from codeyard.runner.report_upload import upload_reports
 from tests.integration.runner.build_helper import run_build
@@ -91,3 +92,33 @@ def test_names_come_from_every_report_groups_files_and_base_directory() -> None:
     spec = parse(BUILDSPEC)
     assert report_variable_names(spec.reports) == ["CODEBUILD_SRC_DIR", "KIND", "NOT_SET", "OUT"]
     assert report_variable_names(parse("version: 0.2\nphases: {build: {commands: [echo]}}\n").reports) == []
+
+
+def test_a_build_that_faulted_during_a_command_reads_no_shell_values_and_ends(tmp_path: Path) -> None:
+    # the runner's own failure while a command still runs (here its event sink): the shell is busy, so
+    # FINALIZING must not wait on it for the reports' variables; it ends the shell and takes the build's
+    buildspec = """
+version: 0.2
+phases:
+  build:
+    commands:
+      - OUT=from-the-shell; echo boom; sleep 600
+reports:
+  based:
+    files: ['*.xml']
+    base-directory: $OUT
+"""
+    environments: list[dict[str, str]] = []
+
+    async def finalize(step: FinalStep) -> None:
+        environments.append(dict(step.environment))
+
+    async def observer(event: BuildEvent) -> None:
+        if isinstance(event, LogLines) and "boom" in event.lines:
+            raise RuntimeError("the runner failed")
+
+    build = run_build(tmp_path, buildspec, BuildHooks(finalize=finalize), observer=observer)
+    assert str(build.ended.status) == "FAULT"
+    assert build.record("BUILD").contexts[0].message == "RuntimeError: the runner failed"
+    assert "OUT" not in environments[0]
+    assert environments[0]["CODEBUILD_BUILD_NUMBER"] == "7"

@@ -323,7 +323,10 @@ class BuildRunner:
             self._executor.cleanup(self._workspace)
 
     async def _fault(self, error: BaseException) -> None:
-        """An unexpected error (a bug, a hook's own failure): the running phase and the build are FAULT."""
+        """An unexpected error (a bug, a hook's own failure): the running phase and the build are FAULT.
+        The shell is ended: the error may have left a command running, which FINALIZING must not await."""
+        if self._session is not None:
+            await self._session.kill(self._request.kill_grace_seconds)
         if self._current is not None:
             await self._leave(
                 StatusType.FAULT, PhaseContext(INTERNAL_ERROR, f"{type(error).__name__}: {error}")
