@@ -10,6 +10,7 @@ from typing import Any
 from codeyard.services.codebuild.build_requests import build_details, job_for
 from codeyard.services.codebuild.build_shapes import BuildEvents
 from codeyard.services.codebuild.build_states import BuildStatus, submitted
+from codeyard.services.codebuild.fleet_pool import bind_fleet
 from codeyard.store.ports import UnitOfWork
 from codeyard.store.ports.codebuild import BuildRecord, ProjectRecord
 from codeyard.store.ports.work import JobRecord
@@ -43,6 +44,8 @@ def queue_build(
         region=project.region, project_name=project.name, order_by="build_number", descending=True, limit=1
     )
     details = build_details(project, request, new.build_id)
+    # The fleet whose runners alone take the build (the project's or fleetOverride's); must exist.
+    fleet = bind_fleet(uow, project.region, details["environment"])
     if new.batch_arn:
         details["buildBatchArn"] = new.batch_arn
     if new.batch_identifier:
@@ -72,6 +75,7 @@ def queue_build(
         state="QUEUED",
         created_at=new.now,
         payload=job_for(record, minute_seconds, reset.generation if reset is not None else 0).to_dict(),
+        fleet=fleet,
     )
     uow.jobs.add(job)
     uow.outbox.add(events.state_change(record))

@@ -116,8 +116,6 @@ class BuildsMixin(CodeBuildBase):
                     f"Cannot have more than {limit} active builds for the project"
                 )
             build_id = f"{project.name}:{self._ids.uuid()}"
-            details = build_details(project, request, build_id)
-            fleet = bind_fleet(uow, ctx, details["environment"])
             new = NewBuild(build_id, _initiator(ctx), now, token)
             record = queue_build(uow, project, request, new, self._build_events, self._minute_seconds)
             uow.commit()
