@@ -21,6 +21,9 @@ from codeyard.git.base import git_environment
 
 GITLINK = "160000"
 MAX_LEVELS = 8  # submodules of submodules, at most this deep
+# repositories fetched for one source, nested ones included: each level may name several, so the
+# levels alone would let a few commits ask for millions of clones
+MAX_REPOSITORIES = 256
 
 # a repository's name -> (its id, its bare repository), None when the build's region has none
 Lookup = Callable[[str], tuple[str, Path] | None]
@@ -49,16 +52,24 @@ class SubmoduleFetcher:
     lookup: Lookup
     has_commit: HasCommit
     scratch: Path
+    limit: int = MAX_REPOSITORIES
 
-    def fetch(self, bare: Path, commit: str, url: str, git_dir: Path, level: int = 0) -> None:
+    def fetch(
+        self, bare: Path, commit: str, url: str, git_dir: Path, level: int = 0, fetched: int = 0
+    ) -> int:
         """The submodules of `commit` of the repository `bare` (fetched from `url`) into the
-        repository `git_dir` of its clone."""
+        repository `git_dir` of its clone; answers how many repositories are fetched in all, the
+        `fetched` before this call included (at most `limit`)."""
         for module in submodules_at(bare, commit):
             if level >= MAX_LEVELS:
                 raise SubmoduleUnavailable(
                     f"Cannot fetch the submodule {module.name!r}: submodules nest more than {MAX_LEVELS} deep"
                 )
             what = f"the submodule {module.name!r} (path {module.path}) from {module.url}"
+            if fetched >= self.limit:
+                raise SubmoduleUnavailable(
+                    f"Cannot fetch {what}: a source fetches at most {self.limit} submodule repositories"
+                )
             try:
                 target_url = absolute_url(module.url, url)
                 name = repository_name(target_url, self.region, self.bases)
@@ -74,7 +85,8 @@ class SubmoduleFetcher:
                 )
             module_dir = git_dir / "modules" / module.name
             self._clone(module_bare, module_dir, target_url, module.commit, what)
-            self.fetch(module_bare, module.commit, target_url, module_dir, level + 1)
+            fetched = self.fetch(module_bare, module.commit, target_url, module_dir, level + 1, fetched + 1)
+        return fetched
 
     def _clone(self, bare: Path, git_dir: Path, url: str, commit: str, what: str) -> None:
         if git_dir.exists():
