@@ -145,14 +145,13 @@ class BuildCache:
         save = spec is not None and cache_actions(spec.action)[1] and bool(spec.paths)
         source_dir = step.workspace.src_dir
         paths = list(spec.paths) if spec is not None else []
-        for path in _unread(paths, step.workspace):
-            await self._note(f"Cache path {path} is left out: outside the build's own directories")
         if self._kind == "LOCAL":
             local = LocalCache(self.local_root, self._project, self._generation)
             if SOURCE_MODE in self._modes:
                 kept = await asyncio.to_thread(local.save_source, source_dir)
                 await self._note(f"{SOURCE_MODE}: {'saved' if kept else 'no .git directory to save'}")
             if CUSTOM_MODE in self._modes and save:
+                await self._note_left_out(paths, step.workspace)
                 await asyncio.to_thread(
                     local.save_custom,
                     paths,
@@ -162,6 +161,7 @@ class BuildCache:
                 )
                 await self._note(f"{CUSTOM_MODE}: saved")
         elif self._kind == "S3" and save and spec is not None and self._remote is not None:
+            await self._note_left_out(paths, step.workspace)
             key, _ = await _keys(spec, step.session)
             cache = ArchiveCache(self._remote(), self._project)
             scratch = step.workspace.root / "cache-scratch"
@@ -182,6 +182,11 @@ class BuildCache:
             await self._note(
                 f"S3 cache {where} saved" if stored else f"S3 cache {where} exists already: kept as it is"
             )
+
+    async def _note_left_out(self, paths: list[str], workspace: Workspace) -> None:
+        """Notes each absolute path of the paths about to be archived that the workspace does not read."""
+        for path in _unread(paths, workspace):
+            await self._note(f"Cache path {path} is left out: outside the build's own directories")
 
     def _docker_layer_note(self, workspace: Workspace) -> str:
         note = self._docker_layers(workspace) if self._docker_layers is not None else None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from codeyard.runner.build_cache import CUSTOM_MODE, BuildCache
+from codeyard.runner.build_cache import CUSTOM_MODE, SOURCE_MODE, BuildCache
 from codeyard.runner.cache import DirectoryCacheStore
 from codeyard.runner.engine.container import ContainerExecutor
 from codeyard.runner.engine.executors import Executor, HostExecutor
@@ -123,3 +123,37 @@ cache:
     assert str(second.ended.status) == "SUCCEEDED", second.log
     assert second.output == ["one", "nothing cached"]  # deps restored through the view, .m2 not cached
     assert podman.containers_using(tmp_path) == []
+
+
+def test_cache_paths_are_checked_only_when_they_are_archived(tmp_path: Path) -> None:
+    problem = sandbox_problem()
+    if problem is not None:
+        pytest.skip(f"SANDBOX UNAVAILABLE: {problem}")
+    # the source cache keeps .git whatever cache.paths say; they are looked at only by a custom save
+    text = """
+version: 0.2
+phases:
+  build:
+    commands:
+      - git init -q . && mkdir -p deps && echo one > deps/a.txt
+cache:
+  paths: ['/etc/hostname', '../beside/*']
+"""
+    cached = Cached(tmp_path)
+    cache = BuildCache("LOCAL", [SOURCE_MODE], "demo", local_root=cached.root, remote=None, note=cached.note)
+    hooks = BuildHooks(load_buildspec=_loader(text), upload_artifacts=cache.save)
+    build = run_build(tmp_path, None, hooks, executor=sandbox(tmp_path))
+    assert str(build.ended.status) == "SUCCEEDED", build.log
+    assert cached.notes == ["LOCAL_SOURCE_CACHE: saved"]
+
+    cached.notes.clear()
+    both = BuildCache(
+        "LOCAL", [SOURCE_MODE, CUSTOM_MODE], "demo", local_root=cached.root, remote=None, note=cached.note
+    )
+    hooks = BuildHooks(load_buildspec=_loader(text), upload_artifacts=both.save)
+    build = run_build(tmp_path, None, hooks, executor=sandbox(tmp_path))
+    assert str(build.ended.status) == "SUCCEEDED", build.log
+    assert cached.notes == [
+        "LOCAL_SOURCE_CACHE: saved",
+        "Cannot save the cache: path pattern may not contain '..': '../beside/*'",
+    ]
