@@ -12,20 +12,11 @@ from urllib.parse import quote
 import httpx
 
 from tests.api.codebuild.report_support import group_arn
-from tests.integration.runner.builds_support import TOKEN_FILE, buildspec, no_source_project
+from tests.integration.runner.builds_support import buildspec, no_source_project
+from tests.integration.runner.test_work_api_cache import WORK, _claim, _register
 from tests.support.server import Server
 
-WORK = "/_codeyard/v1/work"
 JUNIT = b'<testsuite name="s"><testcase classname="c" name="t"/></testsuite>'
-
-
-def _register(server: Server, name: str) -> dict[str, str]:
-    token = (server.data_dir / TOKEN_FILE).read_text().strip()
-    answer = httpx.post(
-        f"{server.endpoint}{WORK}/register", json={"name": name}, headers={"authorization": f"Bearer {token}"}
-    )
-    assert answer.status_code == 200
-    return {"authorization": f"Bearer {answer.json()['token']}"}
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
@@ -58,8 +49,7 @@ def test_only_the_lease_holder_exports_the_raw_data_of_an_exporting_report(
     no_source_project(server, "app", buildspec("true"))
     holder, other = _register(server, "holder"), _register(server, "other")
     build_id = codebuild.start_build(projectName="app")["build"]["id"]
-    claimed = httpx.post(f"{server.endpoint}{WORK}/poll?wait=10", headers=holder, timeout=30)
-    assert claimed.json()["build_id"] == build_id
+    assert _claim(server, holder)["build_id"] == build_id
     jobs = f"{server.endpoint}{WORK}/jobs/{quote(build_id, safe='')}"
 
     def upload(group: str) -> dict[str, Any]:
