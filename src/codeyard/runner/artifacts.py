@@ -70,8 +70,9 @@ def select_files(
     `files` are relative to the source directory or, when set, to each directory that
     `base_directory` (itself possibly a glob such as 'out*') matches; those directories' contents
     become the artifact root. Absolute patterns and base directories name paths of the build's
-    filesystem, found under `filesystem_root` ('/' on the host, an empty directory for a container)
-    and, with `readable_roots` (a sandboxed build's own directories), only inside those.
+    filesystem, found under `filesystem_root` ('/' on the host and in the sandbox, for a container the
+    view of its bind mounts: engine/container_paths.py) and, with `readable_roots` (a sandboxed build's
+    own directories, a container's bound ones), only inside those.
     `exclude_paths` are relative to the base directory. With `discard_paths` every file goes to the
     artifact root, and when two files get the same name the first in path order is kept (the others
     are reported in the warnings).
