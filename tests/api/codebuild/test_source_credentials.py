@@ -112,3 +112,17 @@ def test_through_the_aws_cli(server: Server) -> None:
     assert (
         json.loads(server.aws("codebuild", "list-source-credentials").stdout)["sourceCredentialsInfos"] == []
     )
+
+
+def test_a_username_or_resource_too_long_to_keep_is_refused(server: Server) -> None:
+    codebuild = server.client("codebuild")
+    connection = "arn:aws:codeconnections:us-east-1:000000000000:connection/" + "c" * 2000
+    too_long = (
+        {"username": "u" * 1025, "token": "pw", "serverType": "BITBUCKET", "authType": "BASIC_AUTH"},
+        {"token": connection, "serverType": "GITHUB", "authType": "CODECONNECTIONS"},
+    )
+    for params in too_long:
+        code, message = refused(codebuild.import_source_credentials, **params)
+        assert code == "InvalidInputException"
+        assert "at most" in message
+    assert codebuild.list_source_credentials()["sourceCredentialsInfos"] == []

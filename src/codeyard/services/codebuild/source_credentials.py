@@ -17,6 +17,9 @@ from codeyard.store.ports.codebuild_access import SourceCredentialRecord
 # authTypes whose token is an ARN (a connection's, a secret's), answered as the credentials' resource
 _RESOURCE_TYPES = {"CODECONNECTIONS": ":codeconnections:", "SECRETS_MANAGER": ":secretsmanager:"}
 _PREFIX = "token/"
+# the longest username and connection or secret ARN kept (the store's columns; AWS states no limit)
+MAX_USERNAME = 1024
+MAX_RESOURCE = 2048
 
 
 def _arn(ctx: RequestContext, server_type: str) -> str:
@@ -105,8 +108,14 @@ def _check(server_type: str, auth_type: str, username: str | None, token: str) -
             raise InvalidInputException("A username is required for authType BASIC_AUTH")
     elif username is not None:
         raise InvalidInputException(f"A username is only valid for authType BASIC_AUTH, not {auth_type}")
+    if username is not None and len(username) > MAX_USERNAME:
+        raise InvalidInputException(f"The username is at most {MAX_USERNAME} characters long")
     service = _RESOURCE_TYPES.get(auth_type)
     if service is not None and not (token.startswith("arn:") and service in token):
         raise InvalidInputException(
             f"For authType {auth_type} the token must be an ARN of {service.strip(':')}"
+        )
+    if service is not None and len(token) > MAX_RESOURCE:
+        raise InvalidInputException(
+            f"For authType {auth_type} the token is an ARN of at most {MAX_RESOURCE} characters"
         )
