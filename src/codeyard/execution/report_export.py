@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
@@ -27,6 +28,7 @@ from codeyard.store.ports import Store
 MAX_ZIP_BYTES = 64 * 1024 * 1024  # of an upload
 MAX_FILES = 1000  # in one report's zip
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # of the files a zip holds
+READ_CHUNK = 1 << 20
 T = TypeVar("T")
 
 
@@ -61,13 +63,24 @@ def export_place(export_config: dict[str, Any], report_arn: str) -> tuple[str, s
 
 
 def check_zip(upload: Path) -> None:
-    """Refuses a file that is not a zip, holds too many or too large files, or names a file outside
-    the place it is unpacked to."""
+    """Refuses a file that is not a zip, holds too many or too large files, names a file outside
+    the place it is unpacked to, or holds a file that cannot be read back whole (damaged data, a
+    wrong CRC, encrypted, an unknown compression): what is kept can always be unpacked."""
     try:
         with zipfile.ZipFile(upload) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as error:
-        raise ExportRefused(400, "InvalidReportData", f"the raw data is not a zip: {error}") from None
+            _check_entries(entries)
+            for entry in entries:  # read within the sizes checked: zipfile stops at an entry's size
+                with archive.open(entry) as member:
+                    while member.read(READ_CHUNK):
+                        pass
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError) as error:
+        raise ExportRefused(
+            400, "InvalidReportData", f"the raw data is not a readable zip: {error}"
+        ) from None
+
+
+def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
     if len(entries) > MAX_FILES:
         raise ExportRefused(400, "InvalidReportData", f"the raw data holds more than {MAX_FILES} files")
     if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:

@@ -27,6 +27,13 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def _damaged() -> bytes:
+    """A zip whose deflated data is damaged: its listing reads, its file does not."""
+    data = bytearray(_zip({"junit.xml": JUNIT * 50}))
+    data[30 + len("junit.xml") + 4] ^= 0xFF
+    return bytes(data)
+
+
 def _bomb() -> bytes:
     """A small zip that unpacks to 257 MB."""
     buffer = io.BytesIO()
@@ -78,6 +85,7 @@ def test_only_the_lease_holder_exports_the_raw_data_of_an_exporting_report(
         (put(arn, b"not a zip"), 400, "InvalidReportData"),
         (put(arn, _zip({"../escape.xml": JUNIT})), 400, "InvalidReportData"),
         (put(arn, _zip({"/etc/cron.d/x": JUNIT})), 400, "InvalidReportData"),
+        (put(arn, _damaged()), 400, "InvalidReportData"),
         (put(arn, _bomb()), 413, "ReportDataTooLarge"),
     ]
     for answer, status, kind in refusals:
