@@ -1,6 +1,6 @@
 """A server build's cache: restored at the end of DOWNLOAD_SOURCE, saved in UPLOAD_ARTIFACTS.
 
-LOCAL caches live on the runner host (`LocalCache`, one directory per project); S3-type caches in
+LOCAL caches live on the runner host (`LocalCache`, one directory per project ARN); S3-type caches in
 the server's artifact store at the project's cache location (`ArchiveCache` over a CacheStore of
 the work API). The buildspec's `cache` block says what: `paths`, `key` and `fallback-keys` (both
 expanded by the build's shell, so `$(codebuild-hash-files ...)` works) and `action`."""
@@ -45,9 +45,11 @@ _FAILURES = (
 class BuildCache:
     """The cache of one build: `kind` NO_CACHE, LOCAL (with `modes`) or S3 (through `remote()`).
 
-    `local_root` holds the LOCAL caches. Absolute cache paths follow the workspace's rules, as the
-    artifacts' do (`Workspace.filesystem_root` and `readable_roots`): any path on the host, only the
-    build's own directories in a sandbox, only the bound directories of a container;
+    `project` names the S3-type archive of the project (`project/<name>`); `project_arn` keys its
+    LOCAL cache in `local_root` (the name when not given). Absolute cache paths follow the
+    workspace's rules, as the artifacts' do (`Workspace.filesystem_root` and `readable_roots`): any
+    path on the host, only the build's own directories in a sandbox, only the bound directories of a
+    container;
     `docker_layers` tells what a container build has of LOCAL_DOCKER_LAYER_CACHE (the container
     executor mounts it: runner/engine/docker_layers.py; None: an executor without it)."""
 
@@ -62,10 +64,12 @@ class BuildCache:
         note: Note,
         docker_layers: Callable[[Workspace], str | None] | None = None,
         generation: int = 0,
+        project_arn: str = "",
     ) -> None:
         self._kind = kind
         self._modes = modes
-        self._project = project
+        self._project = project  # names the project's S3-type archive
+        self._project_arn = project_arn or project  # keys its LOCAL cache
         self.local_root = local_root
         self._remote = remote
         self._note = note
@@ -106,7 +110,7 @@ class BuildCache:
         root, roots = step.workspace.filesystem_root, step.workspace.readable_roots
         wrote = False
         if self._kind == "LOCAL":
-            local = LocalCache(self.local_root, self._project, self._generation)
+            local = LocalCache(self.local_root, self._project_arn, self._generation)
             if DOCKER_MODE in self._modes:
                 await self._note(self._docker_layer_note(step.workspace))
             if SOURCE_MODE in self._modes:
@@ -146,7 +150,7 @@ class BuildCache:
         source_dir = step.workspace.src_dir
         paths = list(spec.paths) if spec is not None else []
         if self._kind == "LOCAL":
-            local = LocalCache(self.local_root, self._project, self._generation)
+            local = LocalCache(self.local_root, self._project_arn, self._generation)
             if SOURCE_MODE in self._modes:
                 kept = await asyncio.to_thread(local.save_source, source_dir)
                 await self._note(f"{SOURCE_MODE}: {'saved' if kept else 'no .git directory to save'}")
@@ -196,9 +200,9 @@ class BuildCache:
 
 
 def docker_layers_of(job: Job) -> str | None:
-    """The project whose Docker layer cache the build asks for (a LOCAL cache with
+    """The ARN of the project whose Docker layer cache the build asks for (a LOCAL cache with
     LOCAL_DOCKER_LAYER_CACHE), or None."""
-    return job.project_name if job.cache_type == "LOCAL" and DOCKER_MODE in job.cache_modes else None
+    return job.project_arn if job.cache_type == "LOCAL" and DOCKER_MODE in job.cache_modes else None
 
 
 def _unread(paths: list[str], workspace: Workspace) -> list[str]:

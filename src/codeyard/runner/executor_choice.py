@@ -43,7 +43,7 @@ class ExecutorChoice:
         self, image: str, privileged: bool = False, docker_layers: str | None = None, generation: int = 0
     ) -> Executor:
         """The executor of a build of `image`; `privileged` (the environment's privilegedMode) and
-        `docker_layers` (the project whose LOCAL_DOCKER_LAYER_CACHE the build asks for) only matter in
+        `docker_layers` (the ARN of the project whose LOCAL_DOCKER_LAYER_CACHE the build asks for) only matter in
         a container. `generation` counts the resets of the project's cache: layers of an older one go."""
         if self._default is not None and managed_image(image):
             return self._default

@@ -71,6 +71,7 @@ class BuildJob:
             note=self._note,
             docker_layers=executor.docker_layer_note if isinstance(executor, ContainerExecutor) else None,
             generation=job.cache_generation,
+            project_arn=job.project_arn,
         )
 
     async def run(self) -> None:

@@ -1,11 +1,15 @@
 """The LOCAL build cache: per project on the runner host, the source's git state and the custom paths.
 
+A project's directory is named by its ARN (`directory_name`: a hash of the ARN, then the project's
+name for humans), so projects of one name in different regions or accounts keep their own caches.
+
 Each project's directory notes the generation of its cache (GENERATION_FILE, 0 when absent): the
 number of InvalidateProjectCache calls a build's job carries. A build of a newer generation drops
 the entries of an older one instead of restoring them; a build of an older one saves nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Sequence
@@ -18,13 +22,23 @@ from codeyard.runner.cache_archive import extract_cache_archive, write_cache_arc
 SOURCE_ENTRY = "source"  # LOCAL_SOURCE_CACHE: the .git directory of the primary source
 CUSTOM_ENTRY = "custom"  # LOCAL_CUSTOM_CACHE: the files the buildspec's cache paths select
 GENERATION_FILE = ".generation"
+NAME_CHARS = 100  # of the project's name in a directory name (a file name holds 255 bytes)
+PROJECT_MARKER = ":project/"
+
+
+def directory_name(project_arn: str) -> str:
+    """The name of a project's cache directory: a hash of its ARN, `-`, its name (quoted, shortened)."""
+    digest = hashlib.sha256(project_arn.encode()).hexdigest()[:16]
+    name = project_arn.rpartition(PROJECT_MARKER)[2]
+    return f"{digest}-{quote(name, safe='')[:NAME_CHARS]}"
 
 
 class LocalCache:
-    """The LOCAL cache of one project in a directory of the runner host; each save replaces the last."""
+    """The LOCAL cache of one project (by its ARN) in a directory of the runner host; each save
+    replaces the last."""
 
-    def __init__(self, root: Path, project: str, generation: int = 0) -> None:
-        self._directory = root / quote(project, safe="")
+    def __init__(self, root: Path, project_arn: str, generation: int = 0) -> None:
+        self._directory = root / directory_name(project_arn)
         self._store = DirectoryCacheStore(self._directory)
         self._generation = generation
 

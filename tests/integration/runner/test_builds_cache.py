@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.integration.runner.builds_support import finished, log_text, no_source_project
+from codeyard.runner.local_cache import directory_name
+from tests.integration.runner.builds_support import finished, log_text, no_source_project, until
 from tests.support.server import Server
 
 KEYED_SPEC = """version: 0.2
@@ -117,8 +118,50 @@ def test_a_local_cache_keeps_custom_paths_and_the_git_state_on_the_runner(server
     )
     assert "restored=2" in custom_only
     assert "no-git" in custom_only
-    cache_dir = server.data_dir / "builds" / "local-cache" / "local"
+    arn = server.client("codebuild").batch_get_projects(names=["local"])["projects"][0]["arn"]
+    cache_dir = server.data_dir / "builds" / "local-cache" / directory_name(arn)
+    assert cache_dir.name.endswith("-local")
     assert sorted(p.name for p in cache_dir.iterdir()) == ["custom", "source"]
+
+
+def test_projects_of_one_name_in_two_regions_keep_their_own_local_caches(server: Server) -> None:
+    cache = {"type": "LOCAL", "modes": ["LOCAL_CUSTOM_CACHE"]}
+    no_source_project(server, "twin", LOCAL_SPEC, cache=cache)
+    east = server.client("codebuild")
+    west = server.client("codebuild", region_name="eu-west-1")
+    project = east.batch_get_projects(names=["twin"])["projects"][0]
+    west.create_project(
+        name="twin",
+        source=project["source"],
+        artifacts={"type": "NO_ARTIFACTS"},
+        environment=project["environment"],
+        serviceRole=project["serviceRole"],
+        cache=cache,
+    )
+
+    def run(client: Any) -> str:
+        build_id = client.start_build(projectName="twin")["build"]["id"]
+        done = until(
+            lambda: (b := client.batch_get_builds(ids=[build_id])["builds"][0])["buildComplete"] and b,
+            what=f"the end of {build_id}",
+        )
+        assert done["buildStatus"] == "SUCCEEDED", done["phases"]
+        logs = done["logs"]
+        events = server.client("logs", region_name=client.meta.region_name).get_log_events(
+            logGroupName=logs["groupName"], logStreamName=logs["streamName"], startFromHead=True
+        )["events"]
+        return "\n".join(event["message"] for event in events)
+
+    assert "cold" in run(east)
+    assert "restored=1" in run(east)
+    assert "cold" in run(west)  # not the cache of us-east-1's twin
+    assert "restored=1" in run(west)
+    assert "restored=2" in run(east)
+    arns = {project["arn"], west.batch_get_projects(names=["twin"])["projects"][0]["arn"]}
+    kept = {
+        p.name for p in (server.data_dir / "builds" / "local-cache").iterdir() if p.name.endswith("-twin")
+    }
+    assert kept == {directory_name(arn) for arn in arns}
 
 
 def test_invalidate_project_cache_makes_the_next_build_start_cold(server: Server) -> None:

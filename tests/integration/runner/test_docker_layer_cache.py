@@ -115,10 +115,13 @@ def test_a_privileged_build_sees_the_layers_its_projects_earlier_build_left(
     assert _noted(needs, unprivileged)
     assert "docker=none" in unprivileged
     assert "docker=none" in unprivileged_again  # what the first wrote went with its container
-    assert sorted(_volumes(podman, work_dir).values()) == ["layers", "layers", "neighbour", "neighbour"]
+    # keyed and labelled by the project's ARN
+    arns = [
+        codebuild.batch_get_projects(names=[name])["projects"][0]["arn"] for name in ("layers", "neighbour")
+    ]
+    assert sorted(_volumes(podman, work_dir).values()) == sorted(arns * 2)
     assert set(_volumes(podman, work_dir)) == {
-        *LayerVolumes(work_dir.resolve(), "layers").names,
-        *LayerVolumes(work_dir.resolve(), "neighbour").names,
+        name for arn in arns for name in LayerVolumes(work_dir.resolve(), arn).names
     }
 
 

@@ -17,6 +17,7 @@ from codeyard.runner.engine.container import ContainerExecutor
 from codeyard.runner.engine.executors import Executor, HostExecutor
 from codeyard.runner.engine.hooks import BuildHooks
 from codeyard.runner.engine.sandbox import sandbox_problem
+from codeyard.runner.local_cache import directory_name
 from tests.integration.runner.build_helper import Build, run_build
 from tests.integration.runner.sandbox_helper import sandbox
 from tests.integration.runner.test_engine_sandbox_absolute_paths import _loader
@@ -41,7 +42,7 @@ class Cached:
         return run_build(tmp_path, None, hooks, executor=executor)
 
     def names(self) -> list[str]:
-        stream = DirectoryCacheStore(self.root / "demo").open("custom")
+        stream = DirectoryCacheStore(self.root / directory_name("demo")).open("custom")
         assert stream is not None
         with stream, tarfile.open(fileobj=io.BytesIO(stream.read())) as archive:
             return archive.getnames()

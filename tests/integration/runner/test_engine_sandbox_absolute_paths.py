@@ -20,6 +20,7 @@ from codeyard.runner.buildspec.parser import parse
 from codeyard.runner.cache import DirectoryCacheStore
 from codeyard.runner.engine.executors import Executor, HostExecutor, Workspace
 from codeyard.runner.engine.hooks import ArtifactStep, BuildHooks, FinalStep
+from codeyard.runner.local_cache import directory_name
 from codeyard.runner.report_upload import upload_reports
 from tests.integration.runner.build_helper import Build, run_build
 from tests.integration.runner.sandbox_helper import sandbox, sandbox_runs
@@ -223,7 +224,7 @@ cache:
     left_out = "is left out: outside the build's own directories"
     assert f"Cache path /etc/shadow {left_out}" in notes
     assert f"Cache path {token.parent}/**/* {left_out}" in notes
-    stream = DirectoryCacheStore(tmp_path / "cache" / "demo").open("custom")
+    stream = DirectoryCacheStore(tmp_path / "cache" / directory_name("demo")).open("custom")
     assert stream is not None
     with stream, tarfile.open(fileobj=io.BytesIO(stream.read())) as archive:
         assert archive.getnames() == ["src/deps/a.txt"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from codeyard.runner.local_cache import LocalCache
+from codeyard.runner.local_cache import LocalCache, directory_name
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -73,7 +73,9 @@ def test_a_newer_generation_drops_the_cache_of_an_older_one(tmp_path: Path) -> N
     assert not LocalCache(root, "web", generation=1).restore_custom(fresh)
 
     assert not (fresh / "deps").exists()
-    assert sorted(p.name for p in (root / "web").iterdir()) == [".generation"]  # the entry is gone
+    assert sorted(p.name for p in (root / directory_name("web")).iterdir()) == [
+        ".generation"
+    ]  # the entry is gone
     assert not LocalCache(root, "web").restore_custom(fresh)  # an older build finds nothing either
 
 
@@ -89,4 +91,33 @@ def test_a_build_of_an_older_generation_saves_nothing_over_a_newer_cache(tmp_pat
     fresh.mkdir()
     assert LocalCache(root, "web", generation=2).restore_custom(fresh)
     assert (fresh / "deps" / "stamp").read_text() == "new"
-    assert (root / "web" / ".generation").read_text().strip() == "2"
+    assert (root / directory_name("web") / ".generation").read_text().strip() == "2"
+
+
+def test_projects_of_one_name_in_other_regions_or_accounts_have_their_own_cache(tmp_path: Path) -> None:
+    root = tmp_path / "cache"
+    east = "arn:aws:codebuild:us-east-1:111111111111:project/web"
+    west = "arn:aws:codebuild:eu-west-1:111111111111:project/web"
+    other_account = "arn:aws:codebuild:us-east-1:222222222222:project/web"
+    assert LocalCache(root, east).save_custom(["deps/**/*"], _custom(tmp_path, "b1", "east"))
+    for index, arn in enumerate((west, other_account)):
+        elsewhere = tmp_path / f"elsewhere-{index}"
+        elsewhere.mkdir()
+        assert not LocalCache(root, arn).restore_custom(elsewhere)
+        assert list(elsewhere.iterdir()) == []
+    fresh = tmp_path / "b2"
+    fresh.mkdir()
+    assert LocalCache(root, east).restore_custom(fresh)
+    assert (fresh / "deps" / "stamp").read_text() == "east"
+    names = {directory_name(arn) for arn in (east, west, other_account)}
+    assert len(names) == 3
+    assert all(name.endswith("-web") for name in names)
+    assert [p.name for p in root.iterdir()] == [directory_name(east)]
+
+
+def test_a_directory_name_is_one_file_name_however_long_the_project_name(tmp_path: Path) -> None:
+    long_name = "p" * 255
+    name = directory_name(f"arn:aws:codebuild:us-east-1:111111111111:project/{long_name}")
+    assert len(name) <= 255
+    assert "/" not in name
+    assert name != directory_name(f"arn:aws:codebuild:us-east-2:111111111111:project/{long_name}")

@@ -58,8 +58,8 @@ class ContainerUnavailableError(RuntimeError):
 @dataclass(frozen=True)
 class ContainerOptions:
     """How a build's container is made: network (off unless the project allows it: then the host's),
-    privileged (the project's privilegedMode), its host name, and `docker_layers`: the project whose
-    LOCAL_DOCKER_LAYER_CACHE the build asks for (None: it does not; see docker_layers.py)."""
+    privileged (the project's privilegedMode), its host name, and `docker_layers`: the project (its ARN)
+    whose LOCAL_DOCKER_LAYER_CACHE the build asks for (None: it does not; see docker_layers.py)."""
 
     network: bool = False
     privileged: bool = False

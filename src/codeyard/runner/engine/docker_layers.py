@@ -1,8 +1,9 @@
 """LOCAL_DOCKER_LAYER_CACHE on the container executor: the layer store of the Docker daemon (or Podman)
 a privileged build runs in its container, kept between the builds of a project on this runner.
 
-The store is two named volumes of the container engine per runner work directory and project (a LOCAL
-cache belongs to one runner, as `local-cache/<project>/` does): `codeyard-docker-layers-<hash>` at
+The store is two named volumes of the container engine per runner work directory and project ARN (a
+LOCAL cache belongs to one runner, as `local-cache/<project>/` does; by the ARN, projects of one name
+in different regions or accounts keep apart): `codeyard-docker-layers-<hash>` at
 /var/lib/docker (dockerd, `docker buildx`) and `codeyard-docker-layers-<hash>-containers` at
 /var/lib/containers (podman or buildah in the container). Both carry the labels PROJECT_LABEL and
 the engine's WORK_DIR_LABEL.
@@ -33,7 +34,8 @@ TARGETS = (("/var/lib/docker", ""), ("/var/lib/containers", "-containers"))
 
 @dataclass(frozen=True)
 class LayerVolumes:
-    """The Docker layer cache of `project` on the runner working in `work_dir` (an absolute path)."""
+    """The Docker layer cache of `project` (its ARN) on the runner working in `work_dir` (an absolute
+    path)."""
 
     work_dir: Path
     project: str
@@ -120,7 +122,7 @@ def mount_layers(engine: Engine, volumes: LayerVolumes) -> tuple[LayerLease | No
 
 
 def remove_docker_layers(engine: Engine, work_dir: Path, project: str) -> bool:
-    """Removes the Docker layer cache of `project` kept by the runner working in `work_dir` (what
+    """Removes the Docker layer cache of `project` (its ARN) kept by the runner working in `work_dir` (what
     InvalidateProjectCache asks of the runner). True when it is gone (or never existed); False when a
     build is using it now, which keeps it (ask again once that build ended). A container still on the
     volumes without the lease was left by a runner that died: it is removed first. Raises ContainerError
