@@ -17,6 +17,7 @@ from codeyard.clock import Clock, OffsetClock, SystemClock
 from codeyard.config import Settings
 from codeyard.crypto import SecretBox, load_master_key
 from codeyard.execution.artifact_store import ArtifactStore
+from codeyard.execution.batchspec_source import BatchspecReader
 from codeyard.execution.build_secrets import BuildSecrets
 from codeyard.execution.cache_api import forget as forget_cache
 from codeyard.execution.clone_dirs import remove_stale as remove_stale_clones
@@ -41,6 +42,7 @@ from codeyard.protocol.endpoint import ApiEndpoint, ApiHandler
 from codeyard.protocol.models import ServiceCatalog
 from codeyard.router import AsgiApp, Router
 from codeyard.services.codebuild.api import CodeBuildApi
+from codeyard.services.codebuild.batch_scheduler import BatchScheduler
 from codeyard.services.codebuild.build_shapes import BuildEvents
 from codeyard.services.codebuild.progress import BuildProgress
 from codeyard.services.codecommit.api import CodeCommitApi
@@ -167,6 +169,8 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
             minute_seconds=settings.build_minute_seconds,
             box=box,
             forget_cache=lambda location, project: forget_cache(artifacts.root, location, project),
+            # a lambda: `artifacts` is made below
+            read_batchspec=lambda *read: BatchspecReader(store, git, artifacts)(*read),  # noqa: PLW0108
         ),
     }
     logs = LogsApi(store, clock, account_id)  # builds append their logs through logs.append()
@@ -218,7 +222,9 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
     access = GitAccess(
         iam, codecommit, authorizer, ids, account_id=account_id, region=settings.default_region, inline=inline
     )
-    progress = BuildProgress(BuildEvents(clock, ids))
+    progress = BuildProgress(
+        BuildEvents(clock, ids), BatchScheduler(BuildEvents(clock, ids), ids, settings.build_minute_seconds)
+    )
     queue = WorkQueue(store, clock, progress, settings.lease_seconds, log_sink=logs.append)
     token = settings.registration_token or registration_token(settings.data_dir, ids)
     build_secrets = BuildSecrets(ssm.get_parameter, secrets.get_secret_value, principal)

@@ -74,6 +74,8 @@ class Job(_Message):
     # How many times the project's cache was reset (InvalidateProjectCache) when the build started:
     # a LOCAL cache saved under an older generation is dropped, never restored.
     cache_generation: int = 0
+    # A batch member's task identifier (CODEBUILD_BATCH_BUILD_IDENTIFIER); "" outside a batch.
+    batch_identifier: str = ""
     # The primary source's clone depth (CODECOMMIT; 0 is the full history).
     git_clone_depth: int = 0
     # The secondary sources: {"identifier", "type", "location", "version", "depth", "url", "submodules"}

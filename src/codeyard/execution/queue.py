@@ -197,6 +197,7 @@ class WorkQueue:
                     self._progress.stopped(uow, job.id, now, failure)
                     uow.jobs.update(replace(job, state=DONE))
                     changed += 1
+            changed += self._progress.expire_batches(uow, now)
             if changed:
                 uow.commit()
         return changed

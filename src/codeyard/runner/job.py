@@ -88,6 +88,7 @@ class BuildJob:
             source_version=job.source_version,
             source_repo_url=job.source_location,
             log_path=job.log_stream,
+            batch_identifier=job.batch_identifier or None,
             extra=self._extra,
         )
         request = BuildRequest(

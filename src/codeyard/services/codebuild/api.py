@@ -7,6 +7,7 @@ from typing import Any
 
 from codeyard.accounts import RequestContext
 from codeyard.services.codebuild.base import project_arn, project_name
+from codeyard.services.codebuild.batches import BuildBatchesMixin
 from codeyard.services.codebuild.builds import BuildsMixin
 from codeyard.services.codebuild.environment_images import EnvironmentImagesMixin
 from codeyard.services.codebuild.project_caches import ProjectCachesMixin
@@ -22,6 +23,7 @@ from codeyard.services.codebuild.source_credentials import SourceCredentialsMixi
 class CodeBuildApi(
     ProjectsMixin,
     BuildsMixin,
+    BuildBatchesMixin,
     ReportGroupsMixin,
     ReportsMixin,
     ReportQueriesMixin,
@@ -48,7 +50,7 @@ class CodeBuildApi(
             names = [n for n in params.get("names", ()) if isinstance(n, str)]
         elif isinstance(params.get("id"), str):
             names = [_project_of_build(params["id"])]
-        elif operation in ("BatchGetBuilds", "BatchDeleteBuilds"):
+        elif operation in ("BatchGetBuilds", "BatchDeleteBuilds", "BatchGetBuildBatches"):
             names = [_project_of_build(i) for i in params.get("ids", ()) if isinstance(i, str)]
         arns = []
         for name in names:
@@ -58,5 +60,7 @@ class CodeBuildApi(
 
 
 def _project_of_build(build: str) -> str:
-    """The project name in a build id (`project:uuid`) or build ARN."""
-    return build.rpartition(":build/")[2].rpartition(":")[0] or build
+    """The project name in a build or batch id (`project:uuid`) or ARN."""
+    for marker in (":build/", ":build-batch/"):
+        build = build.rpartition(marker)[2]
+    return build.rpartition(":")[0] or build

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codeyard.accounts import RequestContext
 from codeyard.clock import Clock
@@ -13,6 +13,9 @@ from codeyard.ids import IdGenerator
 from codeyard.services.codebuild.build_shapes import BuildEvents
 from codeyard.store.ports import Store, UnitOfWork
 from codeyard.store.ports.codebuild import ProjectRecord
+
+if TYPE_CHECKING:  # the buildspec parser is imported by batch operations alone
+    from codeyard.services.codebuild.batch_plan import BatchspecRead
 
 PROJECT_PREFIX = "project/"
 
@@ -46,6 +49,7 @@ class CodeBuildBase:
         minute_seconds: int = 60,
         box: SecretBox | None = None,
         forget_cache: Callable[[str, str], object] | None = None,
+        read_batchspec: BatchspecRead | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -60,6 +64,8 @@ class CodeBuildBase:
         self._box = box
         # Removes the S3-type cache archives of (cache location, project) kept on the server.
         self._forget_cache = forget_cache or (lambda location, project: None)
+        # Reads a batch's buildspec from its source (None: only inline buildspecs can run batches).
+        self._read_batchspec = read_batchspec
 
     def _find_project(self, uow: UnitOfWork, ctx: RequestContext, name_or_arn: str) -> ProjectRecord | None:
         name = project_name(ctx, name_or_arn)

@@ -130,10 +130,6 @@ def job_for(record: BuildRecord, minute_seconds: int = 60, cache_generation: int
     environment = details["environment"]
     overrides = {v["name"] for v in details["request"].get("environmentVariablesOverride") or []}
     variables = [_variable(v) for v in environment.get("environmentVariables", [])]
-    if details.get("batchIdentifier"):  # a batch's member: its task's identifier
-        variables.insert(
-            0, {"name": "CODEBUILD_BATCH_BUILD_IDENTIFIER", "value": details["batchIdentifier"], "type": "PLAINTEXT"}
-        )
     has_source = source.get("type") != "NO_SOURCE"
     return Job(
         build_id=record.id,
@@ -169,6 +165,7 @@ def job_for(record: BuildRecord, minute_seconds: int = 60, cache_generation: int
             details["request"].get("autoRetryLimitOverride", details.get("autoRetryLimit", 0)) or 0
         ),
         cache_generation=cache_generation,
+        batch_identifier=details.get("batchIdentifier", ""),
         **job_sources(record.id, details),
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from codeyard.accounts import RequestContext
 from codeyard.services.codebuild.base import CodeBuildBase
+from codeyard.services.codebuild.batch_scheduler import BatchScheduler
 from codeyard.services.codebuild.build_queueing import NewBuild, queue_build
 from codeyard.services.codebuild.build_shapes import build_shape
 from codeyard.services.codebuild.build_states import BuildStatus, completed
@@ -122,6 +123,13 @@ class BuildsMixin(CodeBuildBase):
         self._wake()
         return build_shape(record)
 
+    def _batch_member_done(self, uow: UnitOfWork, record: BuildRecord) -> None:
+        """A batch's member ended here (stopped queued): its batch goes on or ends."""
+        if record.details.get("buildBatchArn"):
+            BatchScheduler(self._build_events, self._ids, self._minute_seconds).member_done(
+                uow, record, self._clock.now()
+            )
+
     def _by_token(self, uow: UnitOfWork, ctx: RequestContext, token: str) -> BuildRecord | None:
         for record in uow.builds.find(region=ctx.region, idempotency_token=token):
             if record.start_time >= self._clock.now() - IDEMPOTENCY_WINDOW:
@@ -142,6 +150,7 @@ class BuildsMixin(CodeBuildBase):
                 if closed is not None:
                     uow.outbox.add(self._build_events.phase_change(record, closed))
                 uow.outbox.add(self._build_events.state_change(record))
+                self._batch_member_done(uow, record)
             elif job is not None and not job.stop_requested:
                 uow.jobs.update(replace(job, stop_requested=True))
             uow.commit()

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from codeyard.execution.messages import Completion, LogChunk, PhaseUpdate
+from codeyard.services.codebuild.batch_scheduler import BatchScheduler
 from codeyard.services.codebuild.build_shapes import BuildEvents, to_ms, to_time
 from codeyard.services.codebuild.build_states import (
     BuildStatus,
@@ -24,8 +25,14 @@ RUNNER_LOST = "RUNNER_LOST"
 
 
 class BuildProgress:
-    def __init__(self, events: BuildEvents) -> None:
+    def __init__(self, events: BuildEvents, batches: BatchScheduler | None = None) -> None:
         self._events = events
+        # Sees a batch member's end in the transaction that ends it (None: no batch builds).
+        self._batches = batches
+
+    def expire_batches(self, uow: UnitOfWork, now: datetime) -> int:
+        """Batches past their timeoutInMins stop (TIMED_OUT); answers how many."""
+        return self._batches.expire(uow, now) if self._batches is not None else 0
 
     def leased(self, uow: UnitOfWork, build_id: str, now: datetime) -> None:
         """A runner took the build: QUEUED ends."""
@@ -167,6 +174,8 @@ class BuildProgress:
         if closed is not None:
             uow.outbox.add(self._events.phase_change(record, closed))
         uow.outbox.add(self._events.state_change(record))
+        if self._batches is not None:
+            self._batches.member_done(uow, record, end)
 
     @staticmethod
     def _open(uow: UnitOfWork, build_id: str) -> BuildRecord | None:

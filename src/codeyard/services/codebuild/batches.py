@@ -1,0 +1,427 @@
+"""Batch builds: start, stop, retry, batch get, list and delete (StartBuildBatch and its kin)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+from codeyard.accounts import RequestContext
+from codeyard.services.codebuild.base import CodeBuildBase
+from codeyard.services.codebuild.batch_plan import (
+    BatchspecUnavailable,
+    batch_of,
+    build_groups,
+    check_restrictions,
+    combined_location,
+    member_artifacts,
+)
+from codeyard.services.codebuild.batch_scheduler import BATCH_PREFIX, BatchScheduler
+from codeyard.services.codebuild.batch_shapes import batch_shape, member_builds
+from codeyard.services.codebuild.batch_states import begun, close_open, ended_phase, finished
+from codeyard.services.codebuild.build_requests import DEFAULT_BUILDSPEC, build_details, inline_buildspec
+from codeyard.services.codebuild.build_shapes import to_ms
+from codeyard.services.codebuild.builds import _initiator
+from codeyard.services.codebuild.errors import InvalidInputException, ResourceNotFoundException
+from codeyard.services.codebuild.report_shapes import cursor_of, cursor_token
+from codeyard.store.ports import UnitOfWork
+from codeyard.store.ports.codebuild import ProjectRecord
+from codeyard.store.ports.codebuild_batches import BuildBatchRecord
+from codeyard.store.ports.codebuild_reports import PageQuery
+
+PAGE_SIZE = 100
+IDEMPOTENCY_WINDOW = timedelta(minutes=5)
+RETRY_TYPES = ("RETRY_ALL_BUILDS", "RETRY_FAILED_BUILDS")
+# StartBuildBatch's parameters (snake_case, as the handler passes them) and their request members.
+_REQUEST_MEMBERS = (
+    "source_version",
+    "secondary_sources_override",
+    "secondary_sources_version_override",
+    "artifacts_override",
+    "secondary_artifacts_override",
+    "environment_variables_override",
+    "source_type_override",
+    "source_location_override",
+    "source_auth_override",
+    "git_clone_depth_override",
+    "git_submodules_config_override",
+    "buildspec_override",
+    "insecure_ssl_override",
+    "report_build_batch_status_override",
+    "environment_type_override",
+    "image_override",
+    "compute_type_override",
+    "certificate_override",
+    "cache_override",
+    "service_role_override",
+    "privileged_mode_override",
+    "build_timeout_in_minutes_override",
+    "queued_timeout_in_minutes_override",
+    "encryption_key_override",
+    "logs_config_override",
+    "registry_credential_override",
+    "image_pull_credentials_type_override",
+    "build_batch_config_override",
+    "debug_session_enabled",
+)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+class BuildBatchesMixin(CodeBuildBase):
+    @cached_property
+    def _batches(self) -> BatchScheduler:
+        return BatchScheduler(self._build_events, self._ids, self._minute_seconds)
+
+    def start_build_batch(
+        self, ctx: RequestContext, *, project_name: str, idempotency_token: str | None = None, **given: Any
+    ) -> dict[str, Any]:
+        unknown = set(given) - set(_REQUEST_MEMBERS)
+        if unknown:
+            raise InvalidInputException(f"Unknown parameters: {', '.join(sorted(unknown))}")
+        request = {_camel(name): value for name, value in given.items() if value is not None}
+        with self._reading() as uow:
+            if idempotency_token and (earlier := self._batch_by_token(uow, ctx, idempotency_token)):
+                return {"buildBatch": batch_shape(earlier, member_builds(uow, earlier))}
+            project = self._find_project(uow, ctx, project_name)
+        if project is None:
+            raise ResourceNotFoundException(f"Project cannot be found: {project_name}")
+        config = request.get("buildBatchConfigOverride") or project.definition.get("buildBatchConfig")
+        if not config:
+            raise InvalidInputException(
+                f"Batch builds are not enabled for project {project.name}: it has no buildBatchConfig"
+            )
+        batch_id = f"{project.name}:{self._ids.uuid()}"
+        details = _batch_details(project, request, batch_id, config)
+        groups: list[dict[str, Any]] = []
+        problem = ""
+        try:
+            groups = self._plan(ctx, project, request, details, batch_id)
+        except BatchspecUnavailable as error:
+            problem = str(error)
+        return {
+            "buildBatch": self._begin(ctx, project, batch_id, details, groups, problem, idempotency_token)
+        }
+
+    def _plan(
+        self,
+        ctx: RequestContext,
+        project: ProjectRecord,
+        request: dict[str, Any],
+        details: dict[str, Any],
+        batch_id: str,
+    ) -> list[dict[str, Any]]:
+        """DOWNLOAD_BATCHSPEC: the buildspec read and expanded into groups (BatchspecUnavailable)."""
+        source = details["source"]
+        text = inline_buildspec(source)
+        path = source.get("buildspec") or DEFAULT_BUILDSPEC
+        commit = ""
+        if text is None:
+            if self._read_batchspec is None or source.get("type") == "NO_SOURCE":
+                raise BatchspecUnavailable(f"YAML_FILE_ERROR: the buildspec {path} cannot be read")
+            found = self._read_batchspec(ctx.region, source, details.get("sourceVersion", ""), path)
+            text, commit = found.text, found.commit
+        if commit:
+            details["resolvedSourceVersion"] = commit
+            request = {**request, "sourceVersion": commit}
+        spec = batch_of(text, path if inline_buildspec(source) is None else "buildspec")
+        details["fastFail"] = spec.fast_fail
+        groups = build_groups(spec, request)
+        config = details["buildBatchConfig"]
+        artifacts = request.get("artifactsOverride") or project.definition["artifacts"]
+        uuid = batch_id.rpartition(":")[2]
+        if artifacts.get("type") == "S3":
+            for group in groups:
+                group["request"]["artifactsOverride"] = member_artifacts(
+                    artifacts, group["identifier"], bool(config.get("combineArtifacts")), uuid
+                )
+        compute = details["environment"].get("computeType", "")
+        check_restrictions(groups, config.get("restrictions"), compute)
+        return groups
+
+    def _begin(
+        self,
+        ctx: RequestContext,
+        project: ProjectRecord,
+        batch_id: str,
+        details: dict[str, Any],
+        groups: list[dict[str, Any]],
+        problem: str,
+        token: str | None,
+    ) -> dict[str, Any]:
+        now = self._clock.now()
+        start = to_ms(now)
+        with self._store.unit_of_work() as uow:
+            if uow.projects.get(region=project.region, name=project.name, for_update=True) is None:
+                raise ResourceNotFoundException(f"Project cannot be found: {project.name}")
+            last = uow.build_batches.find(
+                region=ctx.region,
+                project_name=project.name,
+                order_by="build_batch_number",
+                descending=True,
+                limit=1,
+            )
+            batch = BuildBatchRecord(
+                id=batch_id,
+                region=ctx.region,
+                arn=ctx.arn("codebuild", f"build-batch/{batch_id}"),
+                project_name=project.name,
+                build_batch_number=(last[0].build_batch_number + 1) if last else 1,
+                status="IN_PROGRESS",
+                current_phase="DOWNLOAD_BATCHSPEC",
+                complete=False,
+                start_time=now,
+                initiator=_initiator(ctx),
+                details=details,
+                phases=[
+                    ended_phase("SUBMITTED", start, start, "SUCCEEDED"),
+                    ended_phase(
+                        "DOWNLOAD_BATCHSPEC", start, start, "FAILED" if problem else "SUCCEEDED", problem
+                    ),
+                ],
+                build_groups=groups,
+                idempotency_token=token,
+            )
+            if problem:
+                batch = finished(batch, "FAILED", now)
+                uow.build_batches.add(batch)
+            else:
+                batch = begun(batch, "IN_PROGRESS", now)
+                uow.build_batches.add(batch)
+                batch = self._batches.settle(uow, self._batches.start_ready(uow, batch, now), now)
+            shape = batch_shape(batch, member_builds(uow, batch))
+            uow.commit()
+        self._wake()
+        return shape
+
+    def _batch_by_token(self, uow: UnitOfWork, ctx: RequestContext, token: str) -> BuildBatchRecord | None:
+        for record in uow.build_batches.find(region=ctx.region, idempotency_token=token):
+            if record.start_time >= self._clock.now() - IDEMPOTENCY_WINDOW:
+                return record
+        return None
+
+    def stop_build_batch(self, ctx: RequestContext, *, id: str) -> dict[str, Any]:
+        """Queued members stop at once, running ones at their runners' next heartbeat; the batch
+        is STOPPED when its last running member ends."""
+        now = self._clock.now()
+        with self._store.unit_of_work() as uow:
+            batch = self._find_batch(uow, ctx, id, for_update=True)
+            if batch.complete:
+                raise InvalidInputException(
+                    f"Build batch {batch.id} has already completed and cannot be stopped"
+                )
+            batch = replace(batch, details={**batch.details, "stopping": "STOPPED"})
+            self._batches.stop_members(uow, batch, now)
+            batch = self._batches.settle(uow, batch, now)
+            shape = batch_shape(batch, member_builds(uow, batch))
+            uow.commit()
+        return {"buildBatch": shape}
+
+    def retry_build_batch(
+        self,
+        ctx: RequestContext,
+        *,
+        id: str | None = None,
+        idempotency_token: str | None = None,
+        retry_type: str | None = None,
+    ) -> dict[str, Any]:
+        """A completed batch runs again: every group (RETRY_ALL_BUILDS) or the groups without a
+        SUCCEEDED build (RETRY_FAILED_BUILDS) get a new build; the old ones become prior builds."""
+        if not id:
+            raise InvalidInputException("Build batch id must be given")
+        kind = retry_type or "RETRY_ALL_BUILDS"
+        if kind not in RETRY_TYPES:
+            raise InvalidInputException(f"Invalid retryType: {kind}")
+        now = self._clock.now()
+        with self._store.unit_of_work() as uow:
+            batch = self._find_batch(uow, ctx, id, for_update=True)
+            if (
+                idempotency_token
+                and batch.details.get("retryToken") == idempotency_token
+                and not batch.complete
+            ):
+                return {"buildBatch": batch_shape(batch, member_builds(uow, batch))}
+            if not batch.complete:
+                raise InvalidInputException(
+                    f"Build batch {batch.id} is still in progress and cannot be retried"
+                )
+            builds = member_builds(uow, batch)
+            groups = []
+            for group in batch.build_groups:
+                current = builds.get(group.get("build") or "")
+                again = kind == "RETRY_ALL_BUILDS" or current is None or current.status != "SUCCEEDED"
+                if again and group.get("build"):
+                    groups.append(
+                        {**group, "prior": [*group.get("prior", []), group["build"]], "build": None}
+                    )
+                else:
+                    groups.append(group)
+            details = {k: v for k, v in batch.details.items() if k not in ("failed", "stopping")}
+            if idempotency_token:
+                details["retryToken"] = idempotency_token
+            batch = replace(
+                close_open(batch, "SUCCEEDED", now),
+                status="IN_PROGRESS",
+                complete=False,
+                end_time=None,
+                details=details,
+                build_groups=groups,
+            )
+            batch = begun(batch, "IN_PROGRESS", now)
+            batch = self._batches.settle(uow, self._batches.start_ready(uow, batch, now), now)
+            shape = batch_shape(batch, member_builds(uow, batch))
+            uow.commit()
+        self._wake()
+        return {"buildBatch": shape}
+
+    def batch_get_build_batches(self, ctx: RequestContext, *, ids: list[str]) -> dict[str, Any]:
+        found: list[dict[str, Any]] = []
+        missing: list[str] = []
+        with self._reading() as uow:
+            for given in dict.fromkeys(ids):
+                record = uow.build_batches.get(id=_batch_id(ctx, given))
+                if record is None or record.region != ctx.region:
+                    missing.append(given)
+                else:
+                    found.append(batch_shape(record, member_builds(uow, record)))
+        return {"buildBatches": found, "buildBatchesNotFound": missing}
+
+    def list_build_batches(
+        self,
+        ctx: RequestContext,
+        *,
+        filter: dict[str, Any] | None = None,
+        max_results: int | None = None,
+        sort_order: str | None = None,
+        next_token: str | None = None,
+    ) -> dict[str, Any]:
+        return self._batch_page(ctx, None, filter, max_results, sort_order, next_token)
+
+    def list_build_batches_for_project(
+        self,
+        ctx: RequestContext,
+        *,
+        project_name: str | None = None,
+        filter: dict[str, Any] | None = None,
+        max_results: int | None = None,
+        sort_order: str | None = None,
+        next_token: str | None = None,
+    ) -> dict[str, Any]:
+        if not project_name:
+            raise InvalidInputException("Project name must be given")
+        with self._reading() as uow:
+            project = self._find_project(uow, ctx, project_name)
+        if project is None:
+            raise ResourceNotFoundException(f"Project cannot be found: {project_name}")
+        return self._batch_page(ctx, project.name, filter, max_results, sort_order, next_token)
+
+    def _batch_page(
+        self,
+        ctx: RequestContext,
+        project: str | None,
+        filter: dict[str, Any] | None,
+        max_results: int | None,
+        sort_order: str | None,
+        next_token: str | None,
+    ) -> dict[str, Any]:
+        """Batch ids in keyset pages by (start time, id), newest first unless ASCENDING."""
+        status = (filter or {}).get("status")
+        descending = sort_order != "ASCENDING"
+        kind = f"build-batches:{project or ''}:{status or ''}:{'D' if descending else 'A'}"
+        after = cursor_of(next_token, kind, (datetime, str))
+        size = max_results or PAGE_SIZE
+        equals: dict[str, Any] = {"region": ctx.region}
+        if project:
+            equals["project_name"] = project
+        if status:
+            equals["status"] = status
+        query = PageQuery(
+            order=("start_time", "id"), limit=size + 1, equals=equals, descending=descending, after=after
+        )
+        with self._reading() as uow:
+            rows = uow.build_batches.page(query)
+        out: dict[str, Any] = {"ids": [r.id for r in rows[:size]]}
+        if len(rows) > size:
+            last = rows[size - 1]
+            out["nextToken"] = cursor_token(kind, [last.start_time, last.id])
+        return out
+
+    def delete_build_batch(self, ctx: RequestContext, *, id: str) -> dict[str, Any]:
+        """A completed batch is deleted with its builds (current and prior) and their logs."""
+        with self._store.unit_of_work() as uow:
+            batch = self._find_batch(uow, ctx, id, for_update=True)
+            if not batch.complete:
+                raise InvalidInputException(
+                    f"Build batch {batch.id} is still in progress and cannot be deleted"
+                )
+            deleted: list[str] = []
+            refused: list[dict[str, str]] = []
+            for build_id, record in member_builds(uow, batch).items():
+                if not record.build_complete:
+                    refused.append({"id": build_id, "statusCode": "BUILD_IN_PROGRESS"})
+                    continue
+                uow.builds.remove(id=build_id)
+                uow.build_logs.remove(build_id=build_id)
+                uow.jobs.remove(id=build_id)
+                deleted.append(build_id)
+            uow.build_batches.remove(id=batch.id)
+            uow.commit()
+        return {"statusCode": "BATCH_DELETED", "buildsDeleted": deleted, "buildsNotDeleted": refused}
+
+    @staticmethod
+    def _find_batch(
+        uow: UnitOfWork, ctx: RequestContext, given: str, *, for_update: bool = False
+    ) -> BuildBatchRecord:
+        record = uow.build_batches.get(id=_batch_id(ctx, given), for_update=for_update)
+        if record is None or record.region != ctx.region:
+            raise ResourceNotFoundException(f"Build batch cannot be found: {given}")
+        return record
+
+
+def _batch_id(ctx: RequestContext, given: str) -> str:
+    """A batch id from an id or a batch ARN."""
+    prefix = ctx.arn("codebuild", BATCH_PREFIX.lstrip(":"))
+    return given[len(prefix) :] if given.startswith(prefix) else given
+
+
+def _batch_details(
+    project: ProjectRecord, request: dict[str, Any], batch_id: str, config: dict[str, Any]
+) -> dict[str, Any]:
+    """The BuildBatch shape's configuration members, and what the scheduler reads."""
+    build_request = {k: v for k, v in request.items() if k not in ("buildTimeoutInMinutesOverride",)}
+    built = build_details(project, build_request, batch_id)
+    artifacts = request.get("artifactsOverride") or project.definition["artifacts"]
+    uuid = batch_id.rpartition(":")[2]
+    location = {}
+    if artifacts.get("type") == "S3" and config.get("combineArtifacts"):
+        location = {"location": combined_location(artifacts, uuid)}
+    elif built.get("artifacts"):
+        location = built["artifacts"]
+    details: dict[str, Any] = {
+        **{
+            key: built[key]
+            for key in ("source", "secondarySources", "secondarySourceVersions", "environment")
+        },
+        "artifacts": location,
+        "secondaryArtifacts": built.get("secondaryArtifacts", []),
+        "cache": built.get("cache"),
+        "serviceRole": built.get("serviceRole"),
+        "logConfig": request.get("logsConfigOverride") or project.definition.get("logsConfig"),
+        "buildTimeoutInMinutes": request.get("buildTimeoutInMinutesOverride")
+        or project.definition["timeoutInMinutes"],
+        "queuedTimeoutInMinutes": built.get("queuedTimeoutInMinutes"),
+        "encryptionKey": built.get("encryptionKey"),
+        "buildBatchConfig": config,
+        "debugSessionEnabled": request.get("debugSessionEnabled"),
+        "request": request,
+        "fastFail": False,
+        "combineArtifacts": bool(config.get("combineArtifacts")),
+        "timeoutInMins": config.get("timeoutInMins"),
+    }
+    if built.get("sourceVersion"):
+        details["sourceVersion"] = built["sourceVersion"]
+    return {key: value for key, value in details.items() if value is not None}
