@@ -50,6 +50,8 @@ class Settings:
     lease_seconds: int = 30
     # Whether `codeyard up` starts a runner alongside the server.
     runner: bool = True
+    # The fleet (name or ARN) that runner serves ("" = on-demand builds); the fleet must exist when it starts.
+    runner_fleet: str = ""
     # The token runners register with ("" = the one kept in the data directory, made on first start).
     registration_token: str = field(default="", repr=False)
     # Seconds one minute of a build's timeoutInMinutes lasts (tests shorten it; AWS's minimum is 5).

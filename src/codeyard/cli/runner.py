@@ -25,6 +25,17 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     runner.add_argument("--token", help=f"the server's registration token (or ${TOKEN_VARIABLE})")
     runner.add_argument("--name", default="", help="a name for this runner (default: the host name)")
     runner.add_argument(
+        "--fleet",
+        default="",
+        help="serve this CodeBuild fleet (its name or ARN): take only the builds of projects that name "
+        "it; without it the runner takes the on-demand builds",
+    )
+    runner.add_argument(
+        "--wait-for-fleet",
+        action="store_true",
+        help="while the --fleet does not exist, register again every 5 s instead of stopping",
+    )
+    runner.add_argument(
         "--work-dir", type=Path, help="where build workspaces go (default: a directory under the temp dir)"
     )
     runner.add_argument(
@@ -43,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     import socket
     import tempfile
 
+    from codeyard.runner.client import Refused
     from codeyard.runner.engine.executors import Executor, HostExecutor
     from codeyard.runner.engine.sandbox import SandboxUnavailableError, for_local_build
     from codeyard.runner.executor_choice import ExecutorChoice
@@ -65,9 +77,22 @@ def run(args: argparse.Namespace) -> int:
     parent = int(os.environ.get(PARENT_VARIABLE) or 0) or None
     default = None if args.executor == "container" else executor
     choice = ExecutorChoice(default, work_dir)
-    loop = RunnerLoop(args.server, token, args.name or socket.gethostname(), choice, parent_pid=parent)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(loop.run())
+    name = args.name or socket.gethostname()
+    loop = RunnerLoop(
+        args.server,
+        token,
+        name,
+        choice,
+        parent_pid=parent,
+        fleet=args.fleet,
+        wait_for_fleet=args.wait_for_fleet,
+    )
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(loop.run())
+    except Refused as error:  # a wrong token, an unknown fleet
+        print(f"codeyard runner: the server refused: {error.reason}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -78,6 +103,8 @@ def embedded_runner(settings: Settings, token: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, TOKEN_VARIABLE: token, PARENT_VARIABLE: str(os.getpid())}
     argv = [sys.executable, "-m", "codeyard", "runner", "--server", settings.endpoint, "--name", "embedded"]
     argv += ["--work-dir", str(settings.data_dir / "builds")]
+    if settings.runner_fleet:
+        argv += ["--fleet", settings.runner_fleet, "--wait-for-fleet"]
     return subprocess.Popen(argv, env=env)
 
 

@@ -22,10 +22,12 @@ class _Message:
 
 @dataclass(frozen=True)
 class Registration(_Message):
-    """What `register` answers: the runner's id and bearer token."""
+    """What `register` answers: the runner's id and bearer token, and the ARN of the fleet it
+    serves ("" for an on-demand runner)."""
 
     runner_id: str
     token: str
+    fleet: str = ""
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from codeyard.clock import Clock
 from codeyard.execution.artifact_store import ArtifactStore, artifact_key
 from codeyard.execution.messages import Completion, Job, LeaseRenewal, LogChunk, PhaseUpdate
+from codeyard.services.codebuild.fleet_pool import ON_DEMAND, SEEN_SECONDS, pool
 from codeyard.services.codebuild.progress import BuildProgress
 from codeyard.store.ports import Store, UnitOfWork
 from codeyard.store.ports.work import JobRecord
@@ -58,19 +59,25 @@ class WorkQueue:
         return None
 
     def _claim_once(self, runner_id: str) -> tuple[Job | None, bool]:
-        """A claim; the flag says another poller took the candidate first while jobs remain queued."""
+        """A claim; the flag says another poller took the candidate first while jobs remain queued.
+        A runner of a fleet takes only that fleet's jobs; an on-demand runner takes the jobs of no
+        fleet, and those of ON_DEMAND fleets without an idle runner (fleet_pool.py)."""
         now = self._clock.now()
         with self._store.unit_of_work() as uow:
-            if uow.runners.get(runner_id=runner_id) is None:
+            runner = uow.runners.get(runner_id=runner_id)
+            if runner is None:
                 raise UnknownRunner(runner_id)
-            queued = uow.jobs.find(
-                state=QUEUED, order_by="created_at", limit=1, for_update=True, skip_locked=True
-            )
-            if not queued or queued[0].state != QUEUED:
+            seen = runner.last_seen_at is None or runner.last_seen_at <= now - timedelta(seconds=SEEN_SECONDS)
+            if seen:  # the runner polls: it counts as live for its fleet's pool
+                uow.runners.update(replace(runner, last_seen_at=now))
+            job = self._candidate(uow, runner.fleet, now)
+            if job is None:
                 # Every queued row is locked by other claims (PostgreSQL skips them): look again
                 # if some stay queued once those claims are done.
-                return None, uow.jobs.count(state=QUEUED) > 0
-            job = queued[0]
+                contended = uow.jobs.count(state=QUEUED, fleet=runner.fleet) > 0
+                if seen:
+                    uow.commit()
+                return None, contended
             leased = replace(
                 job,
                 state=LEASED,
@@ -82,6 +89,35 @@ class WorkQueue:
             uow.commit()
         payload = {**job.payload, "lease_seconds": self.lease_seconds}
         return Job.from_dict(payload), False
+
+    @staticmethod
+    def _candidate(uow: UnitOfWork, fleet: str | None, now: datetime) -> JobRecord | None:
+        """The oldest queued job the runner of `fleet` (None: on-demand) may take, locked (skipping
+        rows other claims hold); each look is one read of the (state, fleet, created_at) index."""
+        queued = uow.jobs.find(
+            state=QUEUED, fleet=fleet, order_by="created_at", limit=1, for_update=True, skip_locked=True
+        )
+        if queued and queued[0].state == QUEUED:
+            return queued[0]
+        if fleet is not None:
+            return None
+        for candidate in uow.fleets.find(overflow_behavior=ON_DEMAND):
+            # A look without a lock first: a fleet with an idle runner keeps its builds for it.
+            if not uow.jobs.find(state=QUEUED, fleet=candidate.arn, limit=1):
+                continue
+            if pool(uow, candidate.arn, now).idle:
+                continue
+            queued = uow.jobs.find(
+                state=QUEUED,
+                fleet=candidate.arn,
+                order_by="created_at",
+                limit=1,
+                for_update=True,
+                skip_locked=True,
+            )
+            if queued and queued[0].state == QUEUED:
+                return queued[0]
+        return None
 
     def heartbeat(self, runner_id: str, job_id: str) -> LeaseRenewal:
         with self._store.unit_of_work() as uow:

@@ -10,6 +10,8 @@ from pathlib import Path
 from codeyard.clock import Clock
 from codeyard.execution.messages import Registration
 from codeyard.ids import IdGenerator
+from codeyard.services.codebuild.errors import InvalidInputException
+from codeyard.services.codebuild.fleet_pool import fleet_anywhere
 from codeyard.store.ports import Store
 from codeyard.store.ports.work import RunnerRecord
 
@@ -27,19 +29,25 @@ class RunnerRegistry:
         self._ids = ids
         self._registration_token = registration_token
 
-    def register(self, registration_token: str, name: str) -> Registration | None:
-        """A new runner's credentials; None when the registration token is wrong."""
+    def register(self, registration_token: str, name: str, fleet: str = "") -> Registration | None:
+        """A new runner's credentials; None when the registration token is wrong. A runner of a
+        fleet (its name, unique across regions, or ARN) takes only that fleet's builds; an unknown
+        fleet is refused with InvalidInputException."""
         if not self._registration_token or not hmac.compare_digest(
             registration_token.encode(), self._registration_token.encode()
         ):
             return None
         runner_id = "runner-" + self._ids.hex(16)
         token = RUNNER_TOKEN_PREFIX + self._ids.secret(40)
-        record = RunnerRecord(runner_id, name[:255] or runner_id, _digest(token), self._clock.now())
         with self._store.unit_of_work() as uow:
-            uow.runners.add(record)
+            served = fleet_anywhere(uow, fleet) if fleet else None
+            if fleet and served is None:
+                raise InvalidInputException(f"Fleet {fleet} does not exist")
+            arn = served.arn if served is not None else None
+            now = self._clock.now()
+            uow.runners.add(RunnerRecord(runner_id, name[:255] or runner_id, _digest(token), now, now, arn))
             uow.commit()
-        return Registration(runner_id, token)
+        return Registration(runner_id, token, arn or "")
 
     def authenticate(self, token: str) -> str | None:
         """The runner id of a bearer token, or None."""

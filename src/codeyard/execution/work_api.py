@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, unquote
 
 import anyio.to_thread
 
+from codeyard.errors import CodeyardError
 from codeyard.execution.artifact_store import ArtifactStore
 from codeyard.execution.build_secrets import PARAMETER_ERROR, BuildSecrets, SecretError
 from codeyard.execution.cache_api import CacheApi
@@ -70,8 +71,13 @@ class WorkApi:
             return
         body = await _body(receive)
         if path == "/register" and method == "POST":
-            name = str(_json(body).get("name", ""))
-            registration = await _run(self._registry.register, token, name)
+            request = _json(body)
+            name, fleet = str(request.get("name", "")), str(request.get("fleet") or "")
+            try:
+                registration = await _run(self._registry.register, token, name, fleet)
+            except CodeyardError as error:  # an unknown fleet
+                await send_json(send, 400, _error(error.code, error.message))
+                return
             if registration is None:
                 await send_json(send, 401, _error("Unauthorized", "The registration token is not valid."))
                 return

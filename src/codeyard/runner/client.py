@@ -58,8 +58,11 @@ class WorkClient:
     async def close(self) -> None:
         await self._http.aclose()
 
-    async def register(self, registration_token: str, name: str) -> Registration:
-        answer = await self._call("POST", "/register", {"name": name}, token=registration_token)
+    async def register(self, registration_token: str, name: str, fleet: str = "") -> Registration:
+        """Registers the runner (into `fleet`, a fleet's name or ARN, when given); Refused (400)
+        when that fleet does not exist."""
+        body = {"name": name, "fleet": fleet} if fleet else {"name": name}
+        answer = await self._call("POST", "/register", body, token=registration_token)
         registration = Registration.from_dict(answer.json())
         self._token = registration.token
         return registration

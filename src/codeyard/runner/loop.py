@@ -16,6 +16,7 @@ from codeyard.runner.job import BuildJob
 log = logging.getLogger(__name__)
 UNAUTHORIZED = 401
 PARENT_CHECK = 1.0  # seconds between looks at the parent process
+FLEET_RETRY_SECONDS = 5  # between registrations while the fleet to serve does not exist
 
 
 class RunnerLoop:
@@ -29,7 +30,11 @@ class RunnerLoop:
         executor: Executor | ExecutorChoice,
         *,
         parent_pid: int | None = None,
+        fleet: str = "",
+        wait_for_fleet: bool = False,
     ) -> None:
+        self._fleet = fleet
+        self._wait_for_fleet = wait_for_fleet
         self._server = server
         self._registration_token = registration_token
         self._name = name
@@ -85,8 +90,17 @@ class RunnerLoop:
             await client.close()
 
     async def _register(self, client: WorkClient) -> None:
-        registration = await client.register(self._registration_token, self._name)
-        log.info("registered with %s as %s", self._server, registration.runner_id)
+        while True:
+            try:
+                registration = await client.register(self._registration_token, self._name, self._fleet)
+                break
+            except Refused as error:  # with wait_for_fleet, a fleet not made yet is waited for
+                if not self._wait_for_fleet or error.code != "InvalidInputException":
+                    raise
+                log.warning("%s; registering again in %d s", error.reason, FLEET_RETRY_SECONDS)
+                await asyncio.sleep(FLEET_RETRY_SECONDS)
+        served = f" for fleet {registration.fleet}" if registration.fleet else ""
+        log.info("registered with %s as %s%s", self._server, registration.runner_id, served)
 
     def _parent_alive(self) -> bool:
         return self._parent_pid is None or os.getppid() == self._parent_pid

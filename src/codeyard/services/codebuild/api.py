@@ -10,6 +10,7 @@ from codeyard.services.codebuild.base import project_arn, project_name
 from codeyard.services.codebuild.batches import BuildBatchesMixin
 from codeyard.services.codebuild.builds import BuildsMixin
 from codeyard.services.codebuild.environment_images import EnvironmentImagesMixin
+from codeyard.services.codebuild.fleets import FLEET_OPERATIONS, FleetsMixin, fleet_resources
 from codeyard.services.codebuild.project_caches import ProjectCachesMixin
 from codeyard.services.codebuild.projects import ProjectsMixin
 from codeyard.services.codebuild.report_groups import ReportGroupsMixin
@@ -31,6 +32,7 @@ class CodeBuildApi(
     EnvironmentImagesMixin,
     SourceCredentialsMixin,
     ResourcePoliciesMixin,
+    FleetsMixin,
 ):
     service_name = "codebuild"
 
@@ -39,6 +41,8 @@ class CodeBuildApi(
         does); "*" for calls on no one project."""
         if operation in REPORT_OPERATIONS:
             return report_resources(operation, params, ctx)
+        if operation in FLEET_OPERATIONS:
+            return fleet_resources(operation, params, ctx)
         if isinstance(params.get("resourceArn"), str):  # the resource policy calls
             return [params["resourceArn"]]
         names: list[str] = []

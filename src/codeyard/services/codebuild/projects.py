@@ -14,6 +14,7 @@ from codeyard.services.codebuild.errors import (
     ResourceAlreadyExistsException,
     ResourceNotFoundException,
 )
+from codeyard.services.codebuild.fleet_pool import bind_fleet
 from codeyard.services.codebuild.pages import page
 from codeyard.services.codebuild.project_checks import check_definition, check_tags
 from codeyard.store.ports import Conflict
@@ -90,6 +91,7 @@ class ProjectsMixin(CodeBuildBase):
         with self._store.unit_of_work() as uow:
             if uow.projects.get(region=ctx.region, name=name) is not None:
                 raise ResourceAlreadyExistsException(f"Project already exists: {arn}")
+            bind_fleet(uow, ctx.region, record.definition["environment"])
             if uow.projects.count(region=ctx.region) >= self.max_projects:
                 raise AccountLimitExceededException(
                     f"The maximum number of projects ({self.max_projects}) was reached in {ctx.region}."
@@ -155,6 +157,7 @@ class ProjectsMixin(CodeBuildBase):
             changes["badge"] = self._badge(record.definition.get("badge"), badge_enabled)
             definition = complete(merged(record.definition, changes), ctx, record.name)
             check_definition(definition, ctx, self._clone_url_base)
+            bind_fleet(uow, ctx.region, definition["environment"])
             updated = replace(
                 record,
                 last_modified_at=self._clock.now(),
