@@ -31,7 +31,6 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
-from dataclasses import replace
 
 from codeyard.runner.buildspec.model import Buildspec, Phase
 from tests.support.shell_words import REDIRECTIONS, SEPARATORS, Operator, Unreadable, Word, tokens
@@ -215,12 +214,11 @@ def variant_command(command: str) -> str:
 def variant(buildspec: Buildspec) -> Buildspec:
     """The buildspec with every command (and `finally` command) kept or echoed; all else unchanged."""
     phases = {name: _phase(phase) for name, phase in buildspec.phases.items()}
-    return replace(buildspec, phases=phases)
+    return buildspec._replace(phases=phases)
 
 
 def _phase(phase: Phase) -> Phase:
-    return replace(
-        phase,
+    return phase._replace(
         commands=tuple(variant_command(c) for c in phase.commands),
         finally_=tuple(variant_command(c) for c in phase.finally_),
     )

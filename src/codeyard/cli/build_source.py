@@ -6,7 +6,6 @@ import asyncio
 import os
 import shutil
 import stat
-from dataclasses import replace
 from pathlib import Path
 
 from codeyard.runner.engine.executors import HostExecutor, Workspace
@@ -111,4 +110,4 @@ class InPlaceHostExecutor(HostExecutor):
     def prepare(self, build_id: str) -> Workspace:
         workspace = super().prepare(build_id)
         workspace.src_dir.rmdir()
-        return replace(workspace, src_dir=self._source, shell_src_dir=str(self._source))
+        return workspace._replace(src_dir=self._source, shell_src_dir=str(self._source))

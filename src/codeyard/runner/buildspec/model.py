@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from codeyard.runner.buildspec.model_batch import (
@@ -99,40 +100,37 @@ DEFAULT_RETRY_COUNT = 3
 DEFAULT_RETRY_REGEX = ".*"
 
 
-@dataclass(frozen=True, slots=True)
-class EnvSpec:
+class EnvSpec(NamedTuple):
     """The `env` block (0.1: `environment_variables`)."""
 
     shell: str | None = None
-    variables: dict[str, str] = field(default_factory=dict)
-    parameter_store: dict[str, str] = field(default_factory=dict)
-    secrets_manager: dict[str, SecretRef] = field(default_factory=dict)
+    variables: Mapping[str, str] = MappingProxyType({})
+    parameter_store: Mapping[str, str] = MappingProxyType({})
+    secrets_manager: Mapping[str, SecretRef] = MappingProxyType({})
     exported_variables: tuple[str, ...] = ()
     git_credential_helper: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Phase:
+class Phase(NamedTuple):
     """One command phase; `finally_` is the `finally` list."""
 
     name: PhaseName
     run_as: str | None = None
     on_failure: OnFailure | None = None
-    runtime_versions: dict[str, str] = field(default_factory=dict)
+    runtime_versions: Mapping[str, str] = MappingProxyType({})
     commands: tuple[str, ...] = ()
     finally_: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Buildspec:
+class Buildspec(NamedTuple):
     """A parsed buildspec; `phases` holds the phases present, in run order."""
 
     version: BuildspecVersion
     run_as: str | None = None
-    env: EnvSpec = field(default_factory=EnvSpec)
+    env: EnvSpec = EnvSpec()
     proxy: ProxySpec | None = None
-    phases: dict[PhaseName, Phase] = field(default_factory=dict)
-    reports: dict[str, ReportGroupSpec] = field(default_factory=dict)
+    phases: Mapping[PhaseName, Phase] = MappingProxyType({})
+    reports: Mapping[str, ReportGroupSpec] = MappingProxyType({})
     artifacts: ArtifactsSpec | None = None
     cache: CacheSpec | None = None
     batch: BatchSpec | None = None

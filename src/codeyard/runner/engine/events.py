@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from codeyard.runner.engine.states import BuildPhaseType, PhaseContext, StatusType
 
 
-@dataclass(frozen=True)
-class PhaseStarted:
+class PhaseStarted(NamedTuple):
     """A phase began (COMPLETED only ever starts)."""
 
     phase: BuildPhaseType
     time: datetime
 
 
-@dataclass(frozen=True)
-class PhaseEnded:
+class PhaseEnded(NamedTuple):
     """A phase ended with its status and contexts: the BuildPhase record AWS reports."""
 
     phase: BuildPhaseType
@@ -33,22 +31,20 @@ class PhaseEnded:
         return int((self.end_time - self.start_time).total_seconds())
 
 
-@dataclass(frozen=True)
-class LogLines:
+class LogLines(NamedTuple):
     """Lines of the build log (command output and the engine's own lines), already masked."""
 
     time: datetime
     lines: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class BuildEnded:
+class BuildEnded(NamedTuple):
     """The build's final status, its exported variables and every phase record."""
 
     status: StatusType
     time: datetime
     phases: tuple[PhaseEnded, ...]
-    exported_variables: Mapping[str, str] = field(default_factory=dict)
+    exported_variables: Mapping[str, str]
 
 
 BuildEvent = PhaseStarted | PhaseEnded | LogLines | BuildEnded

@@ -7,9 +7,8 @@ import re
 import shutil
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from codeyard.runner.engine.session import ShellLaunch, ShellSession
 
@@ -22,8 +21,7 @@ class UnsupportedShellError(ValueError):
     """The buildspec's `env.shell` names a shell this executor cannot start (e.g. powershell.exe)."""
 
 
-@dataclass(frozen=True)
-class Workspace:
+class Workspace(NamedTuple):
     """A build's directories: host paths, and the same places as the build's shell sees them."""
 
     root: Path

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 
 from codeyard.runner.buildspec.model import Buildspec
 from codeyard.runner.engine.environment import VariableType
@@ -22,8 +23,7 @@ class PhaseError(Exception):
         self.status = status
 
 
-@dataclass(frozen=True)
-class ArtifactStep:
+class ArtifactStep(NamedTuple):
     """What the UPLOAD_ARTIFACTS hook gets: the workspace, the buildspec and the (still open) session."""
 
     workspace: Workspace
@@ -33,8 +33,7 @@ class ArtifactStep:
     build_succeeding: bool
 
 
-@dataclass(frozen=True)
-class FinalStep:
+class FinalStep(NamedTuple):
     """What the FINALIZING hook gets: the workspace, the buildspec (None if it never loaded), the status,
     and the variables its reports' paths are expanded with (the build's, over them the shell's last
     values of those the reports block names)."""
@@ -42,11 +41,10 @@ class FinalStep:
     workspace: Workspace
     buildspec: Buildspec | None
     build_status: StatusType
-    environment: Mapping[str, str] = field(default_factory=dict)
+    environment: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class BuildHooks:
+class BuildHooks(NamedTuple):
     """Injected steps; each may raise PhaseError. A missing hook is a step with nothing to do.
 
     `download_source` fills the workspace's source directory and answers the resolved source version;

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from codeyard.runner.buildspec.model import DEFAULT_RETRY_COUNT, DEFAULT_RETRY_REGEX, FailureAction, Phase
 from codeyard.runner.engine.session import OutputSink, ShellSession
@@ -18,16 +18,14 @@ SessionSource = Callable[[], Awaitable[ShellSession]]
 Note = Callable[[str], Awaitable[None]]
 
 
-@dataclass(frozen=True)
-class PhaseOutcome:
+class PhaseOutcome(NamedTuple):
     """How a command phase ended: SUCCEEDED, or FAILED with the failing command in its context."""
 
     status: StatusType
     contexts: tuple[PhaseContext, ...] = ()
 
 
-@dataclass(frozen=True)
-class _Failure:
+class _Failure(NamedTuple):
     context: PhaseContext
     output: str
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from codeyard.runner.engine.environment import EnvironmentVariable, VariableType, layered
 from codeyard.runner.engine.hooks import PhaseError
@@ -16,14 +15,13 @@ if TYPE_CHECKING:
 Resolver = Callable[[VariableType, str], Awaitable[str]]
 
 
-@dataclass
-class ResolvedEnvironment:
+class ResolvedEnvironment(NamedTuple):
     """The build's environment, the secret values to mask, reserved names ignored, names not exportable."""
 
     variables: dict[str, str]
-    secrets: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
-    unexportable: set[str] = field(default_factory=set)
+    secrets: list[str]
+    ignored: list[str]
+    unexportable: set[str]
 
 
 async def resolve_environment(

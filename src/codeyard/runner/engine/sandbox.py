@@ -6,7 +6,6 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 
 from codeyard.runner.engine.bwrap import (
@@ -60,7 +59,7 @@ class SandboxExecutor:
             for path in (workspace.src_dir, home, workspace.control_dir / VARIABLES_FILE):
                 os.chown(path, *identity, follow_symlinks=False)
         own = (workspace.src_dir, *(workspace.root / name for name in OWN_DIRECTORIES))
-        return replace(workspace, readable_roots=own)
+        return workspace._replace(readable_roots=own)
 
     def start_session(
         self, workspace: Workspace, env: Mapping[str, str], shell: str | None, separate_shells: bool

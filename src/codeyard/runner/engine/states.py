@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class BuildPhaseType(StrEnum):
@@ -49,8 +49,7 @@ PHASE_KEYS: dict[BuildPhaseType, str] = {
 }
 
 
-@dataclass(frozen=True)
-class PhaseContext:
+class PhaseContext(NamedTuple):
     """One entry of a phase's `contexts`: a status code and a message."""
 
     status_code: str
