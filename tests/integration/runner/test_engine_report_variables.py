@@ -3,6 +3,7 @@ the build's commands gave them, for server builds and `codeyard build` alike."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,10 +12,12 @@ from codeyard.execution.messages import ReportUpload
 from codeyard.runner.buildspec.parser import parse
 from codeyard.runner.engine.artifact_variables import report_variable_names
 from codeyard.runner.engine.environment import EnvironmentVariable
-from codeyard.runner.engine.events import BuildEvent, LogLines
+from codeyard.runner.engine.events import BuildEnded, BuildEvent, LogLines, PhaseStarted
+from codeyard.runner.engine.executors import HostExecutor
 from codeyard.runner.engine.hooks import BuildHooks, FinalStep
+from codeyard.runner.engine.runner import BuildRequest, BuildRunner
 from codeyard.runner.report_upload import upload_reports
-from tests.integration.runner.build_helper import run_build
+from tests.integration.runner.build_helper import CONTEXT, run_build
 
 JUNIT = '<testsuite name="s"><testcase classname="c" name="{name}"/></testsuite>'
 BUILDSPEC = f"""
@@ -122,3 +125,54 @@ reports:
     assert build.record("BUILD").contexts[0].message == "RuntimeError: the runner failed"
     assert "OUT" not in environments[0]
     assert environments[0]["CODEBUILD_BUILD_NUMBER"] == "7"
+
+
+BLOCKING = """
+version: 0.2
+phases:
+  build:
+    commands:
+      - OUT=from-the-shell
+      - rm -f ../control/variables && mkfifo ../control/variables
+reports:
+  based:
+    files: ['*.xml']
+    base-directory: $OUT
+"""
+
+
+def test_a_build_that_blocks_the_read_of_its_variables_still_ends(tmp_path: Path) -> None:
+    # the build's own shell writes the values, so the build can keep it from answering (a FIFO where
+    # the file was, a DEBUG trap): the read lasts at most what is left of the build's timeout
+    environments: list[dict[str, str]] = []
+
+    async def finalize(step: FinalStep) -> None:
+        environments.append(dict(step.environment))
+
+    build = run_build(tmp_path, BLOCKING, BuildHooks(finalize=finalize), timeout=3.0)
+    assert str(build.ended.status) in ("SUCCEEDED", "TIMED_OUT")  # TIMED_OUT: a slow machine's body
+    assert "OUT" not in environments[0]
+    assert environments[0]["CODEBUILD_BUILD_NUMBER"] == "7"
+    assert build.statuses["FINALIZING"] == "SUCCEEDED"
+
+
+def test_a_stop_ends_a_blocked_read_of_the_variables(tmp_path: Path) -> None:
+    environments: list[dict[str, str]] = []
+
+    async def finalize(step: FinalStep) -> None:
+        environments.append(dict(step.environment))
+
+    async def main() -> BuildEnded:
+        runner: BuildRunner
+
+        async def sink(event: BuildEvent) -> None:
+            if isinstance(event, PhaseStarted) and str(event.phase) == "FINALIZING":
+                runner.stop()  # StopBuild while FINALIZING waits for the shell
+
+        request = BuildRequest(context=CONTEXT, buildspec=parse(BLOCKING), kill_grace_seconds=0.5)
+        runner = BuildRunner(HostExecutor(tmp_path / "builds"), request, sink, BuildHooks(finalize=finalize))
+        return await runner.run()
+
+    ended = asyncio.run(main())
+    assert str(ended.status) == "SUCCEEDED"  # the build's commands had all ended well
+    assert "OUT" not in environments[0]

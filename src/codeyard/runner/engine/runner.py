@@ -68,6 +68,7 @@ class BuildRunner:
         self._now = now
         self._masker = Masker()
         self._stop = asyncio.Event()
+        self._deadline = 0.0  # the event loop's time when the build's timeout is reached (set by run)
         self._status = StatusType.SUCCEEDED
         self._records: list[PhaseEnded] = []
         self._current: tuple[Phase, datetime] | None = None
@@ -89,6 +90,7 @@ class BuildRunner:
         body = asyncio.create_task(self._body())
         stopped = asyncio.create_task(self._stop.wait())
         timeout = self._request.timeout_seconds
+        self._deadline = asyncio.get_running_loop().time() + timeout
         try:
             done, _ = await asyncio.wait(
                 {body, stopped}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
@@ -291,13 +293,24 @@ class BuildRunner:
 
     async def _report_environment(self) -> dict[str, str]:
         """The build's variables, over them the shell's last values of those the reports block names,
-        read before FINALIZING closes the shell (none when it ended: a timeout, a stop)."""
+        read before FINALIZING closes the shell (none when it ended: a timeout, a stop). The build can
+        keep its shell from answering (a FIFO for the variables file, a DEBUG trap): the read waits
+        at most for the rest of the build's timeout, or until a stop."""
         names = report_variable_names(self._buildspec.reports) if self._buildspec is not None else []
         session = self._session
         if not names or session is None or session.ended:
             return dict(self._env)
-        current = await session.variables(names)
-        return {**self._env, **current}
+        reading = asyncio.create_task(session.variables(names))
+        stopped = asyncio.create_task(self._stop.wait())
+        left = max(0.0, self._deadline - asyncio.get_running_loop().time())
+        await asyncio.wait({reading, stopped}, timeout=left, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if not reading.done():
+            reading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reading
+            return dict(self._env)
+        return {**self._env, **reading.result()}
 
     async def _interrupt(self, status: StatusType) -> None:
         """A timeout or a stop: the running phase ends with `status`, the process tree is killed."""
