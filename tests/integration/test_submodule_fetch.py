@@ -87,3 +87,23 @@ def test_a_source_fetches_at_most_the_limit_of_repositories(
     assert str(refused.value) == (
         "Cannot fetch the submodule 'z' (path z) from ../lib: a source fetches at most 11 submodule repositories"
     )
+
+
+def test_a_name_the_filesystem_cannot_hold_is_refused_naming_the_submodule(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    commit = _commit(lib, {"lib.txt": "lib\n"}, {})
+    name = "n" * 300  # git takes it; a directory name is at most 255 bytes
+    app = tmp_path / "app"
+    _commit(app, {".gitmodules": f'[submodule "{name}"]\n\tpath = p\n\turl = ../lib\n'}, {"p": commit})
+    clone = tmp_path / "clone"
+    git(tmp_path, "init", "-q", str(clone))
+
+    with pytest.raises(SubmoduleUnavailable) as refused:
+        _fetcher(lib, tmp_path / "scratch", 12).fetch(
+            app / ".git", "HEAD", f"{BASE}/v1/repos/app", clone / ".git"
+        )
+
+    assert (
+        str(refused.value) == f"Cannot fetch the submodule {name!r} (path p) from ../lib: File name too long"
+    )
+    assert list((tmp_path / "scratch").iterdir()) == []  # the clone it made is gone

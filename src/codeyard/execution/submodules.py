@@ -89,14 +89,16 @@ class SubmoduleFetcher:
         return fetched
 
     def _clone(self, bare: Path, git_dir: Path, url: str, commit: str, what: str) -> None:
-        if git_dir.exists():
-            raise SubmoduleUnavailable(f"Cannot fetch {what}: another submodule uses its name")
         holder = Path(tempfile.mkdtemp(prefix="module-", dir=self.scratch))
         try:
+            if git_dir.exists():
+                raise SubmoduleUnavailable(f"Cannot fetch {what}: another submodule uses its name")
             work = holder / "clone"
             _git(what, "-C", str(holder), "clone", "-q", "--no-checkout", "--local", str(bare), str(work))
             git_dir.parent.mkdir(parents=True, exist_ok=True)
             (work / ".git").rename(git_dir)
+        except OSError as error:  # a name the filesystem cannot hold (too long), a full disk
+            raise SubmoduleUnavailable(f"Cannot fetch {what}: {error.strerror or error}") from None
         finally:
             shutil.rmtree(holder, ignore_errors=True)
         _git(what, f"--git-dir={git_dir}", "remote", "set-url", "origin", url)
