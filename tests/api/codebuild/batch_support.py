@@ -24,7 +24,9 @@ def batch_project(server: Server, name: str, text: str, **members: Any) -> None:
 
 
 def batch(server: Server, batch_id: str) -> dict[str, Any]:
-    found: dict[str, Any] = server.client("codebuild").batch_get_build_batches(ids=[batch_id])["buildBatches"][0]
+    found: dict[str, Any] = server.client("codebuild").batch_get_build_batches(ids=[batch_id])[
+        "buildBatches"
+    ][0]
     return found
 
 
