@@ -75,6 +75,8 @@ ON_DEMAND = (
     "tomllib",
     "difflib",
     "ssl",
+    # The engine's and the buildspec model's records are NamedTuples: no dataclass is made.
+    "dataclasses",
 )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -20,7 +19,7 @@ _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_
 
 
 # Records as NamedTuples, not dataclasses: a class of each is made at every start of `codeyard build`,
-# and a dataclass costs several times as much to make.
+# and a dataclass costs several times as much to make (the engine's records are NamedTuples too).
 class WrittenArtifact(NamedTuple):
     """One artifact: its identifier, where it was written (None without --artifacts), size and entries."""
 
@@ -38,13 +37,16 @@ class GroupReport(NamedTuple):
     path: Path | None
 
 
-@dataclass
 class BuildResults:
-    """Everything the summary shows besides the phases; filled by the hooks as the build runs."""
+    """Everything the summary shows besides the phases; filled by the hooks as the build runs (a plain
+    class: the only dataclass left on the way of `codeyard build`, it alone loaded the dataclasses module)."""
 
-    artifacts: list[WrittenArtifact] = field(default_factory=list)
-    reports: list[GroupReport] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    __slots__ = ("artifacts", "reports", "warnings")
+
+    def __init__(self) -> None:
+        self.artifacts: list[WrittenArtifact] = []
+        self.reports: list[GroupReport] = []
+        self.warnings: list[str] = []
 
 
 def expand(text: str, environment: Mapping[str, str]) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from types import MappingProxyType
+from typing import NamedTuple
 
 RESERVED_PREFIX = "CODEBUILD_"
 
@@ -18,8 +19,7 @@ class VariableType(StrEnum):
     SECRETS_MANAGER = "SECRETS_MANAGER"
 
 
-@dataclass(frozen=True)
-class EnvironmentVariable:
+class EnvironmentVariable(NamedTuple):
     """A project or StartBuild override variable; for the secret types `value` is the reference."""
 
     name: str
@@ -27,8 +27,7 @@ class EnvironmentVariable:
     type: VariableType = VariableType.PLAINTEXT
 
 
-@dataclass(frozen=True)
-class BuildContext:
+class BuildContext(NamedTuple):
     """What the service knows of a build before it runs; the source of the CODEBUILD_* built-ins."""
 
     build_id: str
@@ -45,7 +44,7 @@ class BuildContext:
     kms_key_id: str = ""
     log_path: str = ""
     batch_identifier: str | None = None
-    extra: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = MappingProxyType({})
 
 
 def builtin_variables(context: BuildContext, src_dir: str) -> dict[str, str]:

@@ -6,8 +6,8 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from codeyard.runner.buildspec.model import Buildspec, FailureAction, PhaseName
 from codeyard.runner.buildspec.model import Phase as BuildspecPhase
@@ -38,8 +38,7 @@ from codeyard.runner.engine.states import (
 Phase = BuildPhaseType
 
 
-@dataclass(frozen=True)
-class BuildRequest:
+class BuildRequest(NamedTuple):
     """One build to run: its context, buildspec (or None to load it from the source), variables, limits."""
 
     context: BuildContext
@@ -214,7 +213,7 @@ class BuildRunner:
     async def _compute_environment(
         self, buildspec: Buildspec, workspace: Workspace, resolved: str | None
     ) -> None:
-        context = replace(self._request.context, resolved_source_version=resolved)
+        context = self._request.context._replace(resolved_source_version=resolved)
         request = self._request
         result = await resolve_environment(
             builtin_variables(context, workspace.shell_src_dir),

@@ -10,8 +10,8 @@ import shlex
 import signal
 import stat
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from codeyard.runner.engine.lines import LineSplitter
 from codeyard.runner.engine.processes import kill_session, wait_gone
@@ -29,16 +29,14 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 OutputSink = Callable[[list[str]], Awaitable[None]]
 
 
-@dataclass(frozen=True)
-class CommandResult:
+class CommandResult(NamedTuple):
     """How a command string ended: its exit status, and whether the shell session ended with it."""
 
     exit_code: int
     session_ended: bool = False
 
 
-@dataclass(frozen=True)
-class ShellLaunch:
+class ShellLaunch(NamedTuple):
     """What an executor hands a session: the argv that starts the shell, its environment and cwd
     (as the shell sees it).
 
