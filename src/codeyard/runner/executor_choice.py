@@ -19,6 +19,7 @@ from codeyard.runner.engine.container import (
 from codeyard.runner.engine.container_engine import ContainerError, Engine
 from codeyard.runner.engine.docker_layers import reset_older_layers
 from codeyard.runner.engine.executors import Executor, Workspace
+from codeyard.runner.engine.runner_locks import RunnerLock, examining, hold
 from codeyard.runner.engine.session import ShellSession
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ class ExecutorChoice:
         self._base_dir = base_dir
         self._options = options or ContainerOptions()
         self._engine: Engine | None = None
+        # this process's lock in the work directory, held for its life once it runs containers
+        self._lock: RunnerLock | None = None
 
     def for_image(
         self, image: str, privileged: bool = False, docker_layers: str | None = None, generation: int = 0
@@ -49,22 +52,34 @@ class ExecutorChoice:
             return self._default
         chosen = container_image(image)
         try:
+            if self._lock is None:
+                self._lock = hold(self._base_dir)
             if self._engine is None:
-                engine = Engine()
-                try:
-                    left = engine.remove_left_behind(self._base_dir.resolve())
-                except ContainerError:
-                    engine.close()  # the next build tries again with a connection of its own
-                    raise
-                if left:
-                    log.info("removed %d container(s) an earlier run of this runner left", left)
-                self._engine = engine
+                self._engine = self._connect()
         except ContainerError as error:
             return NoContainerEngine(chosen, str(error))
+        except OSError as error:
+            return NoContainerEngine(chosen, f"its work directory cannot be locked: {error}")
         if docker_layers is not None and generation:
             self._reset_layers(docker_layers, generation)
-        options = replace(self._options, privileged=privileged, docker_layers=docker_layers)
+        options = replace(
+            self._options, privileged=privileged, docker_layers=docker_layers, owner=self._lock.name
+        )
         return ContainerExecutor(self._base_dir, chosen, options, self._engine)
+
+    def _connect(self) -> Engine:
+        """The engine, once the containers that runners of the work directory which are gone left
+        are removed (a runner killed during a build); live runners' containers stay."""
+        engine = Engine()
+        try:
+            with examining(self._base_dir) as gone:
+                left = engine.remove_left_behind(self._base_dir.resolve(), gone)
+        except (ContainerError, OSError):
+            engine.close()  # the next build tries again with a connection of its own
+            raise
+        if left:
+            log.info("removed %d container(s) left by runners of this work directory that are gone", left)
+        return engine
 
     def _reset_layers(self, project: str, generation: int) -> None:
         """Drops the project's Docker layers of an older cache generation (InvalidateProjectCache)."""

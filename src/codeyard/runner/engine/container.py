@@ -59,12 +59,15 @@ class ContainerUnavailableError(RuntimeError):
 class ContainerOptions:
     """How a build's container is made: network (off unless the project allows it: then the host's),
     privileged (the project's privilegedMode), its host name, and `docker_layers`: the project (its ARN)
-    whose LOCAL_DOCKER_LAYER_CACHE the build asks for (None: it does not; see docker_layers.py)."""
+    whose LOCAL_DOCKER_LAYER_CACHE the build asks for (None: it does not; see docker_layers.py).
+    `owner` names the lock the runner process holds in its work directory (runner_locks.py): its
+    containers carry it, so a runner starting up there removes them only once that process is gone."""
 
     network: bool = False
     privileged: bool = False
     hostname: str = "codeyard-build"
     docker_layers: str | None = None
+    owner: str = ""
 
 
 class ContainerExecutor:
@@ -133,6 +136,7 @@ class ContainerExecutor:
                 privileged=self._options.privileged,
                 hostname=self._options.hostname,
                 volumes=volumes,
+                owner=self._options.owner,
             )
         except BaseException:
             if lease is not None:

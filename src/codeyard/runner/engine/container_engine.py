@@ -7,7 +7,7 @@ import contextlib
 import os
 import socket
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,11 @@ from typing import Any
 DEFAULT_SOCKETS = ("/var/run/docker.sock", "/run/podman/podman.sock")
 API_TIMEOUT = 120.0
 LABEL = "codeyard.build-id"
-# The work directory of the runner that made a container: a runner starting again removes what its
-# earlier run left (a runner killed in the middle of a build).
+# The work directory of the runner that made a container, and the name of the lock its runner process
+# holds there while it lives (runner_locks.py): a runner starting up removes the containers of the
+# runners of its work directory that are gone (killed in the middle of a build), not the live ones'.
 WORK_DIR_LABEL = "codeyard.work-dir"
+OWNER_LABEL = "codeyard.runner-lock"
 
 
 class ContainerError(OSError):
@@ -139,9 +141,11 @@ class Engine:
         privileged: bool,
         hostname: str,
         volumes: Sequence[VolumeMount] = (),
+        owner: str = "",
     ) -> Container:
         """Creates and starts a container whose first process is `command` (it waits, doing nothing),
-        with `mounts` bound in and the named `volumes` mounted."""
+        with `mounts` bound in and the named `volumes` mounted; `owner` names the lock of the runner
+        process that made it (runner_locks.py; "": none)."""
         binds = {
             str(mount.source): {"bind": mount.target, "mode": "ro" if mount.read_only else "rw"}
             for mount in mounts
@@ -156,7 +160,11 @@ class Engine:
                 network_mode="host" if network else "none",
                 privileged=privileged,
                 hostname=hostname,
-                labels={LABEL: build_id, WORK_DIR_LABEL: str(work_dir)},
+                labels={
+                    LABEL: build_id,
+                    WORK_DIR_LABEL: str(work_dir),
+                    **({OWNER_LABEL: owner} if owner else {}),
+                },
                 detach=True,
             )
         except self._errors as error:
@@ -171,15 +179,17 @@ class Engine:
             raise
         return container
 
-    def remove_left_behind(self, work_dir: Path) -> int:
-        """Removes every container made for builds in `work_dir` (by an earlier run); how many."""
+    def remove_left_behind(self, work_dir: Path, gone: Callable[[str], bool]) -> int:
+        """Removes the containers made for builds in `work_dir` whose runner is gone: `gone` answers
+        that for the owner label's value ("" when there is none); how many."""
         label = f"{WORK_DIR_LABEL}={work_dir}"
         found = self.call(
             "cannot list the containers", self._client.containers.list, all=True, filters={"label": label}
         )
-        for handle in found:
+        left = [handle for handle in found if gone(str((handle.labels or {}).get(OWNER_LABEL) or ""))]
+        for handle in left:
             Container(self, handle).remove()
-        return len(found)
+        return len(left)
 
     def ensure_volume(self, name: str, labels: Mapping[str, str]) -> None:
         """The named volume exists (made with `labels` if it did not; an existing one is kept as it is)."""
