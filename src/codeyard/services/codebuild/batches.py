@@ -14,13 +14,13 @@ from codeyard.services.codebuild.batch_plan import (
     batch_of,
     build_groups,
     check_restrictions,
-    combined_location,
     member_artifacts,
 )
+from codeyard.services.codebuild.batch_requests import REQUEST_MEMBERS, batch_details, camel
 from codeyard.services.codebuild.batch_scheduler import BATCH_PREFIX, BatchScheduler
 from codeyard.services.codebuild.batch_shapes import batch_shape, member_builds
 from codeyard.services.codebuild.batch_states import begun, close_open, ended_phase, finished
-from codeyard.services.codebuild.build_requests import DEFAULT_BUILDSPEC, build_details, inline_buildspec
+from codeyard.services.codebuild.build_requests import DEFAULT_BUILDSPEC, inline_buildspec
 from codeyard.services.codebuild.build_shapes import to_ms
 from codeyard.services.codebuild.builds import _initiator
 from codeyard.services.codebuild.errors import InvalidInputException, ResourceNotFoundException
@@ -33,43 +33,6 @@ from codeyard.store.ports.codebuild_reports import PageQuery
 PAGE_SIZE = 100
 IDEMPOTENCY_WINDOW = timedelta(minutes=5)
 RETRY_TYPES = ("RETRY_ALL_BUILDS", "RETRY_FAILED_BUILDS")
-# StartBuildBatch's parameters (snake_case, as the handler passes them) and their request members.
-_REQUEST_MEMBERS = (
-    "source_version",
-    "secondary_sources_override",
-    "secondary_sources_version_override",
-    "artifacts_override",
-    "secondary_artifacts_override",
-    "environment_variables_override",
-    "source_type_override",
-    "source_location_override",
-    "source_auth_override",
-    "git_clone_depth_override",
-    "git_submodules_config_override",
-    "buildspec_override",
-    "insecure_ssl_override",
-    "report_build_batch_status_override",
-    "environment_type_override",
-    "image_override",
-    "compute_type_override",
-    "certificate_override",
-    "cache_override",
-    "service_role_override",
-    "privileged_mode_override",
-    "build_timeout_in_minutes_override",
-    "queued_timeout_in_minutes_override",
-    "encryption_key_override",
-    "logs_config_override",
-    "registry_credential_override",
-    "image_pull_credentials_type_override",
-    "build_batch_config_override",
-    "debug_session_enabled",
-)
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 class BuildBatchesMixin(CodeBuildBase):
@@ -80,10 +43,10 @@ class BuildBatchesMixin(CodeBuildBase):
     def start_build_batch(
         self, ctx: RequestContext, *, project_name: str, idempotency_token: str | None = None, **given: Any
     ) -> dict[str, Any]:
-        unknown = set(given) - set(_REQUEST_MEMBERS)
+        unknown = set(given) - set(REQUEST_MEMBERS)
         if unknown:
             raise InvalidInputException(f"Unknown parameters: {', '.join(sorted(unknown))}")
-        request = {_camel(name): value for name, value in given.items() if value is not None}
+        request = {camel(name): value for name, value in given.items() if value is not None}
         with self._reading() as uow:
             if idempotency_token and (earlier := self._batch_by_token(uow, ctx, idempotency_token)):
                 return {"buildBatch": batch_shape(earlier, member_builds(uow, earlier))}
@@ -96,7 +59,7 @@ class BuildBatchesMixin(CodeBuildBase):
                 f"Batch builds are not enabled for project {project.name}: it has no buildBatchConfig"
             )
         batch_id = f"{project.name}:{self._ids.uuid()}"
-        details = _batch_details(project, request, batch_id, config)
+        details = batch_details(project, request, batch_id, config)
         groups: list[dict[str, Any]] = []
         problem = ""
         try:
@@ -386,42 +349,3 @@ def _batch_id(ctx: RequestContext, given: str) -> str:
     """A batch id from an id or a batch ARN."""
     prefix = ctx.arn("codebuild", BATCH_PREFIX.lstrip(":"))
     return given[len(prefix) :] if given.startswith(prefix) else given
-
-
-def _batch_details(
-    project: ProjectRecord, request: dict[str, Any], batch_id: str, config: dict[str, Any]
-) -> dict[str, Any]:
-    """The BuildBatch shape's configuration members, and what the scheduler reads."""
-    build_request = {k: v for k, v in request.items() if k not in ("buildTimeoutInMinutesOverride",)}
-    built = build_details(project, build_request, batch_id)
-    artifacts = request.get("artifactsOverride") or project.definition["artifacts"]
-    uuid = batch_id.rpartition(":")[2]
-    location = {}
-    if artifacts.get("type") == "S3" and config.get("combineArtifacts"):
-        location = {"location": combined_location(artifacts, uuid)}
-    elif built.get("artifacts"):
-        location = built["artifacts"]
-    details: dict[str, Any] = {
-        **{
-            key: built[key]
-            for key in ("source", "secondarySources", "secondarySourceVersions", "environment")
-        },
-        "artifacts": location,
-        "secondaryArtifacts": built.get("secondaryArtifacts", []),
-        "cache": built.get("cache"),
-        "serviceRole": built.get("serviceRole"),
-        "logConfig": request.get("logsConfigOverride") or project.definition.get("logsConfig"),
-        "buildTimeoutInMinutes": request.get("buildTimeoutInMinutesOverride")
-        or project.definition["timeoutInMinutes"],
-        "queuedTimeoutInMinutes": built.get("queuedTimeoutInMinutes"),
-        "encryptionKey": built.get("encryptionKey"),
-        "buildBatchConfig": config,
-        "debugSessionEnabled": request.get("debugSessionEnabled"),
-        "request": request,
-        "fastFail": False,
-        "combineArtifacts": bool(config.get("combineArtifacts")),
-        "timeoutInMins": config.get("timeoutInMins"),
-    }
-    if built.get("sourceVersion"):
-        details["sourceVersion"] = built["sourceVersion"]
-    return {key: value for key, value in details.items() if value is not None}
