@@ -77,6 +77,9 @@ ON_DEMAND = (
     "ssl",
     # The engine's and the buildspec model's records are NamedTuples: no dataclass is made.
     "dataclasses",
+    # A worker thread: the host executor's workspace is made on the event loop (a large source tree is
+    # copied in one).
+    "concurrent.futures.thread",
 )
 
 

@@ -151,7 +151,9 @@ def _build(args: argparse.Namespace, plan: _Plan, executor: Executor, base: Path
     )
     view = BuildView(sys.stdout, colour=wants_colour(sys.stdout), quiet=args.quiet)
     hooks = _hooks(plan, args.in_place, context, results)
-    ended = asyncio.run(_drive(BuildRunner(executor, request, view, hooks)))
+    # The host executor's workspace is a few directories: made at once, without a worker thread.
+    runner = BuildRunner(executor, request, view, hooks, prepare_in_thread=args.executor != "host")
+    ended = asyncio.run(_drive(runner))
     view.summary(ended, started, results)
     return EXIT_SUCCEEDED if ended.status is StatusType.SUCCEEDED else EXIT_FAILED
 

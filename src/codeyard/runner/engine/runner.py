@@ -59,8 +59,11 @@ class BuildRunner:
         sink: EventSink,
         hooks: BuildHooks | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        *,
+        prepare_in_thread: bool = True,
     ) -> None:
         self._executor = executor
+        self._prepare_in_thread = prepare_in_thread
         self._request = request
         self._sink = sink
         self._hooks = hooks or BuildHooks()
@@ -111,7 +114,12 @@ class BuildRunner:
     async def _prepare(self) -> Workspace:
         """The executor's workspace, made in a thread: pulling an image may take long, and the
         timeout, a stop and the heartbeats go on meanwhile. A workspace made after the build gave
-        up waiting for it is cleaned up by whichever side comes second."""
+        up waiting for it is cleaned up by whichever side comes second.
+
+        Without `prepare_in_thread` (an executor whose workspace is a few directories, as the host's)
+        it is made on the event loop: a worker thread, started and shut down, would cost more."""
+        if not self._prepare_in_thread:
+            return self._executor.prepare(self._request.context.build_id)
         executor, lock = self._executor, threading.Lock()
         made: list[Workspace] = []
         abandoned = False
