@@ -151,10 +151,16 @@ class BuildCache:
         paths = list(spec.paths) if spec is not None else []
         if self._kind == "LOCAL":
             local = LocalCache(self.local_root, self._project_arn, self._generation)
-            if SOURCE_MODE in self._modes:
+            outdated = await asyncio.to_thread(local.outdated)
+            if outdated:
+                await self._note(
+                    "LOCAL cache: nothing saved, the project's cache was reset (InvalidateProjectCache) "
+                    "after this build started"
+                )
+            if SOURCE_MODE in self._modes and not outdated:
                 kept = await asyncio.to_thread(local.save_source, source_dir)
                 await self._note(f"{SOURCE_MODE}: {'saved' if kept else 'no .git directory to save'}")
-            if CUSTOM_MODE in self._modes and save:
+            if CUSTOM_MODE in self._modes and save and not outdated:
                 await self._note_left_out(paths, step.workspace)
                 await asyncio.to_thread(
                     local.save_custom,

@@ -125,6 +125,11 @@ class LocalCache:
         finally:
             os.unlink(temporary)
 
+    def outdated(self) -> bool:
+        """Whether the cache was reset after this build started (it notes a newer generation): such a
+        build saves nothing over it."""
+        return self._kept_generation() > self._generation
+
     def _kept_generation(self) -> int:
         try:
             return int((self._directory / GENERATION_FILE).read_text().strip() or 0)
