@@ -33,7 +33,9 @@ class Pool:
     idle: int
 
 
-def find_fleet(uow: UnitOfWork, region: str, name_or_arn: str, *, for_update: bool = False) -> FleetRecord | None:
+def find_fleet(
+    uow: UnitOfWork, region: str, name_or_arn: str, *, for_update: bool = False
+) -> FleetRecord | None:
     """The region's fleet of that name or ARN."""
     if name_or_arn.startswith("arn:"):
         record = uow.fleets.get(arn=name_or_arn, for_update=for_update)
@@ -49,7 +51,9 @@ def fleet_anywhere(uow: UnitOfWork, name_or_arn: str) -> FleetRecord | None:
     named = uow.fleets.find(name=name_or_arn)
     if len(named) > 1:
         regions = ", ".join(sorted(f.region for f in named))
-        raise InvalidInputException(f"Fleet name {name_or_arn} is used in several regions ({regions}): give its ARN")
+        raise InvalidInputException(
+            f"Fleet name {name_or_arn} is used in several regions ({regions}): give its ARN"
+        )
     return named[0] if named else None
 
 
