@@ -1,17 +1,18 @@
 """InvalidateProjectCache against a build already running: the work API refuses an S3-type cache
 archive from a build whose job carries an older cache generation than its project's (409 CacheReset),
 whether the reset came before the upload or while its body was being sent; nothing of it is stored,
-and builds started after the reset store as before."""
+the build logs the refusal and goes on, and builds started after the reset store as before."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 
-from tests.integration.runner.builds_support import buildspec, no_source_project
+from tests.integration.runner.builds_support import buildspec, finished, log_text, no_source_project, until
 from tests.integration.runner.test_work_api_cache import WORK, _claim, _register
 from tests.support.server import Server
 
@@ -82,3 +83,44 @@ def test_a_reset_while_the_archive_is_sent_refuses_it(make_server: Callable[...,
     assert refused.status_code == 409
     assert refused.json()["__type"] == "CacheReset"
     assert _stored(server) == []  # neither the archive nor its temporary file
+
+
+GATED = """version: 0.2
+phases:
+  build:
+    commands:
+      - mkdir -p deps && echo built > deps/stamp
+      - echo waiting for the gate
+      - while [ ! -e "$GATE" ]; do sleep 0.1; done
+cache:
+  paths:
+    - deps/**/*
+"""
+
+
+def test_a_build_whose_cache_was_reset_while_it_ran_logs_the_refusal_and_succeeds(
+    make_server: Callable[..., Server], tmp_path: Path
+) -> None:
+    server = make_server("sqlite").start()
+    no_source_project(server, "app", GATED, cache=CACHE)
+    codebuild = server.client("codebuild")
+    gate = tmp_path / "gate"
+    variables = [{"name": "GATE", "value": str(gate), "type": "PLAINTEXT"}]
+    build_id = codebuild.start_build(projectName="app", environmentVariablesOverride=variables)["build"]["id"]
+    # the gate is the build's own workload, opened by the test once the reset is made
+    until(lambda: "waiting for the gate" in log_text(server, build_id), what="the build's wait")
+    codebuild.invalidate_project_cache(projectName="app")
+    gate.touch()
+    done = finished(server, build_id)
+    assert done["buildStatus"] == "SUCCEEDED", done["phases"]
+    [line] = [text for text in log_text(server, build_id).splitlines() if "Cannot save the cache" in text]
+    assert (
+        f"PUT project/app: 409 CacheReset: The cache of project app was reset (InvalidateProjectCache) after build {build_id} started"
+        in line
+    )
+    assert _stored(server) == []
+
+    after = codebuild.start_build(projectName="app", environmentVariablesOverride=variables)["build"]["id"]
+    assert finished(server, after)["buildStatus"] == "SUCCEEDED"
+    assert "S3 cache of the project saved" in log_text(server, after)
+    assert _stored(server) == [ARCHIVE]
