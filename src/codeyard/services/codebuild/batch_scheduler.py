@@ -32,6 +32,19 @@ class BatchScheduler:
         self._ids = ids
         self._minute_seconds = minute_seconds
 
+    @staticmethod
+    def locked(uow: UnitOfWork, batch_id: str) -> BuildBatchRecord | None:
+        """The batch, locked after its members' builds: every transaction that locks both locks a
+        build first (a member's end locks its build, then the batch), so none waits on another
+        in a cycle (PostgreSQL; SQLite serialises writers)."""
+        batch = uow.build_batches.get(id=batch_id)
+        if batch is None:
+            return None
+        for group in batch.build_groups:
+            if group.get("build"):
+                uow.builds.get(id=group["build"], for_update=True)
+        return uow.build_batches.get(id=batch_id, for_update=True)
+
     def start_ready(self, uow: UnitOfWork, batch: BuildBatchRecord, now: datetime) -> BuildBatchRecord:
         """Starts every group whose build is not started and whose dependencies allow it (each
         ended SUCCEEDED, or failed with ignoreFailure); the batch is answered, not stored."""
@@ -128,11 +141,14 @@ class BatchScheduler:
     def expire(self, uow: UnitOfWork, now: datetime) -> int:
         """Batches past their timeoutInMins stop (TIMED_OUT); answers how many."""
         count = 0
-        for found in uow.build_batches.find(complete=False, for_update=True):
-            minutes = found.details.get("timeoutInMins")
-            if not minutes or found.details.get("stopping"):
+        for candidate in uow.build_batches.find(complete=False):
+            minutes = candidate.details.get("timeoutInMins")
+            if not minutes or candidate.details.get("stopping"):
                 continue
-            if found.start_time + timedelta(seconds=int(minutes) * self._minute_seconds) > now:
+            if candidate.start_time + timedelta(seconds=int(minutes) * self._minute_seconds) > now:
+                continue
+            found = self.locked(uow, candidate.id)
+            if found is None or found.complete or found.details.get("stopping"):
                 continue
             batch = replace(found, details={**found.details, "stopping": "TIMED_OUT"})
             self.stop_members(uow, batch, now)

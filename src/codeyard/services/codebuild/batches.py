@@ -172,7 +172,7 @@ class BuildBatchesMixin(CodeBuildBase):
         is STOPPED when its last running member ends."""
         now = self._clock.now()
         with self._store.unit_of_work() as uow:
-            batch = self._find_batch(uow, ctx, id, for_update=True)
+            batch = self._find_batch(uow, ctx, id, locked=True)
             if batch.complete:
                 raise InvalidInputException(
                     f"Build batch {batch.id} has already completed and cannot be stopped"
@@ -201,7 +201,7 @@ class BuildBatchesMixin(CodeBuildBase):
             raise InvalidInputException(f"Invalid retryType: {kind}")
         now = self._clock.now()
         with self._store.unit_of_work() as uow:
-            batch = self._find_batch(uow, ctx, id, for_update=True)
+            batch = self._find_batch(uow, ctx, id, locked=True)
             if (
                 idempotency_token
                 and batch.details.get("retryToken") == idempotency_token
@@ -316,7 +316,7 @@ class BuildBatchesMixin(CodeBuildBase):
     def delete_build_batch(self, ctx: RequestContext, *, id: str) -> dict[str, Any]:
         """A completed batch is deleted with its builds (current and prior) and their logs."""
         with self._store.unit_of_work() as uow:
-            batch = self._find_batch(uow, ctx, id, for_update=True)
+            batch = self._find_batch(uow, ctx, id, locked=True)
             if not batch.complete:
                 raise InvalidInputException(
                     f"Build batch {batch.id} is still in progress and cannot be deleted"
@@ -335,11 +335,12 @@ class BuildBatchesMixin(CodeBuildBase):
             uow.commit()
         return {"statusCode": "BATCH_DELETED", "buildsDeleted": deleted, "buildsNotDeleted": refused}
 
-    @staticmethod
     def _find_batch(
-        uow: UnitOfWork, ctx: RequestContext, given: str, *, for_update: bool = False
+        self, uow: UnitOfWork, ctx: RequestContext, given: str, *, locked: bool = False
     ) -> BuildBatchRecord:
-        record = uow.build_batches.get(id=_batch_id(ctx, given), for_update=for_update)
+        """The batch an id or ARN names; `locked`: locked after its builds (BatchScheduler.locked)."""
+        batch_id = _batch_id(ctx, given)
+        record = self._batches.locked(uow, batch_id) if locked else uow.build_batches.get(id=batch_id)
         if record is None or record.region != ctx.region:
             raise ResourceNotFoundException(f"Build batch cannot be found: {given}")
         return record
