@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.api.codebuild.support import arn, create, refused, stored_rows
 from tests.support.server import Server
 
@@ -28,8 +30,13 @@ def test_each_reset_counts_and_builds_carry_the_count(server: Server) -> None:
     codebuild.invalidate_project_cache(projectName=arn("warm"))
     codebuild.invalidate_project_cache(projectName="other")
 
+    started = codebuild.start_build(projectName="warm")["build"]["id"]
+
     generations = dict(stored_rows(server, "SELECT project_name, generation FROM cb_cache_resets"))
     assert generations == {"warm": 2, "other": 1}
+    [(payload,)] = stored_rows(server, f"SELECT payload FROM work_jobs WHERE id = '{started}'")
+    job = json.loads(payload) if isinstance(payload, str) else payload
+    assert job["cache_generation"] == 2  # the job the runner gets carries the project's resets
 
 
 def test_through_the_aws_cli(server: Server) -> None:
