@@ -317,3 +317,21 @@ def test_a_bad_batchspec_fails_at_download_batchspec(server: Server) -> None:
         download = next(p for p in started["phases"] if p["phaseType"] == "DOWNLOAD_BATCHSPEC")
         assert started["buildBatchStatus"] == "FAILED"
         assert words in download["contexts"][0]["message"]
+
+
+def test_projects_keep_their_batch_configuration(server: Server) -> None:
+    config = {
+        "serviceRole": "arn:aws:iam::000000000000:role/b",
+        "combineArtifacts": True,
+        "restrictions": {"maximumBuildsAllowed": 4, "computeTypesAllowed": ["BUILD_GENERAL1_SMALL"]},
+        "timeoutInMins": 30,
+        "batchReportMode": "REPORT_AGGREGATED_BATCH",
+    }
+    created = create(server, "configured", buildBatchConfig=config)
+    codebuild = server.client("codebuild")
+    updated = codebuild.update_project(name="configured", buildBatchConfig={**config, "timeoutInMins": 45})
+
+    assert created["buildBatchConfig"] == config
+    assert updated["project"]["buildBatchConfig"]["timeoutInMins"] == 45
+    found = codebuild.batch_get_projects(names=["configured"])["projects"][0]
+    assert found["buildBatchConfig"]["restrictions"] == config["restrictions"]
