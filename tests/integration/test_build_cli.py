@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pty
@@ -241,6 +242,19 @@ def test_in_place_runs_in_the_source_directory(tmp_path: Path) -> None:
     result = build(root, "--in-place")
     assert result.returncode == 0
     assert (root / "made.txt").read_text() == "made\n"
+
+
+def test_codebuild_hash_files_runs_in_a_host_build(tmp_path: Path) -> None:
+    # On the host the command is a script run by Codeyard's own interpreter, not a zipapp.
+    root = project(
+        tmp_path,
+        "version: 0.2\nphases:\n  build:\n    commands:\n      - codebuild-hash-files lock.json > hash.txt\n",
+        {"lock.json": "{}"},
+    )
+    result = build(root, "--in-place")
+    assert result.returncode == 0, result.stdout + result.stderr
+    expected = hashlib.sha256(f"{hashlib.sha256(b'{}').hexdigest()}  lock.json\n".encode()).hexdigest()
+    assert (root / "hash.txt").read_text() == expected + "\n"
 
 
 def test_git_commit_is_the_resolved_source_version(tmp_path: Path) -> None:

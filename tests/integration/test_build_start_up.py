@@ -80,6 +80,8 @@ ON_DEMAND = (
     # A worker thread: the host executor's workspace is made on the event loop (a large source tree is
     # copied in one).
     "concurrent.futures.thread",
+    # On the host, codebuild-hash-files is a script, not a zipapp; ZIP artifacts are packaged on demand.
+    "zipfile",
 )
 
 

@@ -141,7 +141,9 @@ def _executor(name: str, work: Path, in_place: Path | None, image: str | None) -
 
 def _build(args: argparse.Namespace, plan: _Plan, executor: Executor, base: Path) -> int:
     started = datetime.now(UTC)
-    context = _context(plan.source, started, args.image, write_command(base / "bin").parent)
+    # On the host, codebuild-hash-files is a script this interpreter runs (no zipapp to write).
+    tools = write_command(base / "bin", python=sys.executable if args.executor == "host" else None)
+    context = _context(plan.source, started, args.image, tools.parent)
     results = BuildResults()
     request = BuildRequest(
         context=context,

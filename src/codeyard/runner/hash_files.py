@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 COMMAND = "codebuild-hash-files"
 _CHUNK = 1 << 20
-# the command runs inside the build environment, which has Python but not Codeyard: it is a zipapp
-# of this module and the glob matcher, the only modules it needs
+# the command runs inside the build environment, which has Python but not always Codeyard (a container
+# has not): there it is a zipapp of this module and the glob matcher, the only modules it needs
 _APP_MODULES = ("globs.py", "hash_files.py")
 _APP_MAIN = b"import sys\nfrom codeyard.runner.hash_files import main\nsys.exit(main())\n"
 
@@ -70,24 +69,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def write_command(directory: Path) -> Path:
-    """Write the executable command into a directory the engine puts on PATH; returns its path."""
+def write_command(directory: Path, *, python: str | None = None) -> Path:
+    """Write the executable command into a directory the engine puts on PATH; returns its path.
+
+    With `python`, an interpreter of this host that has Codeyard (builds that run on the host), the
+    command is a script that it runs, isolated from the build's PYTHON* variables; else, or when that
+    path cannot stand in a script's first line, a zipapp that any python3 runs."""
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / COMMAND
-    here = Path(__file__).parent
-    with open(target, "wb") as out:
-        out.write(b"#!/usr/bin/env python3\n")
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as app:
-            _add(app, "__main__.py", _APP_MAIN)
-            _add(app, "codeyard/__init__.py", b"")
-            _add(app, "codeyard/runner/__init__.py", b"")
-            for module in _APP_MODULES:
-                _add(app, f"codeyard/runner/{module}", (here / module).read_bytes())
+    if python is not None and _fits_a_shebang(python):
+        target.write_bytes(f"#!{python} -I\n".encode() + _APP_MAIN)
+    else:
+        _write_zipapp(target)
     target.chmod(stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
     return target
 
 
-def _add(app: zipfile.ZipFile, name: str, data: bytes) -> None:
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    app.writestr(info, data)
+def _fits_a_shebang(path: str) -> bool:
+    """An absolute path the kernel reads whole from a `#!` line: no whitespace, well under its limit."""
+    return os.path.isabs(path) and len(path) <= 200 and not any(c.isspace() for c in path)
+
+
+def _write_zipapp(target: Path) -> None:
+    # Imported here: a build on the host (codeyard build) writes the script instead, without zipfile.
+    import zipfile
+
+    here = Path(__file__).parent
+    entries = [
+        ("__main__.py", _APP_MAIN),
+        ("codeyard/__init__.py", b""),
+        ("codeyard/runner/__init__.py", b""),
+        *((f"codeyard/runner/{module}", (here / module).read_bytes()) for module in _APP_MODULES),
+    ]
+    with open(target, "wb") as out:
+        out.write(b"#!/usr/bin/env python3\n")
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as app:
+            for name, data in entries:
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                app.writestr(info, data)

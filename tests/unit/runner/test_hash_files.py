@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -58,14 +59,20 @@ def test_main_prints_the_hash_of_the_source_dir(
     assert main([]) == 2
 
 
-def test_command_on_path_gives_the_same_hash(source: Path, tmp_path: Path) -> None:
-    command = write_command(tmp_path / "bin")
+@pytest.mark.parametrize("python", [None, sys.executable], ids=["zipapp", "script"])
+def test_command_on_path_gives_the_same_hash(source: Path, tmp_path: Path, python: str | None) -> None:
+    command = write_command(tmp_path / "bin", python=python)
     assert command.name == "codebuild-hash-files"
     assert os.access(command, os.X_OK)
+    assert zipfile.is_zipfile(command) is (python is None)
     environment = {
         "PATH": f"{command.parent}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}/usr/bin:/bin",
         "CODEBUILD_SRC_DIR": str(source),
+        # the build's own Python settings do not reach the script's interpreter
+        "PYTHONPATH": str(tmp_path / "elsewhere"),
     }
+    (tmp_path / "elsewhere" / "codeyard").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "codeyard" / "__init__.py").write_text("raise SystemExit('wrong codeyard')\n")
     result = subprocess.run(
         ["sh", "-c", "echo npm-$(codebuild-hash-files package-lock.json 'app/**/*')"],
         env=environment,
@@ -75,4 +82,9 @@ def test_command_on_path_gives_the_same_hash(source: Path, tmp_path: Path) -> No
         cwd=tmp_path,
     )
     assert result.stdout.strip() == "npm-" + hash_files(["package-lock.json", "app/**/*"], source)
-    assert write_command(tmp_path / "again").read_bytes() == command.read_bytes()
+    assert write_command(tmp_path / "again", python=python).read_bytes() == command.read_bytes()
+
+
+def test_an_interpreter_path_a_script_cannot_name_gets_the_zipapp(tmp_path: Path) -> None:
+    for python in ("/opt/my python/bin/python3", "python3", "/" + "p" * 300):
+        assert zipfile.is_zipfile(write_command(tmp_path / "bin", python=python)), python
