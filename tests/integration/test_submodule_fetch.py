@@ -4,10 +4,12 @@ widely its commits nest them."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from codeyard.execution import submodules
 from codeyard.execution.submodules import SubmoduleFetcher, SubmoduleUnavailable
 from tests.support.git import git
 
@@ -107,3 +109,32 @@ def test_a_name_the_filesystem_cannot_hold_is_refused_naming_the_submodule(tmp_p
         str(refused.value) == f"Cannot fetch the submodule {name!r} (path p) from ../lib: File name too long"
     )
     assert list((tmp_path / "scratch").iterdir()) == []  # the clone it made is gone
+
+
+def test_a_gitmodules_of_thousands_of_entries_is_read_in_a_few_git_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = tmp_path / "lib"
+    commit = _commit(lib, {"lib.txt": "lib\n"}, {})
+    paths = [f"vendor/module-{n:05d}" for n in range(6000)]  # two batches of ls-tree
+    odd = ["../outside", "./vendor/module-00007", "vendor/./module-05999"]  # never a gitlink path
+    gitmodules = "".join(f'[submodule "m{n}"]\n\tpath = {p}\n\turl = ../lib\n' for n, p in enumerate(paths))
+    gitmodules += "".join(f'[submodule "odd{n}"]\n\tpath = {p}\n\turl = ../lib\n' for n, p in enumerate(odd))
+    app = tmp_path / "app"
+    _commit(app, {".gitmodules": gitmodules}, {paths[5999]: commit, paths[7]: commit})
+    calls: list[list[str]] = []
+    real = submodules._run
+
+    def counted(argv: list[str]) -> subprocess.CompletedProcess[bytes]:
+        calls.append(argv)
+        return real(argv)
+
+    monkeypatch.setattr(submodules, "_run", counted)
+
+    found = submodules.submodules_at(app / ".git", "HEAD")
+
+    assert found == [
+        submodules.Submodule("m7", paths[7], "../lib", commit),
+        submodules.Submodule("m5999", paths[5999], "../lib", commit),
+    ]
+    assert sum("ls-tree" in argv for argv in calls) == 2

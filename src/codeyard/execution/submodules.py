@@ -24,6 +24,8 @@ MAX_LEVELS = 8  # submodules of submodules, at most this deep
 # repositories fetched for one source, nested ones included: each level may name several, so the
 # levels alone would let a few commits ask for millions of clones
 MAX_REPOSITORIES = 256
+# the bytes of submodule paths given to one `git ls-tree` (far below the limits of a command line)
+PATHS_BYTES_PER_CALL = 64 * 1024
 
 # a repository's name -> (its id, its bare repository), None when the build's region has none
 Lookup = Callable[[str], tuple[str, Path] | None]
@@ -121,17 +123,41 @@ def submodules_at(bare: Path, commit: str) -> list[Submodule]:
         name, _, variable = rest.rpartition(".")
         if section == "submodule" and name and variable in ("path", "url"):
             members.setdefault(name, {})[variable] = value
-    modules: list[Submodule] = []
+    candidates: list[tuple[str, str, str]] = []
     for name, member in members.items():
         path = member.get("path", "").strip("/")
         if not path or not member.get("url"):
             continue
         _check_name(name)
-        entry = _run(["git", f"--git-dir={bare}", "ls-tree", "-z", commit, "--", path])
-        fields = entry.stdout.decode(errors="replace").rstrip("\0").split(None, 3)
-        if entry.returncode == 0 and len(fields) == 4 and fields[0] == GITLINK and fields[3] == path:
-            modules.append(Submodule(name, path, member["url"], fields[2]))
-    return modules
+        candidates.append((name, path, member["url"]))
+    links = _gitlinks(bare, commit, [path for _, path, _ in candidates])
+    return [Submodule(name, path, url, links[path]) for name, path, url in candidates if path in links]
+
+
+def _gitlinks(bare: Path, commit: str, paths: list[str]) -> dict[str, str]:
+    """The commits that the gitlinks at those paths of the commit's tree record, by path, read a
+    batch of paths per git call (a .gitmodules may name thousands). Paths git cannot take from a
+    tree (`..`, `.` or empty parts) are none."""
+    wanted = sorted({p for p in paths if not any(part in ("", ".", "..") for part in p.split("/"))})
+    found: dict[str, str] = {}
+    start = 0
+    while start < len(wanted):
+        end, size = start, 0
+        while end < len(wanted) and (end == start or size + len(wanted[end]) < PATHS_BYTES_PER_CALL):
+            size += len(wanted[end]) + 1
+            end += 1
+        batch = wanted[start:end]
+        git = ["git", "--literal-pathspecs", f"--git-dir={bare}", "ls-tree", "-z", commit, "--", *batch]
+        listing = _run(git)
+        if listing.returncode != 0:
+            raise SubmoduleUnavailable(f"Cannot read the tree of commit {commit}: {_message(listing)}")
+        asked = set(batch)
+        for record in listing.stdout.decode(errors="replace").split("\0"):
+            fields = record.split(None, 3)
+            if len(fields) == 4 and fields[0] == GITLINK and fields[3] in asked:
+                found[fields[3]] = fields[2]
+        start = end
+    return found
 
 
 def _check_name(name: str) -> None:
