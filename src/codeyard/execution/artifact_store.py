@@ -1,9 +1,15 @@
-"""Build artifacts kept in the data directory as S3 would hold them: `<root>/<bucket>/<key>`."""
+"""Build artifacts kept in the data directory as S3 would hold them: `<root>/<bucket>/<key>`.
+
+What is kept is written beside its place first (a hidden `.<name>.*` file or directory) and renamed
+into place once whole, so a failure part-way (a full disk, a zip naming `a` both as a file and as a
+directory) leaves nothing of it, and the earlier object at the key, if any, as it was."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -53,22 +59,96 @@ class ArtifactStore:
         return path if path.is_file() else None
 
     def keep(self, bucket: str, key: str, zipped: Path, packaging: str) -> StoredArtifact:
-        """Keeps the uploaded zip at the key (packaging ZIP) or unpacked into a directory there (NONE)."""
+        """Keeps the uploaded zip at the key (packaging ZIP) or unpacked into a directory there
+        (NONE), replacing what was there; on an OSError nothing of it is left."""
         relative = PurePosixPath(bucket, key)
         if relative.is_absolute() or ".." in relative.parts or not bucket or not key:
             raise ValueError(f"not an artifact location: {bucket}/{key}")
         target = self._root.joinpath(*relative.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        made = _missing_ancestor(target.parent)
         location = f"arn:aws:s3:::{bucket}/{key}"
-        if packaging == "ZIP":
-            md5, sha256 = hashlib.md5(usedforsecurity=False), hashlib.sha256()
-            with zipped.open("rb") as handle:
-                while chunk := handle.read(1 << 20):
-                    md5.update(chunk)
-                    sha256.update(chunk)
-            shutil.move(zipped, target)
-            return StoredArtifact(location, md5.hexdigest(), sha256.hexdigest())
-        shutil.rmtree(target, ignore_errors=True)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if packaging == "ZIP":
+                md5, sha256 = _place_copy(zipped, target)
+                return StoredArtifact(location, md5, sha256)
+            _place_unpacked(zipped, target)
+            return StoredArtifact(location, None, None)
+        except OSError:
+            _remove_empty(target.parent, made)
+            raise
+
+
+def _missing_ancestor(directory: Path) -> Path | None:
+    """The topmost directory of `directory`'s line that does not exist yet (None: it exists)."""
+    missing = None
+    for candidate in (directory, *directory.parents):
+        if candidate.exists():
+            break
+        missing = candidate
+    return missing
+
+
+def _remove_empty(directory: Path, top: Path | None) -> None:
+    """Removes the directories made for a keep that failed, up to `top`, while they are empty."""
+    if top is None:
+        return
+    for candidate in (directory, *directory.parents):
+        try:
+            candidate.rmdir()
+        except OSError:
+            return
+        if candidate == top:
+            return
+
+
+def _place_copy(zipped: Path, target: Path) -> tuple[str, str]:
+    """The zip copied beside the target, then renamed into place; its MD5 and SHA-256."""
+    md5, sha256 = hashlib.md5(usedforsecurity=False), hashlib.sha256()
+    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".keeping", dir=target.parent)
+    staged = Path(name)
+    try:
+        with zipped.open("rb") as source, os.fdopen(descriptor, "wb") as handle:
+            while chunk := source.read(1 << 20):
+                md5.update(chunk)
+                sha256.update(chunk)
+                handle.write(chunk)
+        _swap(staged, target)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return md5.hexdigest(), sha256.hexdigest()
+
+
+def _place_unpacked(zipped: Path, target: Path) -> None:
+    """The zip unpacked into a directory beside the target, then renamed into place."""
+    staged = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".unpacking", dir=target.parent))
+    try:
         with zipfile.ZipFile(zipped) as archive:
-            archive.extractall(target)
-        return StoredArtifact(location, None, None)
+            archive.extractall(staged)
+        _swap(staged, target)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+
+
+def _swap(staged: Path, target: Path) -> None:
+    """Renames `staged` to `target`. An earlier file or directory there is renamed aside first and
+    removed once the new one is in place (put back if the rename fails)."""
+    if not os.path.lexists(target):
+        os.rename(staged, target)
+        return
+    aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".replaced", dir=target.parent))
+    earlier = aside / "earlier"
+    try:
+        os.rename(target, earlier)
+    except OSError:
+        aside.rmdir()
+        raise
+    try:
+        os.rename(staged, target)
+    except OSError:
+        os.rename(earlier, target)  # when this fails too, the earlier one stays aside, not lost
+        aside.rmdir()
+        raise
+    shutil.rmtree(aside, ignore_errors=True)

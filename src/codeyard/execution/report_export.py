@@ -64,8 +64,9 @@ def export_place(export_config: dict[str, Any], report_arn: str) -> tuple[str, s
 
 def check_zip(upload: Path) -> None:
     """Refuses a file that is not a zip, holds too many or too large files, names a file outside
-    the place it is unpacked to, or holds a file that cannot be read back whole (damaged data, a
-    wrong CRC, encrypted, an unknown compression): what is kept can always be unpacked."""
+    the place it is unpacked to or under another file (`a` and `a/b`), or holds a file that cannot
+    be read back whole (damaged data, a wrong CRC, encrypted, an unknown compression): what is kept
+    can always be unpacked."""
     try:
         with zipfile.ZipFile(upload) as archive:
             entries = archive.infolist()
@@ -90,6 +91,12 @@ def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
         name = PurePosixPath(entry.filename)
         if name.is_absolute() or ".." in name.parts or "\\" in entry.filename or not name.parts:
             raise ExportRefused(400, "InvalidReportData", f"the raw data names {entry.filename!r}")
+    files = {PurePosixPath(e.filename) for e in entries if not e.is_dir()}
+    for file in files:
+        if any(parent in files for parent in file.parents):
+            raise ExportRefused(
+                400, "InvalidReportData", f"the raw data names {file.as_posix()!r} under a file of its own"
+            )
 
 
 class ReportExport:

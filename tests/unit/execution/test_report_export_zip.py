@@ -73,3 +73,20 @@ def test_a_zip_whose_files_do_not_read_back_is_refused(tmp_path: Path, data: byt
     with pytest.raises(ExportRefused, match="not a readable zip") as refused:
         check_zip(_write(tmp_path, bytes(data)))
     assert (refused.value.status, refused.value.kind) == (400, "InvalidReportData")
+
+
+def _plain_zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("names", [("a", "a/b"), ("a/b", "a")], ids=["file first", "directory first"])
+def test_a_zip_naming_a_file_both_as_a_file_and_a_directory_is_refused(
+    tmp_path: Path, names: tuple[str, str]
+) -> None:
+    with pytest.raises(ExportRefused, match="'a/b' under a file of its own") as refused:
+        check_zip(_write(tmp_path, _plain_zip(dict.fromkeys(names, JUNIT))))
+    assert (refused.value.status, refused.value.kind) == (400, "InvalidReportData")
