@@ -61,13 +61,3 @@ CURATED_IMAGES: tuple[CuratedImage, ...] = (
         "Amazon Linux 2023 aarch64, standard 3.0",
     ),
 )
-
-_NAMES = frozenset(image.name for image in CURATED_IMAGES)
-
-
-def curated(image: str) -> bool:
-    """True for a listed image, by its name or a dated version of it (`<name>-<version>`)."""
-    if image in _NAMES:
-        return True
-    name, dash, version = image.rpartition("-")
-    return bool(dash and version) and name in _NAMES
