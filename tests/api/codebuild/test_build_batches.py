@@ -317,6 +317,9 @@ def test_a_bad_batchspec_fails_at_download_batchspec(server: Server) -> None:
         download = next(p for p in started["phases"] if p["phaseType"] == "DOWNLOAD_BATCHSPEC")
         assert started["buildBatchStatus"] == "FAILED"
         assert words in download["contexts"][0]["message"]
+        code, message = refused(codebuild.retry_build_batch, id=started["id"])
+        assert code == "InvalidInputException"
+        assert "no builds to retry" in message
 
 
 def test_projects_keep_their_batch_configuration(server: Server) -> None:

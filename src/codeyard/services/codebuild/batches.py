@@ -212,6 +212,10 @@ class BuildBatchesMixin(CodeBuildBase):
                 raise InvalidInputException(
                     f"Build batch {batch.id} is still in progress and cannot be retried"
                 )
+            if not batch.build_groups:
+                raise InvalidInputException(
+                    f"Build batch {batch.id} failed in DOWNLOAD_BATCHSPEC and has no builds to retry"
+                )
             builds = member_builds(uow, batch)
             groups = []
             for group in batch.build_groups:
