@@ -23,12 +23,14 @@ from codeyard.runner.engine.environment import BuildContext, EnvironmentVariable
 from codeyard.runner.engine.events import BuildEnded, BuildEvent, LogLines, PhaseEnded, PhaseStarted
 from codeyard.runner.engine.executors import Executor, Workspace
 from codeyard.runner.engine.hooks import ArtifactStep, BuildHooks, FinalStep, PhaseError
+from codeyard.runner.engine.lines import utf8_safe
+from codeyard.runner.engine.masking import Masker
 from codeyard.runner.engine.runner import BuildRequest, BuildRunner
 from codeyard.runner.engine.states import CLIENT_ERROR, YAML_FILE_ERROR
 from codeyard.runner.hash_files import write_command
 from codeyard.runner.remote_cache import WorkApiCacheStore
 from codeyard.runner.report_export import ExportFailed
-from codeyard.runner.report_upload import ReportNotFiled, upload_reports
+from codeyard.runner.report_upload import ReportNotFiled, cleaned, upload_reports
 from codeyard.runner.sources import download_sources
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,9 @@ class BuildJob:
         # built-in variables known once the workspace exists (secondary sources, the tools on PATH)
         self._extra: dict[str, str] = {}
         self._blocking: httpx.Client | None = None
+        # the engine's masker (it adds the build's secrets): the runner's own notes and what the
+        # hooks send to the server go through it as the commands' output does
+        self._masker = Masker()
         self._cache = BuildCache(
             job.cache_type,
             job.cache_modes,
@@ -107,7 +112,7 @@ class BuildJob:
             else None,
             restore_cache=self._cache.restore if self._cache.enabled else None,
         )
-        runner = BuildRunner(self._executor, request, self._events.put, hooks)
+        runner = BuildRunner(self._executor, request, self._events.put, hooks, masker=self._masker)
         sender = asyncio.create_task(self._send_events())
         body = asyncio.create_task(runner.run())
         beats = asyncio.create_task(self._heartbeats(runner, body))
@@ -212,15 +217,12 @@ class BuildJob:
     async def _upload(self, step: ArtifactStep) -> None:
         async def send(path: Path, name: str, identifier: str) -> None:
             try:
-                await self._client.artifact(self._job.build_id, path, name, identifier)
+                await self._client.artifact(self._job.build_id, path, self._clean(name), identifier)
             except Refused as error:
                 raise PhaseError(error.code or CLIENT_ERROR, error.reason) from None
 
-        async def note(line: str) -> None:
-            await self._events.put(LogLines(datetime.now(UTC), (f"[Container] {line}",)))
-
         job = self._job
-        await upload_artifacts(step, send, note, job.artifacts_type == "S3", job.secondary_artifacts)
+        await upload_artifacts(step, send, self._say, job.artifacts_type == "S3", job.secondary_artifacts)
         await self._cache.save(step)
 
     def _remote_cache(self) -> WorkApiCacheStore:
@@ -230,8 +232,14 @@ class BuildJob:
         return WorkApiCacheStore(self._blocking, self._job.build_id)
 
     async def _note(self, message: str) -> None:
-        line = f"[Container] {datetime.now(UTC):%Y/%m/%d %H:%M:%S.%f} {message}"
-        await self._events.put(LogLines(datetime.now(UTC), (line,)))
+        await self._say(f"{datetime.now(UTC):%Y/%m/%d %H:%M:%S.%f} {message}")
+
+    async def _say(self, line: str) -> None:
+        """One line of the runner's own in the build log (masked, and encodable whatever it names)."""
+        await self._events.put(LogLines(datetime.now(UTC), (f"[Container] {self._clean(line)}",)))
+
+    def _clean(self, text: str) -> str:
+        return self._masker.mask(utf8_safe(text))
 
     async def _secret(self, kind: VariableType, reference: str) -> str:
         try:
@@ -242,7 +250,7 @@ class BuildJob:
     async def _reports(self, step: FinalStep) -> None:
         async def send(upload: ReportUpload) -> ReportFiled:
             try:
-                return await self._client.report(self._job.build_id, upload)
+                return await self._client.report(self._job.build_id, cleaned(upload, self._clean))
             except Refused as error:
                 raise ReportNotFiled(error.reason) from None
 
@@ -254,10 +262,7 @@ class BuildJob:
             except httpx.HTTPError as error:
                 raise ExportFailed(f"{type(error).__name__}: {error}") from None
 
-        async def note(line: str) -> None:
-            await self._events.put(LogLines(datetime.now(UTC), (f"[Container] {line}",)))
-
-        await upload_reports(step, send, note, export)
+        await upload_reports(step, send, self._say, export)
 
     async def _load_buildspec(self, workspace: Workspace) -> Buildspec:
         job = self._job

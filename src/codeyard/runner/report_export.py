@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from codeyard.runner.engine.lines import utf8_safe
 from codeyard.runner.globs import open_selected
 from codeyard.runner.reports.collect import CollectedReport
 
@@ -39,7 +40,9 @@ def zip_raw_files(report: CollectedReport, target: Path) -> int:
     names: set[str] = set()
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for shown, path in files:
-            name = shown.lstrip("/")
+            name = utf8_safe(
+                shown.lstrip("/")
+            )  # an undecodable byte of a file name: U+FFFD, as in the report
             if name in names:  # discard-paths gave two files one name: the first is kept, as in the report
                 continue
             names.add(name)

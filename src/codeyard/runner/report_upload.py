@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from codeyard.execution.messages import ReportFiled, ReportUpload
 from codeyard.runner.artifact_upload import expand
 from codeyard.runner.engine.hooks import FinalStep, PhaseError
+from codeyard.runner.engine.lines import utf8_safe
 from codeyard.runner.engine.states import CLIENT_ERROR
 from codeyard.runner.report_export import Export, export_raw_files
 from codeyard.runner.reports.collect import CollectedReport, collect_report
@@ -50,6 +52,9 @@ async def upload_reports(
         )
         if report.message:
             await note(f"Report {group}: {report.message}")
+        for name in report.raw_files:
+            if (shown := utf8_safe(name)) != name:
+                await note(f"Report {group}: the name of {shown} is not UTF-8: U+FFFD stands for its bytes")
         try:
             filed = await send(message(group, report))
         except ReportNotFiled as error:
@@ -88,6 +93,20 @@ def message(group: str, report: CollectedReport) -> ReportUpload:
         test_cases=kept_cases,
         coverages=kept_coverages,
     )
+
+
+def cleaned(upload: ReportUpload, clean: Callable[[str], str]) -> ReportUpload:
+    """The report with `clean` (the build's masker, U+FFFD for undecodable bytes) applied to every
+    string of its test cases and coverages: names, paths and messages that reach the server."""
+    return replace(
+        upload,
+        test_cases=[_clean_row(row, clean) for row in upload.test_cases],
+        coverages=[_clean_row(row, clean) for row in upload.coverages],
+    )
+
+
+def _clean_row(row: dict[str, Any], clean: Callable[[str], str]) -> dict[str, Any]:
+    return {key: clean(value) if isinstance(value, str) else value for key, value in row.items()}
 
 
 def _within(rows: list[dict[str, Any]], budget: int = MAX_ROWS_BYTES) -> list[dict[str, Any]]:

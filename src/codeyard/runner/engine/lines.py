@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 # A line longer than this is logged in pieces of at most this many bytes (memory stays bounded).
 MAX_LINE_BYTES = 256 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class LineSplitter:
@@ -41,3 +43,9 @@ class LineSplitter:
 
 def _decode(data: bytes) -> str:
     return data.decode("utf-8", errors="replace").removesuffix("\r")
+
+
+def utf8_safe(text: str) -> str:
+    """The text with each lone surrogate (an undecodable byte of a file name, as Python keeps it)
+    replaced by U+FFFD, so that it can be encoded as UTF-8: into JSON, a zip entry's name."""
+    return _SURROGATE.sub("\ufffd", text)

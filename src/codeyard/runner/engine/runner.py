@@ -17,6 +17,7 @@ from codeyard.runner.engine.environment import BuildContext, EnvironmentVariable
 from codeyard.runner.engine.events import BuildEnded, EventSink, LogLines, PhaseEnded, PhaseStarted
 from codeyard.runner.engine.executors import Executor, UnsupportedShellError, Workspace
 from codeyard.runner.engine.hooks import ArtifactStep, BuildHooks, FinalStep, PhaseError
+from codeyard.runner.engine.lines import utf8_safe
 from codeyard.runner.engine.masking import MIN_SECRET_LENGTH, Masker
 from codeyard.runner.engine.phases import PhaseRunner
 from codeyard.runner.engine.resolution import resolve_environment
@@ -61,6 +62,7 @@ class BuildRunner:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         *,
         prepare_in_thread: bool = True,
+        masker: Masker | None = None,
     ) -> None:
         self._executor = executor
         self._prepare_in_thread = prepare_in_thread
@@ -68,7 +70,8 @@ class BuildRunner:
         self._sink = sink
         self._hooks = hooks or BuildHooks()
         self._now = now
-        self._masker = Masker()
+        # the build's secrets are added to it; a caller passing its own masks its own lines with it too
+        self._masker = masker if masker is not None else Masker()
         self._stop = asyncio.Event()
         self._deadline = 0.0  # the event loop's time when the build's timeout is reached (set by run)
         self._status = StatusType.SUCCEEDED
@@ -384,6 +387,11 @@ class BuildRunner:
         assert self._current is not None
         phase, start = self._current
         self._current = None
+        # a context may name a path or quote an error that holds a secret value or undecodable bytes
+        contexts = tuple(
+            PhaseContext(context.status_code, self._masker.mask(utf8_safe(context.message)))
+            for context in contexts
+        )
         await self._note(f"Phase complete: {phase} State: {status}")
         for context in contexts or (PhaseContext("", ""),):
             await self._note(f"Phase context status code: {context.status_code} Message: {context.message}")
@@ -396,7 +404,7 @@ class BuildRunner:
     async def _note(self, message: str) -> None:
         """One line of the engine's own, in the CodeBuild agent's form."""
         time = self._now()
-        await self._output([f"[Container] {time:%Y/%m/%d %H:%M:%S.%f} {message}"])
+        await self._output([f"[Container] {time:%Y/%m/%d %H:%M:%S.%f} {utf8_safe(message)}"])
 
     async def _output(self, lines: list[str]) -> None:
         await self._sink(LogLines(self._now(), tuple(self._masker.mask(line) for line in lines)))
