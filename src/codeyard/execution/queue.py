@@ -83,11 +83,12 @@ class WorkQueue:
                 state=LEASED,
                 runner_id=runner_id,
                 lease_expires_at=now + timedelta(seconds=self.lease_seconds),
+                payload={**job.payload, "cache_generation": _generation(uow, job)},
             )
             uow.jobs.update(leased)
             self._progress.leased(uow, job.id, now)
             uow.commit()
-        payload = {**job.payload, "lease_seconds": self.lease_seconds}
+        payload = {**leased.payload, "lease_seconds": self.lease_seconds}
         return Job.from_dict(payload), False
 
     @staticmethod
@@ -271,3 +272,12 @@ class WorkQueue:
         if job is None or job.state != LEASED or job.runner_id != runner_id:
             raise LeaseLost(f"job {job_id} is not leased to {runner_id}")
         return job
+
+
+def _generation(uow: UnitOfWork, job: JobRecord) -> int:
+    """The cache generation of the job's project now (InvalidateProjectCache's resets by now): taken
+    when the job is leased, so a build queued before a reset and run after it does not restore or
+    keep the older cache."""
+    region = str(job.payload.get("region") or job.region)
+    reset = uow.cache_resets.get(region=region, project_name=str(job.payload.get("project_name") or ""))
+    return reset.generation if reset is not None else int(job.payload.get("cache_generation") or 0)

@@ -63,6 +63,28 @@ def test_a_build_started_before_a_reset_stores_no_cache(make_server: Callable[..
     assert _stored(server) == [ARCHIVE]
 
 
+def test_a_build_queued_before_a_reset_and_claimed_after_it_carries_the_new_generation(
+    make_server: Callable[..., Server],
+) -> None:
+    server = make_server("sqlite", extra_env={"CODEYARD_RUNNER": "false"}).start()
+    no_source_project(server, "app", buildspec("true"), cache=CACHE)
+    codebuild = server.client("codebuild")
+    runner = _register(server, "runner")
+    queued = codebuild.start_build(projectName="app")["build"]["id"]
+    codebuild.invalidate_project_cache(projectName="app")
+    codebuild.invalidate_project_cache(projectName="app")
+
+    job = _claim(server, runner)
+
+    assert job["build_id"] == queued
+    assert job["cache_generation"] == 2
+    # the work API judges the build's cache uploads by the generation it was leased with
+    cache = f"{server.endpoint}{WORK}/jobs/{quote(queued, safe='')}/cache/{ARCHIVE}"
+    with httpx.Client(headers=runner, timeout=60) as client:
+        assert client.put(cache, content=b"fresh").json() == {"stored": True}
+    assert _stored(server) == [ARCHIVE]
+
+
 def test_a_reset_while_the_archive_is_sent_refuses_it(make_server: Callable[..., Server]) -> None:
     server = make_server("sqlite", extra_env={"CODEYARD_RUNNER": "false"}).start()
     no_source_project(server, "app", buildspec("true"), cache=CACHE)
