@@ -20,6 +20,8 @@ _PREFIX = "token/"
 # the longest username and connection or secret ARN kept (the store's columns; AWS states no limit)
 MAX_USERNAME = 1024
 MAX_RESOURCE = 2048
+# transactions an import may take: a second one when another import added the row first
+_ATTEMPTS = 3
 
 
 def _arn(ctx: RequestContext, server_type: str) -> str:
@@ -59,19 +61,27 @@ class SourceCredentialsMixin(CodeBuildBase):
             f"Access token with server type {server_type} already exists. Delete its source credential "
             "and try again, or import it with shouldOverwrite."
         )
-        with self._store.unit_of_work() as uow:
-            current = uow.source_credentials.get(region=ctx.region, server_type=server_type, for_update=True)
-            if current is not None and should_overwrite is False:
-                raise exists
-            try:
-                if current is None:
-                    uow.source_credentials.add(record)
-                else:
-                    uow.source_credentials.update(record)
-            except Conflict:
-                raise exists from None
-            uow.commit()
-        return {"arn": arn}
+        for _ in range(_ATTEMPTS):
+            with self._store.unit_of_work() as uow:
+                current = uow.source_credentials.get(
+                    region=ctx.region, server_type=server_type, for_update=True
+                )
+                if current is not None and should_overwrite is False:
+                    raise exists
+                try:
+                    if current is None:
+                        uow.source_credentials.add(record)
+                    else:
+                        uow.source_credentials.update(record)
+                except Conflict:
+                    if should_overwrite is False:
+                        raise exists from None
+                    # another call added the server type's credentials meanwhile: overwritten in a
+                    # new transaction (this one is spoilt), as if it had come first
+                    continue
+                uow.commit()
+                return {"arn": arn}
+        raise exists
 
     def list_source_credentials(self, ctx: RequestContext) -> dict[str, Any]:
         with self._reading() as uow:
