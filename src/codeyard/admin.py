@@ -1,10 +1,10 @@
 """Codeyard's own HTTP API under /_codeyard/v1: health and, in test mode, reset, the outbox, the
-clock's offset and the report sweep."""
+clock's offset and the housekeeping sweep (expired reports, quiet runners)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs
@@ -25,7 +25,7 @@ class AdminApi:
         is_ready: Callable[[], bool],
         events: Callable[[str | None], list[dict[str, Any]]] | None = None,
         clock: OffsetClock | None = None,
-        sweep: Callable[[], int] | None = None,
+        sweep: Callable[[], Awaitable[dict[str, int]]] | None = None,
     ) -> None:
         self._clock = clock
         self._sweep = sweep
@@ -59,8 +59,7 @@ class AdminApi:
             await self._set_clock(scope, send, self._clock)
             return
         if path == "/_codeyard/v1/sweep" and method == "POST" and self._sweep is not None:
-            deleted = await anyio.to_thread.run_sync(self._sweep)
-            await send_json(send, 200, {"reportsDeleted": deleted})
+            await send_json(send, 200, await self._sweep())
             return
         await send_json(send, 404, not_found(path))
 

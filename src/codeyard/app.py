@@ -21,6 +21,7 @@ from codeyard.execution.batchspec_source import BatchspecReader
 from codeyard.execution.build_secrets import BuildSecrets
 from codeyard.execution.cache_api import forget as forget_cache
 from codeyard.execution.clone_dirs import remove_stale as remove_stale_clones
+from codeyard.execution.housekeeping import Housekeeping
 from codeyard.execution.queue import WorkQueue
 from codeyard.execution.registry import RunnerRegistry, registration_token
 from codeyard.execution.report_expiry import ReportExpiry
@@ -209,13 +210,15 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
             rows = uow.outbox.find(order_by="id", source=source) if source else uow.outbox.find(order_by="id")
         return [envelope(row) for row in rows]
 
-    report_expiry = ReportExpiry(store, clock)
+    token = settings.registration_token or registration_token(settings.data_dir, ids)
+    registry = RunnerRegistry(store, clock, ids, token, settings.runner_forget_seconds)
+    housekeeping = Housekeeping(ReportExpiry(store, clock), registry)
     admin = AdminApi(
         reset if settings.test_mode else None,
         lambda: True,
         outbox if settings.test_mode else None,
         clock=moved,
-        sweep=report_expiry.sweep if settings.test_mode else None,
+        sweep=housekeeping.sweep if settings.test_mode else None,
     )
     # Embedded SQLite answers in well under a millisecond: calls run on the event loop.
     inline = engine.dialect.name == "sqlite"
@@ -226,9 +229,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         BuildEvents(clock, ids), BatchScheduler(BuildEvents(clock, ids), ids, settings.build_minute_seconds)
     )
     queue = WorkQueue(store, clock, progress, settings.lease_seconds, log_sink=logs.append)
-    token = settings.registration_token or registration_token(settings.data_dir, ids)
     build_secrets = BuildSecrets(ssm.get_parameter, secrets.get_secret_value, principal)
-    registry = RunnerRegistry(store, clock, ids, token)
     work = WorkApi(
         queue,
         registry,
@@ -257,7 +258,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         ctx = RequestContext(principal, settings.default_region, account_id, ids.request_id())
         demo.seed(ctx, iam, ssm, secrets, codecommit)
     scheduler = Scheduler(
-        queue, wakeup, max(0.2, min(1.0, settings.lease_seconds / 3)), notifications, report_expiry
+        queue, wakeup, max(0.2, min(1.0, settings.lease_seconds / 3)), notifications, housekeeping
     )
     return Codeyard(
         settings, router, handler, store, root, principal, services, ssh, scheduler, registration_token=token

@@ -48,6 +48,8 @@ class Settings:
     ssh_port: int = 0
     # Seconds a runner's lease on a build lasts without a heartbeat.
     lease_seconds: int = 30
+    # Seconds after its last poll a runner that holds no build is forgotten (it registers again if it returns).
+    runner_forget_seconds: int = 24 * 3600
     # Whether `codeyard up` starts a runner alongside the server.
     runner: bool = True
     # The fleet (name or ARN) that runner serves ("" = on-demand builds); the fleet must exist when it starts.

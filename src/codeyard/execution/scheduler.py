@@ -1,5 +1,5 @@
 """The scheduler tick: expires the leases of runners that stopped heartbeating (after a grace at start),
-and now and then deletes the expired reports."""
+and now and then runs the housekeeping (expired reports deleted, quiet runners forgotten)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from collections.abc import AsyncIterator
 
 import anyio.to_thread
 
+from codeyard.execution.housekeeping import Housekeeping
 from codeyard.execution.queue import WorkQueue
-from codeyard.execution.report_expiry import SWEEP_SECONDS, ReportExpiry
+from codeyard.execution.report_expiry import SWEEP_SECONDS
 from codeyard.execution.wakeup import Wakeup
 from codeyard.store.sql.notifications import WorkNotifications
 
@@ -20,8 +21,9 @@ log = logging.getLogger(__name__)
 
 
 class Scheduler:
-    """Runs `queue.expire()` every `interval` seconds while the server runs, and the report sweep
-    (when given) at start and every `sweep_seconds` after."""
+    """Runs `queue.expire()` every `interval` seconds while the server runs, and the housekeeping
+    (when given) at start and every `sweep_seconds` after; stopping cancels a sweep between two of
+    its batches."""
 
     def __init__(
         self,
@@ -29,11 +31,11 @@ class Scheduler:
         wakeup: Wakeup,
         interval: float,
         notifications: WorkNotifications | None = None,
-        reports: ReportExpiry | None = None,
+        housekeeping: Housekeeping | None = None,
         sweep_seconds: float = SWEEP_SECONDS,
     ) -> None:
         self._queue = queue
-        self._reports = reports
+        self._housekeeping = housekeeping
         self._sweep_seconds = sweep_seconds
         self._wakeup = wakeup
         self._interval = interval
@@ -50,11 +52,13 @@ class Scheduler:
                 expired = await anyio.to_thread.run_sync(self._queue.expire)
                 if expired:
                     log.warning("%d build(s) failed: their runners stopped heartbeating", expired)
-                if self._reports is not None and time.monotonic() >= next_sweep:
+                if self._housekeeping is not None and time.monotonic() >= next_sweep:
                     next_sweep = time.monotonic() + self._sweep_seconds
-                    deleted = await anyio.to_thread.run_sync(self._reports.sweep)
-                    if deleted:
-                        log.info("%d expired report(s) deleted", deleted)
+                    swept = await self._housekeeping.sweep()
+                    if swept["reportsDeleted"]:
+                        log.info("%d expired report(s) deleted", swept["reportsDeleted"])
+                    if swept["runnersForgotten"]:
+                        log.info("%d quiet runner(s) forgotten", swept["runnersForgotten"])
             except Exception:  # a database hiccup must not end the tick
                 log.exception("the scheduler tick failed")
             await asyncio.sleep(self._interval)

@@ -623,6 +623,7 @@ reports = Table(
     Index("ix_cb_reports_region_status", "region", "status", "id"),
     Index("ix_cb_reports_group", "group_arn", "id"),
     Index("ix_cb_reports_group_status", "group_arn", "status", "id"),
+    Index("ix_cb_reports_expired", "expired_at", "id"),
 )
 
 test_cases = Table(
