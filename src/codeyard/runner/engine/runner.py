@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -16,12 +15,13 @@ from codeyard.runner.engine.artifact_variables import artifact_variable_names, r
 from codeyard.runner.engine.environment import BuildContext, EnvironmentVariable, builtin_variables
 from codeyard.runner.engine.events import BuildEnded, EventSink, LogLines, PhaseEnded, PhaseStarted
 from codeyard.runner.engine.executors import Executor, UnsupportedShellError, Workspace
+from codeyard.runner.engine.exported_variables import bounded_exports
 from codeyard.runner.engine.hooks import ArtifactStep, BuildHooks, FinalStep, PhaseError
 from codeyard.runner.engine.lines import utf8_safe
 from codeyard.runner.engine.masking import MIN_SECRET_LENGTH, Masker
 from codeyard.runner.engine.phases import PhaseRunner
 from codeyard.runner.engine.resolution import resolve_environment
-from codeyard.runner.engine.session import ShellSession
+from codeyard.runner.engine.session import MAX_VARIABLE_BYTES, ShellSession, VariableValues
 from codeyard.runner.engine.states import (
     BUILD_STOPPED,
     BUILD_TIMED_OUT,
@@ -35,6 +35,7 @@ from codeyard.runner.engine.states import (
     StatusType,
     next_after_failure,
 )
+from codeyard.runner.engine.workspace_preparation import prepare_workspace
 
 Phase = BuildPhaseType
 
@@ -114,42 +115,12 @@ class BuildRunner:
             await self._fault(error)
         return await self._finalize()
 
-    async def _prepare(self) -> Workspace:
-        """The executor's workspace, made in a thread: pulling an image may take long, and the
-        timeout, a stop and the heartbeats go on meanwhile. A workspace made after the build gave
-        up waiting for it is cleaned up by whichever side comes second.
-
-        Without `prepare_in_thread` (an executor whose workspace is a few directories, as the host's)
-        it is made on the event loop: a worker thread, started and shut down, would cost more."""
-        if not self._prepare_in_thread:
-            return self._executor.prepare(self._request.context.build_id)
-        executor, lock = self._executor, threading.Lock()
-        made: list[Workspace] = []
-        abandoned = False
-
-        def make() -> Workspace:
-            workspace = executor.prepare(self._request.context.build_id)
-            with lock:
-                made.append(workspace)
-                if not abandoned:
-                    return workspace
-            executor.cleanup(workspace)
-            return workspace
-
-        try:
-            return await asyncio.to_thread(make)
-        except asyncio.CancelledError:
-            with lock:
-                abandoned = True
-                leftover = list(made)
-            for workspace in leftover:  # made, but the build stopped waiting before it was handed over
-                executor.cleanup(workspace)
-            raise
-
     async def _body(self) -> None:
         await self._enter(Phase.PROVISIONING)
         try:
-            self._workspace = await self._prepare()
+            self._workspace = await prepare_workspace(
+                self._executor, self._request.context.build_id, in_thread=self._prepare_in_thread
+            )
         except OSError as error:
             await self._leave(
                 StatusType.FAULT, PhaseContext(CLIENT_ERROR, f"Cannot prepare the workspace: {error}")
@@ -260,7 +231,7 @@ class BuildRunner:
     async def _mark_failing(self) -> None:
         self._env["CODEBUILD_BUILD_SUCCEEDING"] = "0"
         if self._session is not None and not self._session.ended:
-            await self._session.run("export CODEBUILD_BUILD_SUCCEEDING=0", _discard)
+            await self._session.run("export CODEBUILD_BUILD_SUCCEEDING=0", self._output)
 
     async def _capture_exports(self) -> dict[str, str]:
         assert self._buildspec is not None
@@ -271,9 +242,12 @@ class BuildRunner:
         ]
         if not names:
             return {}
-        values = await (await self._live_session()).variables(names)
+        values = await (await self._live_session()).variables(names, self._output)
         # A secret copied into an exported variable is masked as in the log (see docs/behaviour.md).
-        return {name: self._masker.mask(value) for name, value in values.items()}
+        exported, notes = bounded_exports(values, self._masker.mask)
+        for note in notes:
+            await self._note(note)
+        return exported
 
     async def _upload(self, workspace: Workspace) -> None:
         assert self._buildspec is not None
@@ -298,8 +272,17 @@ class BuildRunner:
         names: `files: [$TARBALL]` takes the value a command gave TARBALL, as on CodeBuild."""
         assert self._buildspec is not None
         names = artifact_variable_names(self._buildspec.artifacts)
-        current = await (await self._live_session()).variables(names) if names else {}
+        if not names:
+            return dict(self._env)
+        current = await (await self._live_session()).variables(names, self._output)
+        await self._note_oversized(current)
         return {**self._env, **current}
+
+    async def _note_oversized(self, values: VariableValues) -> None:
+        for name in values.oversized:
+            await self._note(
+                f"Variable {name} is not expanded: its value is larger than {MAX_VARIABLE_BYTES:,} bytes"
+            )
 
     async def _report_environment(self) -> dict[str, str]:
         """The build's variables, over them the shell's last values of those the reports block names,
@@ -310,7 +293,7 @@ class BuildRunner:
         session = self._session
         if not names or session is None or session.ended:
             return dict(self._env)
-        reading = asyncio.create_task(session.variables(names))
+        reading = asyncio.create_task(session.variables(names, self._output))
         stopped = asyncio.create_task(self._stop.wait())
         left = max(0.0, self._deadline - asyncio.get_running_loop().time())
         await asyncio.wait({reading, stopped}, timeout=left, return_when=asyncio.FIRST_COMPLETED)
@@ -320,6 +303,7 @@ class BuildRunner:
             with contextlib.suppress(asyncio.CancelledError):
                 await reading
             return dict(self._env)
+        await self._note_oversized(reading.result())
         return {**self._env, **reading.result()}
 
     async def _interrupt(self, status: StatusType) -> None:
@@ -408,7 +392,3 @@ class BuildRunner:
 
     async def _output(self, lines: list[str]) -> None:
         await self._sink(LogLines(self._now(), tuple(self._masker.mask(line) for line in lines)))
-
-
-async def _discard(lines: list[str]) -> None:
-    """Output nobody reads (the engine's own commands)."""

@@ -23,6 +23,10 @@ SH_STATUS_FD = 9
 READ_SIZE = 64 * 1024
 # More than a pipe holds (64 KiB by default, 1 MiB at most without privileges).
 DRAIN_LIMIT = 2 * 1024 * 1024
+# The largest variable value read from the shell (bytes): CodePipeline takes at most 122,880 bytes of
+# output variables from one action, and a larger value could not be a path either. A larger one is
+# left out unread, so no value can grow the runner's memory or a work API request without bound.
+MAX_VARIABLE_BYTES = 122_880
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -34,6 +38,14 @@ class CommandResult(NamedTuple):
 
     exit_code: int
     session_ended: bool = False
+
+
+class VariableValues(dict[str, str]):
+    """The values read from the shell by name; `oversized` names those left out for their size."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.oversized: list[str] = []
 
 
 class ShellLaunch(NamedTuple):
@@ -201,35 +213,35 @@ class ShellSession:
             self._exit_code = code if code >= 0 else 128 - code
         return self._exit_code
 
-    async def variables(self, names: Sequence[str]) -> dict[str, str]:
-        """The current values of the named shell variables (unset ones are left out).
+    async def variables(
+        self, names: Sequence[str], on_output: OutputSink | None = None, limit: int = MAX_VARIABLE_BYTES
+    ) -> VariableValues:
+        """The current values of the named shell variables (unset ones are left out, and those longer
+        than `limit` bytes, which `oversized` names).
 
         One printf of the shell writes a record per requested name, in order: `=value` for a set
         variable, nothing for an unset one. Only those records are read: no other variable of the build
-        goes into the file, and nothing a process of the build appends to it afterwards is read."""
+        goes into the file, and nothing a process of the build appends to it afterwards is read.
+        What the build's background processes print meanwhile goes to `on_output` (else nowhere)."""
+        values = VariableValues()
         wanted = [name for name in dict.fromkeys(names) if _NAME.fullmatch(name)]
         if self._ended or not wanted:
-            return {}
+            return values
         target = self._launch.control_dir / "variables"
         shell_target = shlex.quote(f"{self._launch.shell_control_dir}/variables")
         fields = " ".join(f'"${{{name}+=${name}}}"' for name in wanted)
         self._send(
             f"command printf '%s\\0' {fields} > {shell_target}; command printf '%d\\n' \"$?\" >&{self._fd}\n"
         )
-        ignored: list[str] = []
-
-        async def keep(batch: list[str]) -> None:
-            ignored.extend(batch)
-
-        result = await self._collect(keep)
+        result = await self._collect(on_output or _ignore)
         if result.session_ended or result.exit_code != 0:
-            return {}
-        records = _read_records(target, len(wanted))
-        return {
-            name: record[1:].decode(errors="replace")
-            for name, record in zip(wanted, records, strict=False)
-            if record.startswith(b"=")
-        }
+            return values
+        for name, record in zip(wanted, _read_records(target, len(wanted), limit + 1), strict=False):
+            if record is None:
+                values.oversized.append(name)
+            elif record.startswith(b"="):
+                values[name] = record[1:].decode(errors="replace")
+        return values
 
     async def kill(self, grace: float = 5.0) -> None:
         """Ends the shell and every process of its session: SIGTERM, then SIGKILL after `grace`."""
@@ -247,26 +259,37 @@ class ShellSession:
                 os.close(fd)
 
 
-def _read_records(path: Path, count: int) -> list[bytes]:
+def _read_records(path: Path, count: int, limit: int) -> list[bytes | None]:
     """The first `count` NUL-terminated records of a regular file (fewer when it holds fewer), read
-    no further than the last of them; none when it cannot be opened or is no regular file."""
+    no further than the last of them; none when it cannot be opened or is no regular file. A record
+    longer than `limit` bytes is None, skipped without being kept in memory."""
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return []
-    records: list[bytes] = []
-    pending = bytearray()
+    records: list[bytes | None] = []
+    pending: bytearray | None = bytearray()  # None: skipping the rest of a record over the limit
     with os.fdopen(descriptor, "rb", buffering=0) as stream:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             return []
         while len(records) < count and (chunk := stream.read(READ_SIZE)):
-            scanned = len(pending)
-            pending += chunk
-            while len(records) < count and (end := pending.find(b"\0", scanned)) != -1:
-                records.append(bytes(pending[:end]))
-                del pending[: end + 1]
-                scanned = 0
+            start = 0
+            while len(records) < count:
+                end = chunk.find(b"\0", start)
+                piece = chunk[start:] if end == -1 else chunk[start:end]
+                if pending is not None:
+                    pending += piece
+                    if len(pending) > limit:
+                        pending = None
+                if end == -1:
+                    break
+                records.append(bytes(pending) if pending is not None else None)
+                pending, start = bytearray(), end + 1
     return records
+
+
+async def _ignore(lines: list[str]) -> None:
+    """Output nobody asked for."""
 
 
 async def _emit(on_output: OutputSink, lines: list[str]) -> None:
