@@ -42,7 +42,7 @@ class CodeBuildApi(
         if operation in REPORT_OPERATIONS:
             return report_resources(operation, params, ctx)
         if operation in FLEET_OPERATIONS:
-            return fleet_resources(operation, params, ctx)
+            return fleet_resources(operation, params, ctx, lambda names: self._fleet_arns(ctx, names))
         if isinstance(params.get("resourceArn"), str):  # the resource policy calls
             return [params["resourceArn"]]
         names: list[str] = []

@@ -3,7 +3,7 @@ runner --fleet`); the builds of projects that name it run only on its runners (f
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -171,6 +171,12 @@ class FleetsMixin(CodeBuildBase):
             uow.commit()
         return {}
 
+    def _fleet_arns(self, ctx: RequestContext, names: list[str]) -> dict[str, str]:
+        """The ARNs of the caller's region's fleets of these names (the others left out)."""
+        with self._reading() as uow:
+            found = {name: uow.fleets.get(region=ctx.region, name=name) for name in dict.fromkeys(names)}
+        return {name: record.arn for name, record in found.items() if record is not None}
+
     def batch_get_fleets(self, ctx: RequestContext, *, names: list[str]) -> dict[str, Any]:
         """The fleets of these names or ARNs; the others in `fleetsNotFound`."""
         found: list[dict[str, Any]] = []
@@ -264,9 +270,17 @@ def _checked(definition: Mapping[str, Any]) -> dict[str, Any]:
 FLEET_OPERATIONS = frozenset({"CreateFleet", "UpdateFleet", "DeleteFleet", "BatchGetFleets", "ListFleets"})
 
 
-def fleet_resources(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
-    """The fleet ARN(s) a fleet call is authorised on: the ARNs given, or `fleet/<name>` of the
-    caller's region for names (CreateFleet's, BatchGetFleets' names); "*" for ListFleets."""
+def fleet_resources(
+    operation: str,
+    params: Mapping[str, Any],
+    ctx: RequestContext,
+    arns_of: Callable[[list[str]], dict[str, str]],
+) -> list[str]:
+    """The fleet ARN(s) a fleet call is authorised on: the ARNs given; for a name, the ARN of the
+    caller's region's fleet of that name (`fleet/<name>:<uuid>`, which a policy naming the fleet by
+    its ARN matches, as when the call gives the ARN), or `fleet/<name>` when the region has no such
+    fleet (CreateFleet's name is never looked up); "*" for ListFleets. `arns_of` maps names to the
+    ARNs of the fleets that have them."""
     if operation == "CreateFleet":
         given = [params.get("name")]
     elif operation == "BatchGetFleets":
@@ -274,5 +288,9 @@ def fleet_resources(operation: str, params: Mapping[str, Any], ctx: RequestConte
     else:
         given = [params.get("arn")]
     names = [name for name in given if isinstance(name, str)]
-    arns = [n if n.startswith("arn:") else ctx.arn("codebuild", FLEET_PREFIX + n) for n in names]
+    plain = [n for n in names if not n.startswith("arn:")]
+    known = arns_of(plain) if plain and operation != "CreateFleet" else {}
+    arns = [
+        n if n.startswith("arn:") else known.get(n) or ctx.arn("codebuild", FLEET_PREFIX + n) for n in names
+    ]
     return arns or ["*"]
