@@ -8,16 +8,21 @@ mode and variables); builds are started later, by the batch's scheduler (batch_s
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from codeyard.runner.buildspec.model_batch import BatchEnv, BatchSpec, BatchTask
+from codeyard.runner.buildspec.model_batch import BatchEnv, BatchMatrix, BatchSpec, BatchTask
 from codeyard.runner.buildspec.parser import parse
 from codeyard.runner.buildspec.problems import BuildspecError
 
 # StartBuildBatch members that are the batch's own, not its builds'.
 BATCH_ONLY = ("reportBuildBatchStatusOverride", "buildTimeoutInMinutesOverride", "buildBatchConfigOverride")
+
+# The most builds one batch may have on this server, whatever its restrictions: a matrix's
+# combinations are counted before they are made, so a few short lists cannot ask for millions.
+MAX_BATCH_BUILDS = 1000
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,13 @@ def build_groups(batch: BatchSpec, request: dict[str, Any]) -> list[dict[str, An
     if request.get("buildTimeoutInMinutesOverride"):
         base["timeoutInMinutesOverride"] = request["buildTimeoutInMinutesOverride"]
     tasks: list[BatchTask] = list(batch.build_list or batch.build_graph)
+    count = len(tasks) if batch.build_matrix is None else math.prod(len(a) for a in _axes(batch.build_matrix))
+    if count > MAX_BATCH_BUILDS:
+        raise BatchspecUnavailable(
+            f"Batch build has {count} builds, more than this server runs in one batch ({MAX_BATCH_BUILDS})"
+        )
+    if count == 0:
+        raise BatchspecUnavailable("Batch build has no builds: its batchspec names none")
     if batch.build_matrix is not None:
         tasks = _matrix_tasks(batch)
     return [
@@ -125,16 +137,9 @@ def _matrix_tasks(batch: BatchSpec) -> list[BatchTask]:
     assert matrix is not None
     static = matrix.static or BatchTask(identifier="")
     base_env = static.env or BatchEnv()
-    dynamic = matrix.dynamic
-    names = list(dynamic.variables)
-    axes: list[tuple[Any, ...]] = [
-        dynamic.buildspec or (None,),
-        dynamic.image or (None,),
-        dynamic.compute_type or (None,),
-        *(dynamic.variables[name] for name in names),
-    ]
+    names = list(matrix.dynamic.variables)
     tasks = []
-    for number, (buildspec, image, compute, *values) in enumerate(itertools.product(*axes), start=1):
+    for number, (buildspec, image, compute, *values) in enumerate(itertools.product(*_axes(matrix)), start=1):
         env = BatchEnv(
             compute_type=compute or base_env.compute_type,
             image=image or base_env.image,
@@ -152,6 +157,17 @@ def _matrix_tasks(batch: BatchSpec) -> list[BatchTask]:
             )
         )
     return tasks
+
+
+def _axes(matrix: BatchMatrix) -> list[tuple[Any, ...]]:
+    """The matrix's dynamic values to combine: buildspec, image, compute type, each variable's."""
+    dynamic = matrix.dynamic
+    return [
+        dynamic.buildspec or (None,),
+        dynamic.image or (None,),
+        dynamic.compute_type or (None,),
+        *dynamic.variables.values(),
+    ]
 
 
 def member_artifacts(

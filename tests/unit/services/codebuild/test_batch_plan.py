@@ -85,6 +85,26 @@ def test_unusable_batchspecs_are_refused_with_a_reason() -> None:
         batch_of(_spec("  build-fanout:\n    parallelism: 2\n"), "buildspec.yml")
 
 
+def test_a_huge_matrix_is_refused_before_its_combinations_are_made() -> None:
+    values = "".join(f"            - v{n}\n" for n in range(10))
+    variables = "".join(f"          V{n}:\n{values}" for n in range(9))  # 10**9 combinations
+    spec = batch_of(_spec(f"  build-matrix:\n    dynamic:\n      env:\n        variables:\n{variables}"), "b")
+
+    with pytest.raises(
+        BatchspecUnavailable, match=r"1000000000 builds, more than this server runs in one batch"
+    ):
+        build_groups(spec, {})
+
+
+def test_a_batch_of_no_builds_is_refused() -> None:
+    spec = batch_of(
+        _spec("  build-matrix:\n    dynamic:\n      env:\n        variables:\n          V: []\n"), "b"
+    )
+
+    with pytest.raises(BatchspecUnavailable, match="no builds"):
+        build_groups(spec, {})
+
+
 def test_restrictions() -> None:
     groups = build_groups(
         batch_of(_spec("  build-list:\n    - identifier: a\n    - identifier: b\n"), "b"), {}
