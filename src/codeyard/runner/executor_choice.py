@@ -17,7 +17,6 @@ from codeyard.runner.engine.container import (
     managed_image,
 )
 from codeyard.runner.engine.container_engine import ContainerError, Engine
-from codeyard.runner.engine.docker_layers import reset_older_layers
 from codeyard.runner.engine.executors import Executor, Workspace
 from codeyard.runner.engine.runner_locks import RunnerLock, examining, hold
 from codeyard.runner.engine.session import ShellSession
@@ -47,7 +46,8 @@ class ExecutorChoice:
     ) -> Executor:
         """The executor of a build of `image`; `privileged` (the environment's privilegedMode) and
         `docker_layers` (the ARN of the project whose LOCAL_DOCKER_LAYER_CACHE the build asks for) only matter in
-        a container. `generation` counts the resets of the project's cache: layers of an older one go."""
+        a container. `generation` counts the resets of the project's cache: layers of an older one go when
+        the build's container is prepared (off the event loop, the lease heartbeated)."""
         if self._default is not None and managed_image(image):
             return self._default
         chosen = container_image(image)
@@ -60,10 +60,14 @@ class ExecutorChoice:
             return NoContainerEngine(chosen, str(error))
         except OSError as error:
             return NoContainerEngine(chosen, f"its work directory cannot be locked: {error}")
-        if docker_layers is not None and generation:
-            self._reset_layers(docker_layers, generation)
+        # older layers of the project are removed by the executor's prepare, in a worker thread while
+        # the build's lease is heartbeated (container.py), not here on the runner's event loop
         options = replace(
-            self._options, privileged=privileged, docker_layers=docker_layers, owner=self._lock.name
+            self._options,
+            privileged=privileged,
+            docker_layers=docker_layers,
+            cache_generation=generation,
+            owner=self._lock.name,
         )
         return ContainerExecutor(self._base_dir, chosen, options, self._engine)
 
@@ -80,15 +84,6 @@ class ExecutorChoice:
         if left:
             log.info("removed %d container(s) left by runners of this work directory that are gone", left)
         return engine
-
-    def _reset_layers(self, project: str, generation: int) -> None:
-        """Drops the project's Docker layers of an older cache generation (InvalidateProjectCache)."""
-        assert self._engine is not None
-        try:
-            if not reset_older_layers(self._engine, self._base_dir, project, generation):
-                log.info("the Docker layers of %s are in use: they are reset by a later build", project)
-        except (ContainerError, OSError) as error:
-            log.warning("cannot reset the Docker layers of %s: %s", project, error)
 
 
 class NoContainerEngine:

@@ -10,6 +10,7 @@ starts it again with the same file system. `cleanup` removes the container."""
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,12 +20,19 @@ from codeyard.execution.curated_images import PREFIX
 from codeyard.runner.engine.container_engine import Container, ContainerError, Engine, Mount, VolumeMount
 from codeyard.runner.engine.container_paths import make_mount_view, mount_view
 from codeyard.runner.engine.container_session import ContainerSession
-from codeyard.runner.engine.docker_layers import MODE, LayerLease, LayerVolumes, mount_layers
+from codeyard.runner.engine.docker_layers import (
+    MODE,
+    LayerLease,
+    LayerVolumes,
+    mount_layers,
+    reset_older_layers,
+)
 from codeyard.runner.engine.executors import HostExecutor, Workspace, shell_argv
 from codeyard.runner.engine.hooks import PhaseError
 from codeyard.runner.engine.session import ShellLaunch, ShellSession
 from codeyard.runner.engine.states import CLIENT_ERROR
 
+log = logging.getLogger(__name__)
 # The image `codeyard build --executor container` uses without --image (made by scripts/base-image.sh).
 DEFAULT_IMAGE = "codeyard/base:bookworm"
 CONTAINER_OUTPUT = "/codebuild/output"
@@ -59,14 +67,16 @@ class ContainerUnavailableError(RuntimeError):
 class ContainerOptions:
     """How a build's container is made: network (off unless the project allows it: then the host's),
     privileged (the project's privilegedMode), its host name, and `docker_layers`: the project (its ARN)
-    whose LOCAL_DOCKER_LAYER_CACHE the build asks for (None: it does not; see docker_layers.py).
-    `owner` names the lock the runner process holds in its work directory (runner_locks.py): its
+    whose LOCAL_DOCKER_LAYER_CACHE the build asks for (None: it does not; see docker_layers.py), and
+    `cache_generation`, the resets of its cache the build's job carries (older layers are removed in
+    prepare). `owner` names the lock the runner process holds in its work directory (runner_locks.py): its
     containers carry it, so a runner starting up there removes them only once that process is gone."""
 
     network: bool = False
     privileged: bool = False
     hostname: str = "codeyard-build"
     docker_layers: str | None = None
+    cache_generation: int = 0
     owner: str = ""
 
 
@@ -156,13 +166,14 @@ class ContainerExecutor:
     def _layer_cache(self, engine: Engine) -> tuple[LayerLease | None, str, tuple[VolumeMount, ...]]:
         """The Docker layer cache of the next build: its lease, its log line ("": not asked for) and
         the volumes to mount (none without the lease)."""
-        project = self._options.docker_layers
+        project, generation = self._options.docker_layers, self._options.cache_generation
         if project is None:
             return None, "", ()
         if not self._options.privileged:
+            _reset(engine, self._base_dir, project, generation)
             return None, f"{MODE} needs privilegedMode: the build runs without the Docker layer cache", ()
         volumes = LayerVolumes(self._base_dir, project)
-        lease, note = mount_layers(engine, volumes)
+        lease, note = mount_layers(engine, volumes, generation)
         return lease, note, volumes.mounts if lease is not None else ()
 
     def start_session(
@@ -186,12 +197,24 @@ class ContainerExecutor:
         try:
             if entry is not None:
                 entry[0].remove()
-            # only once the container is gone (its daemon no longer writes the layers): a container
-            # that could not be removed keeps the lease until the runner ends
+        finally:
+            # Given back even when the container could not be removed (its daemon may still write the
+            # layers): the next build of the project to take the lease removes whatever container is
+            # still on the volumes before it mounts them, so the runner does not keep the lease (and
+            # later builds of the project the cache) until it ends.
             if layers is not None and layers[0] is not None:
                 layers[0].release()
-        finally:
             self._host.cleanup(workspace)
+
+
+def _reset(engine: Engine, base_dir: Path, project: str, generation: int) -> None:
+    """Drops the project's Docker layers of an older cache generation for a build that does not mount
+    them (InvalidateProjectCache): best effort, logged."""
+    try:
+        if not reset_older_layers(engine, base_dir, project, generation):
+            log.info("the Docker layers of %s are in use: they are reset by a later build", project)
+    except (ContainerError, OSError) as error:
+        log.warning("cannot reset the Docker layers of %s: %s", project, error)
 
 
 def _launch(

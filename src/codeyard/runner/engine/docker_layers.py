@@ -12,7 +12,11 @@ One build at a time has them: a build takes the project's lease (an exclusive fl
 `docker-layers/<hash>.lock` in the work directory, given back in cleanup, or by the kernel when the
 runner dies); a build of the same project that cannot take it runs without the volumes, and its log
 says so. A build holding the lease first removes any container still on the volumes (left by a
-runner that died). Two daemons never share one layer store."""
+runner that died, or by a build whose container could not be removed: its lease is given back all
+the same). Two daemons never share one layer store. InvalidateProjectCache reaches the volumes the
+same way: the project's next build here, holding the lease, removes them when they are of an older
+cache generation than its job's (in the executor's prepare, a worker thread: the build's lease on
+the server is heartbeated meanwhile)."""
 
 from __future__ import annotations
 
@@ -90,10 +94,12 @@ def take_lease(volumes: LayerVolumes) -> LayerLease | None:
     return LayerLease(fd)
 
 
-def mount_layers(engine: Engine, volumes: LayerVolumes) -> tuple[LayerLease | None, str]:
+def mount_layers(engine: Engine, volumes: LayerVolumes, generation: int = 0) -> tuple[LayerLease | None, str]:
     """The lease and the build log's line for a privileged build asking for the cache: with the lease,
-    the volumes exist (made if need be); without it (in use, or the engine refused), the build runs
-    without them. Never raises: a cache is best effort."""
+    the volumes exist (made if need be; first removed when they are of a cache generation older than
+    `generation`, see reset_older_layers); without it (in use, or the engine refused), the build runs
+    without them. Never raises: a cache is best effort. Blocks while the engine removes what it must:
+    call it off the event loop (the container executor's prepare)."""
     try:
         lease = take_lease(volumes)
     except OSError as error:
@@ -107,18 +113,24 @@ def mount_layers(engine: Engine, volumes: LayerVolumes) -> tuple[LayerLease | No
             "this build runs without it"
         )
     try:
+        reset = _reset_held(engine, volumes, generation)
         # With the lease no live build uses the volumes: a container on them was left by a runner that
-        # died during a build (a runner sharing the work directory still runs), its daemon maybe still
-        # writing the layers. It goes first.
+        # died during a build (a runner sharing the work directory still runs), or by a build of this
+        # runner whose container could not be removed, its daemon maybe still writing the layers. It
+        # goes first.
         left = sum(engine.remove_containers_using(name) for name in volumes.names)
         for name in volumes.names:
             engine.ensure_volume(name, volumes.labels)
-    except ContainerError as error:
+    except (ContainerError, OSError) as error:
         lease.release()
         return None, f"{MODE}: {error}; the build runs without the Docker layer cache"
     where = " and ".join(target for target, _ in TARGETS)
     removed = f" (removed {left} container(s) a stopped runner left on them)" if left else ""
-    return lease, f"{MODE}: the project's Docker layers on this runner are mounted at {where}{removed}"
+    emptied = " (emptied first: the project's cache was reset)" if reset else ""
+    return (
+        lease,
+        f"{MODE}: the project's Docker layers on this runner are mounted at {where}{removed}{emptied}",
+    )
 
 
 def remove_docker_layers(engine: Engine, work_dir: Path, project: str) -> bool:
@@ -132,9 +144,7 @@ def remove_docker_layers(engine: Engine, work_dir: Path, project: str) -> bool:
     if lease is None:
         return False
     try:
-        for name in volumes.names:
-            engine.remove_containers_using(name)  # left by a runner that died: no build holds the lease
-            engine.remove_volume(name)
+        _remove(engine, volumes)
     finally:
         lease.release()  # the lock file stays: unlinking it would let two builds lock different files
     return True
@@ -145,18 +155,43 @@ def reset_older_layers(engine: Engine, work_dir: Path, project: str, generation:
     generation older than `generation` (the resets of the project's cache a build's job carries), and
     notes the generation beside the lock. True when the cache is of that generation now; False when a
     build is using it, which keeps it (the next build of the new generation tries again). Raises
-    ContainerError when the engine fails, OSError when the note cannot be written."""
+    ContainerError when the engine fails, OSError when the note cannot be written. Blocks while the
+    engine removes the volumes: call it off the event loop."""
     volumes = LayerVolumes(work_dir.resolve(), project)
-    note = volumes.lock_path.with_suffix(".generation")
-    try:
-        kept = int(note.read_text().strip() or 0)
-    except (FileNotFoundError, ValueError):
-        kept = 0
-    if kept >= generation:
+    if _noted(volumes) >= generation:
         return True
-    if not remove_docker_layers(engine, work_dir, project):
+    lease = take_lease(volumes)
+    if lease is None:
         return False
+    try:
+        _reset_held(engine, volumes, generation)
+    finally:
+        lease.release()
+    return True
+
+
+def _noted(volumes: LayerVolumes) -> int:
+    """The cache generation the project's layers are of (0: none noted)."""
+    try:
+        return int(volumes.lock_path.with_suffix(".generation").read_text().strip() or 0)
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
+def _reset_held(engine: Engine, volumes: LayerVolumes, generation: int) -> bool:
+    """With the project's lease held: removes the volumes when they are of a generation older than
+    `generation`, then notes it; True when it removed them."""
+    if _noted(volumes) >= generation:
+        return False
+    _remove(engine, volumes)
+    note = volumes.lock_path.with_suffix(".generation")
     temporary = note.with_suffix(f".generation-{os.getpid()}")
     temporary.write_text(f"{generation}\n")
     os.replace(temporary, note)
     return True
+
+
+def _remove(engine: Engine, volumes: LayerVolumes) -> None:
+    for name in volumes.names:
+        engine.remove_containers_using(name)  # left by a runner that died: no build holds the lease
+        engine.remove_volume(name)
