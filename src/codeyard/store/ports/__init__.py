@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
@@ -224,6 +224,13 @@ class UnitOfWork(Protocol):
     def runners(self) -> Repository[RunnerRecord]: ...
 
     def commit(self) -> None: ...
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Runs `callback` right after the transaction commits, never after a rollback: once, in
+        the order given (a callback given twice runs once); one that raises is logged and neither
+        undoes the commit nor keeps the others from running. For what must happen only once the
+        change is visible to others (waking the runners for builds the transaction queued)."""
+        ...
 
     def __enter__(self) -> Self: ...
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 import weakref
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, overload
 
@@ -65,6 +67,7 @@ from codeyard.store.sql.pages import PagedMapping, SqlPaged
 from codeyard.store.sql.repository import SqlRepository, TableMapping
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class _Slot(Generic[T]):
@@ -195,6 +198,7 @@ class SqlUnitOfWork:
         self._connection: Connection | None = None
         self._driver: DBAPIConnection | None = None
         self._repositories: dict[str, Any] = {}
+        self._after_commit: list[Callable[[], None]] = []
 
     @property
     def connection(self) -> Connection:
@@ -218,6 +222,19 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         assert self._driver is not None, "the unit of work is not open"
         self._driver.commit()
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:  # the transaction is committed: a callback's failure cannot undo it
+                log.exception("a callback after a commit failed")
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Runs `callback` once the transaction commits (never if it rolls back); callbacks run in
+        the order given, a callback given twice runs once, and one that raises is logged."""
+        assert self._driver is not None, "the unit of work is not open"
+        if callback not in self._after_commit:
+            self._after_commit.append(callback)
 
     def __exit__(
         self,
@@ -228,6 +245,7 @@ class SqlUnitOfWork:
         connection, driver = self._connection, self._driver
         self._connection = self._driver = None
         self._repositories.clear()
+        self._after_commit.clear()  # not committed: they never run
         if connection is None or driver is None:
             return
         broken = isinstance(exc, SQLAlchemyError | self._connections.driver_error)
