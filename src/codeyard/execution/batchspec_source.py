@@ -6,6 +6,7 @@ S3: the file inside the source zip kept in the artifact store; NO_SOURCE: the in
 from __future__ import annotations
 
 import zipfile
+import zlib
 from typing import Any
 
 from codeyard.execution.artifact_store import ArtifactStore
@@ -70,6 +71,11 @@ class BatchspecReader:
             ) from None
         except zipfile.BadZipFile:
             raise BatchspecUnavailable(f"the source at {location} is not a zip file") from None
+        except (NotImplementedError, RuntimeError, zlib.error, EOFError) as error:
+            # An entry compressed by a method zipfile lacks, encrypted, or damaged.
+            raise BatchspecUnavailable(
+                f"YAML_FILE_ERROR: the buildspec file {path} in {location} cannot be read: {error}"
+            ) from None
         return BatchspecSource(_text(content, path), "")
 
 

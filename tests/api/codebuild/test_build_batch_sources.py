@@ -3,6 +3,7 @@ version (resolved to its commit, which every member builds) and an S3 source zip
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from pathlib import Path
 
@@ -84,3 +85,38 @@ def test_an_s3_batch_reads_its_buildspec_from_the_source_zip(server: Server) -> 
     assert missing["buildBatchStatus"] == "FAILED"
     download = next(p for p in missing["phases"] if p["phaseType"] == "DOWNLOAD_BATCHSPEC")
     assert "inputs/missing.zip" in download["contexts"][0]["message"]
+
+
+def _unreadable_zips(bucket: Path) -> None:
+    """inputs/method.zip: its buildspec compressed by a method zipfile does not know;
+    inputs/damaged.zip: its buildspec's deflated data damaged."""
+    with zipfile.ZipFile(bucket / "method.zip", "w") as archive:
+        archive.writestr("buildspec.yml", ROOT_SPEC.format(mark="method"))
+    data = bytearray((bucket / "method.zip").read_bytes())
+    central = data.find(b"PK\x01\x02")
+    data[8:10] = data[central + 10 : central + 12] = struct.pack("<H", 99)
+    (bucket / "method.zip").write_bytes(bytes(data))
+    with zipfile.ZipFile(bucket / "damaged.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("buildspec.yml", ROOT_SPEC.format(mark="damaged") * 20)
+    data = bytearray((bucket / "damaged.zip").read_bytes())
+    start = 30 + len("buildspec.yml")
+    data[start : start + 20] = bytes(b ^ 0xFF for b in data[start : start + 20])
+    (bucket / "damaged.zip").write_bytes(bytes(data))
+
+
+def test_a_source_zip_that_cannot_be_read_fails_download_batchspec(server: Server) -> None:
+    bucket = server.data_dir / "artifacts" / "inputs"
+    bucket.mkdir(parents=True, exist_ok=True)
+    _unreadable_zips(bucket)
+    codebuild = server.client("codebuild")
+    for name in ("method", "damaged"):
+        source = {"type": "S3", "location": f"inputs/{name}.zip"}
+        create(server, f"zip-{name}", source=source, buildBatchConfig=BATCH_CONFIG)
+
+        found = codebuild.start_build_batch(projectName=f"zip-{name}")["buildBatch"]
+
+        assert found["buildBatchStatus"] == "FAILED", name
+        download = next(p for p in found["phases"] if p["phaseType"] == "DOWNLOAD_BATCHSPEC")
+        assert download["phaseStatus"] == "FAILED"
+        message = download["contexts"][0]["message"]
+        assert f"buildspec.yml in inputs/{name}.zip cannot be read" in message, message
