@@ -162,3 +162,27 @@ def test_an_on_demand_fleets_job_overflows_while_its_runners_are_busy(work: Flee
     assert work.claim(in_pool) == first
 
     assert work.claim(on_demand) == second
+
+
+def test_a_fleet_runner_busy_with_a_long_build_still_serves_the_fleet(work: Fleets) -> None:
+    # A runner runs one build at a time and does not poll while it runs: its heartbeats keep it live
+    # for the fleet's status until its lease runs out.
+    arn = work.fleet("pool", "QUEUE")
+    work.project("pooled", "pool")
+    build = work.start("pooled")
+    in_pool = work.runner("pool")
+    assert work.claim(in_pool) == build
+
+    for _ in range(3):  # a minute of the build, its lease renewed every 20 s
+        work.clock.advance(20)
+        assert work.queue.heartbeat(in_pool, build).leased
+    busy = work.api.batch_get_fleets(CTX, names=[arn])["fleets"][0]["status"]
+    work.clock.advance(31)  # the runner died: no heartbeat, its lease ran out
+    gone = work.api.batch_get_fleets(CTX, names=[arn])["fleets"][0]["status"]
+
+    assert busy == {"statusCode": "ACTIVE", "message": "1 runner(s) serve this fleet, 0 idle"}
+    assert gone == {
+        "statusCode": "ACTIVE",
+        "context": "INSUFFICIENT_CAPACITY",
+        "message": "0 runner(s) serve this fleet, 0 idle",
+    }

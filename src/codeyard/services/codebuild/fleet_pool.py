@@ -2,7 +2,8 @@
 
 The rules the work queue claims by and the fleet's status reports:
 - a runner is *live* when it polled the server within LIVE_SECONDS (claims note a runner's polls at
-  most every SEEN_SECONDS, so a polling runner always counts as live);
+  most every SEEN_SECONDS, so a polling runner always counts as live), or holds a lease that has not
+  run out (a runner does not poll while it runs its build; its heartbeats renew the lease);
 - a live runner is *idle* when it holds no lease;
 - the builds of an ON_DEMAND fleet overflow (on-demand runners may take them) while the fleet has
   no idle runner; a QUEUE fleet's builds wait for one of its own runners.
@@ -75,13 +76,19 @@ def bind_fleet(uow: UnitOfWork, region: str, environment: dict[str, Any]) -> str
 def pool(uow: UnitOfWork, fleet_arn: str, now: datetime) -> Pool:
     """How many of the fleet's runners are live and idle at `now`."""
     since = now - timedelta(seconds=LIVE_SECONDS)
-    live = {
+    polling = {
         r.runner_id
         for r in uow.runners.find(fleet=fleet_arn)
         if r.last_seen_at is not None and r.last_seen_at >= since
     }
-    busy = {job.runner_id for job in uow.jobs.find(state=LEASED, fleet=fleet_arn)}
-    return Pool(live=len(live), idle=len(live - busy))
+    leased = uow.jobs.find(state=LEASED, fleet=fleet_arn)
+    busy = {job.runner_id for job in leased if job.runner_id is not None}
+    building = {
+        job.runner_id
+        for job in leased
+        if job.runner_id is not None and job.lease_expires_at is not None and job.lease_expires_at > now
+    }
+    return Pool(live=len(polling | building), idle=len(polling - busy))
 
 
 def overflowing(uow: UnitOfWork, now: datetime) -> list[str]:
