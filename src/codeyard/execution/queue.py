@@ -102,19 +102,15 @@ class WorkQueue:
             return queued[0]
         if fleet is not None:
             return None
+        overflowing: list[tuple[datetime, str]] = []
         for candidate in uow.fleets.find(overflow_behavior=ON_DEMAND):
             # A look without a lock first: a fleet with an idle runner keeps its builds for it.
-            if not uow.jobs.find(state=QUEUED, fleet=candidate.arn, limit=1):
-                continue
-            if pool(uow, candidate.arn, now).idle:
-                continue
+            oldest = uow.jobs.find(state=QUEUED, fleet=candidate.arn, order_by="created_at", limit=1)
+            if oldest and not pool(uow, candidate.arn, now).idle:
+                overflowing.append((oldest[0].created_at, candidate.arn))
+        for _, arn in sorted(overflowing):  # the fleet whose build waits longest first
             queued = uow.jobs.find(
-                state=QUEUED,
-                fleet=candidate.arn,
-                order_by="created_at",
-                limit=1,
-                for_update=True,
-                skip_locked=True,
+                state=QUEUED, fleet=arn, order_by="created_at", limit=1, for_update=True, skip_locked=True
             )
             if queued and queued[0].state == QUEUED:
                 return queued[0]

@@ -186,3 +186,16 @@ def test_a_fleet_runner_busy_with_a_long_build_still_serves_the_fleet(work: Flee
         "context": "INSUFFICIENT_CAPACITY",
         "message": "0 runner(s) serve this fleet, 0 idle",
     }
+
+
+def test_an_on_demand_runner_takes_the_oldest_overflowing_build_of_any_fleet(work: Fleets) -> None:
+    work.fleet("alpha", "ON_DEMAND")
+    work.fleet("bravo", "ON_DEMAND")
+    work.project("on-alpha", "alpha")
+    work.project("on-bravo", "bravo")
+    older = work.start("on-bravo")
+    work.clock.advance(1)
+    newer = work.start("on-alpha")
+    on_demand = work.runner()  # neither fleet has a runner: both overflow
+
+    assert [work.claim(on_demand), work.claim(on_demand), work.claim(on_demand)] == [older, newer, None]
