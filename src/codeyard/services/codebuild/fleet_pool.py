@@ -89,8 +89,3 @@ def pool(uow: UnitOfWork, fleet_arn: str, now: datetime) -> Pool:
         if job.runner_id is not None and job.lease_expires_at is not None and job.lease_expires_at > now
     }
     return Pool(live=len(polling | building), idle=len(polling - busy))
-
-
-def overflowing(uow: UnitOfWork, now: datetime) -> list[str]:
-    """The ARNs of the ON_DEMAND fleets without an idle runner: on-demand runners may take their builds."""
-    return [f.arn for f in uow.fleets.find(overflow_behavior=ON_DEMAND) if pool(uow, f.arn, now).idle == 0]
