@@ -71,7 +71,11 @@ class WorkApi:
             return
         body = await _body(receive)
         if path == "/register" and method == "POST":
-            request = _json(body)
+            try:
+                request = _json(body)
+            except ValueError as error:  # a body that is not JSON
+                await send_json(send, 400, _error("BadRequest", f"{type(error).__name__}: {error}"))
+                return
             name, fleet = str(request.get("name", "")), str(request.get("fleet") or "")
             try:
                 registration = await _run(self._registry.register, token, name, fleet)

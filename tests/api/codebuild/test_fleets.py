@@ -194,6 +194,7 @@ def test_a_runner_cannot_register_into_an_unknown_fleet(server: Server) -> None:
     headers = {"authorization": f"Bearer {token}"}
 
     unknown = httpx.post(url, json={"name": "r", "fleet": "missing"}, headers=headers)
+    garbled = httpx.post(url, content=b'{"name": "r", "fleet": ', headers=headers)
     joined = httpx.post(url, json={"name": "r", "fleet": "pool"}, headers=headers)
     wrong_token = httpx.post(
         url, json={"name": "r", "fleet": "pool"}, headers={"authorization": "Bearer nope"}
@@ -204,6 +205,8 @@ def test_a_runner_cannot_register_into_an_unknown_fleet(server: Server) -> None:
     assert joined.status_code == 200
     assert FLEET_ARN.fullmatch(joined.json()["fleet"])
     assert wrong_token.status_code == 401
+    assert garbled.status_code == 400
+    assert garbled.json()["__type"] == "BadRequest"
     fleet = server.client("codebuild").batch_get_fleets(names=["pool"])["fleets"][0]
     assert fleet["status"]["message"] == "1 runner(s) serve this fleet, 1 idle"
     assert "context" not in fleet["status"]
