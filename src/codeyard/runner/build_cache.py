@@ -28,6 +28,7 @@ from codeyard.runner.local_cache import LocalCache
 SOURCE_MODE = "LOCAL_SOURCE_CACHE"
 CUSTOM_MODE = "LOCAL_CUSTOM_CACHE"
 DOCKER_MODE = "LOCAL_DOCKER_LAYER_CACHE"
+MAX_NAMED_SKIPS = 20  # absolute cache entries not restored that the log names one by one
 Note = Callable[[str], Awaitable[None]]
 # what a cache step may meet and only warn about: a cache is best effort, it never fails a build
 # (httpx's errors: the S3-type cache's server cannot be reached, or a stream broke off)
@@ -108,6 +109,8 @@ class BuildCache:
         restore = spec is not None and cache_actions(spec.action)[0]
         source_dir = step.workspace.src_dir
         root, roots = step.workspace.filesystem_root, step.workspace.readable_roots
+        paths = list(spec.paths) if spec is not None else []
+        skipped: list[str] = []  # absolute entries the build's cache paths or the workspace leave out
         wrote = False
         if self._kind == "LOCAL":
             local = LocalCache(self.local_root, self._project_arn, self._generation)
@@ -119,7 +122,9 @@ class BuildCache:
                 await self._note(f"{SOURCE_MODE}: {'restored' if found else 'nothing restored'}")
             if CUSTOM_MODE in self._modes and restore:
                 found = await asyncio.to_thread(
-                    lambda: local.restore_custom(source_dir, filesystem_root=root, readable_roots=roots)
+                    lambda: local.restore_custom(
+                        source_dir, filesystem_root=root, readable_roots=roots, paths=paths, skipped=skipped
+                    )
                 )
                 wrote |= found
                 await self._note(f"{CUSTOM_MODE}: {'restored' if found else 'no cache yet'}")
@@ -134,6 +139,8 @@ class BuildCache:
                     source_dir=source_dir,
                     filesystem_root=root,
                     readable_roots=roots,
+                    paths=paths,
+                    skipped=skipped,
                 )
             )
             wrote = found_key is not None
@@ -142,7 +149,18 @@ class BuildCache:
                 if wrote
                 else "S3 cache miss: nothing restored"
             )
+        await self._note_skipped(skipped)
         return wrote
+
+    async def _note_skipped(self, skipped: list[str]) -> None:
+        """Notes the absolute entries of the archive that were not restored (the first few by name)."""
+        for path in skipped[:MAX_NAMED_SKIPS]:
+            await self._note(
+                f"Cache entry {path} is not restored: no cache path of this build selects it inside "
+                "the build's own directories"
+            )
+        if len(skipped) > MAX_NAMED_SKIPS:
+            await self._note(f"{len(skipped) - MAX_NAMED_SKIPS} more cache entries are not restored")
 
     async def _save(self, step: ArtifactStep) -> None:
         spec = step.buildspec.cache

@@ -128,8 +128,12 @@ class ArchiveCache:
         source_dir: Path,
         filesystem_root: Path = Path("/"),
         readable_roots: Sequence[Path] | None = None,
+        paths: Sequence[str] = (),
+        skipped: list[str] | None = None,
     ) -> str | None:
-        """Restore the best archive; returns its key (or the project's name), None on a miss."""
+        """Restore the best archive; returns its key (or the project's name), None on a miss.
+        Absolute entries are restored only where `paths` (the build's cache paths) select them; the
+        others are added to `skipped`."""
         if len(fallback_keys) > MAX_FALLBACK_KEYS:
             raise CacheError(f"cache: at most {MAX_FALLBACK_KEYS} fallback-keys, not {len(fallback_keys)}")
         names = [self._name(key)]
@@ -144,7 +148,12 @@ class ArchiveCache:
                 continue
             with stream:
                 extract_cache_archive(
-                    stream, source_dir, filesystem_root=filesystem_root, readable_roots=readable_roots
+                    stream,
+                    source_dir,
+                    filesystem_root=filesystem_root,
+                    readable_roots=readable_roots,
+                    paths=paths,
+                    skipped=skipped,
                 )
             return name.split("/", 1)[1]
         return None

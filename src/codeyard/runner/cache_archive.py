@@ -10,12 +10,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from codeyard.runner.globs import Found, compile_glob, inside, open_selected, select, select_absolute
+from codeyard.runner.globs import (
+    Found,
+    Glob,
+    GlobError,
+    compile_glob,
+    inside,
+    open_selected,
+    select,
+    select_absolute,
+)
 
 # Entry names: 'src/<path below the source directory>' or 'abs/<path below the filesystem root>'.
 SOURCE = "src"
 ABSOLUTE = "abs"
 _CHUNK = 1 << 20
+_DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 
 
 class CacheArchiveError(Exception):
@@ -82,15 +92,22 @@ def extract_cache_archive(
     *,
     filesystem_root: Path = Path("/"),
     readable_roots: Sequence[Path] | None = None,
+    paths: Sequence[str] = (),
+    skipped: list[str] | None = None,
 ) -> int:
     """Restore an archive read from a stream; returns the number of files and links written.
 
     Nothing is written outside the source directory ('src/' entries) or the filesystem root
-    ('abs/' entries), and with `readable_roots` (the workspace's) no 'abs/' entry outside them,
-    whatever the names, the link targets or the symlinks already on disk say.
+    ('abs/' entries), whatever the names, the link targets or the symlinks on disk say (each
+    directory is opened from the resolved root without following a link, a link on the way only
+    through its resolved path inside the root, so a link swapped meanwhile cannot redirect a write).
+    An 'abs/' entry is restored only when one of the absolute `paths` (the restoring build's cache
+    paths: an archive may have been saved by another build with the same key) selects it and, with
+    `readable_roots` (the workspace's), it lies inside one of them; the others are added to `skipped`.
     """
     count = 0
     roots = {SOURCE: source_dir, ABSOLUTE: filesystem_root}
+    wanted = _absolute_globs(paths)
     with tarfile.open(fileobj=stream, mode="r|*") as archive:
         for member in archive:
             prefix, _, rest = member.name.partition("/")
@@ -98,58 +115,115 @@ def extract_cache_archive(
             if prefix not in roots or not parts or ".." in parts:
                 continue
             root = roots[prefix]
-            if prefix == ABSOLUTE and readable_roots is not None:
-                within = _within_roots(root, parts, readable_roots)
+            if prefix == ABSOLUTE:
+                within = _absolute_place(root, parts, readable_roots, wanted)
                 if within is None:
+                    if skipped is not None and (member.isreg() or member.issym()):
+                        skipped.append("/" + "/".join(parts))
                     continue
                 root, parts = within
             if member.isreg():
-                destination = _confined(root, parts)
-                if destination is None:
-                    continue
                 source = archive.extractfile(member)
-                if source is None:
-                    continue
-                _write_file(destination, source, member)
-                count += 1
+                if source is not None and _write_file(root, parts, source, member):
+                    count += 1
             elif member.issym() and _link_stays_inside(parts, member.linkname):
-                destination = _confined(root, parts)
-                if destination is None:
-                    continue
-                _remove(destination)
-                os.symlink(member.linkname, destination)
-                count += 1
+                count += _write_link(root, parts, member.linkname)
     return count
 
 
-def _confined(root: Path, parts: list[str]) -> Path | None:
-    """The destination path, with its directories made, or None when it would leave the root."""
+def _absolute_globs(paths: Sequence[str]) -> list[Glob]:
+    globs = []
+    for path in paths:
+        try:
+            glob = compile_glob(path)
+        except GlobError:
+            continue  # the save refused it too
+        if glob.absolute:
+            globs.append(glob)
+    return globs
+
+
+def _absolute_place(
+    filesystem_root: Path, parts: list[str], readable_roots: Sequence[Path] | None, wanted: list[Glob]
+) -> tuple[Path, list[str]] | None:
+    """Where an absolute entry is restored (a root, the parts below it), or None when the build's
+    cache paths do not select it or it lies outside the readable roots."""
+    if not any(glob.selects("/".join(parts)) for glob in wanted):
+        return None
+    if readable_roots is None:
+        return filesystem_root, parts
+    return _within_roots(filesystem_root, parts, readable_roots)
+
+
+def open_directory(root: Path, parts: Sequence[str]) -> int | None:
+    """A descriptor of the directory `root/parts...`, its missing directories made; None when it
+    would not be a directory inside the root.
+
+    The root is resolved once; then each directory is opened relative to the one above without
+    following a link (O_NOFOLLOW), so what is checked is what is written into. A link on the way is
+    taken by its resolved path, only when that lies inside the root, opened again from the root
+    directory by directory: a link swapped in meanwhile makes the open fail, never lead elsewhere."""
     root.mkdir(parents=True, exist_ok=True)
     real_root = os.path.realpath(root)
-    parent = root
-    for part in parts[:-1]:
-        parent = parent / part
-        if os.path.islink(parent) and not inside(os.path.realpath(parent), real_root):
-            return None
-        if not os.path.lexists(parent):
-            parent.mkdir()
-        elif not parent.is_dir():
-            return None
-    if not inside(os.path.realpath(parent), real_root):
+    descriptor: int | None = os.open(real_root, _DIRECTORY)
+    current = real_root
+    try:
+        for part in parts:
+            assert descriptor is not None
+            try:
+                mode = os.lstat(part, dir_fd=descriptor).st_mode
+            except FileNotFoundError:
+                os.mkdir(part, dir_fd=descriptor)
+                mode = stat.S_IFDIR
+            if stat.S_ISLNK(mode):
+                target = os.path.realpath(os.path.join(current, part))
+                if not inside(target, real_root):
+                    return None
+                below = os.path.relpath(target, real_root)
+                following = _open_below(real_root, [] if below == "." else below.split(os.sep))
+                current = target
+            elif stat.S_ISDIR(mode):
+                following = os.open(part, _DIRECTORY | os.O_NOFOLLOW, dir_fd=descriptor)
+                current = os.path.join(current, part)
+            else:
+                return None
+            os.close(descriptor)
+            descriptor = following
+            if descriptor is None:
+                return None
+        opened, descriptor = descriptor, None
+        return opened
+    except OSError:
         return None
-    return parent / parts[-1]
+    finally:
+        if descriptor is not None:
+            os.close(descriptor)
+
+
+def _open_below(real_root: str, parts: list[str]) -> int | None:
+    """The directory of a resolved path below the root, opened without following any link."""
+    descriptor = os.open(real_root, _DIRECTORY)
+    try:
+        for part in parts:
+            following = os.open(part, _DIRECTORY | os.O_NOFOLLOW, dir_fd=descriptor)
+            os.close(descriptor)
+            descriptor = following
+    except OSError:
+        os.close(descriptor)
+        return None
+    return descriptor
 
 
 def _within_roots(
     filesystem_root: Path, parts: list[str], roots: Sequence[Path]
 ) -> tuple[Path, list[str]] | None:
-    """An absolute entry as (the readable root it is below, as named under the filesystem root; its
-    parts below it), or None when it is below none: no directory above a root is made or followed."""
+    """An absolute entry as (the resolved readable root it is below; its parts below it), or None
+    when it is below none: no directory above a root is made or followed."""
     real_roots = {os.path.realpath(root) for root in roots}
     for depth in range(1, len(parts)):
-        candidate = filesystem_root.joinpath(*parts[:depth])
-        if os.path.realpath(candidate) in real_roots and candidate.is_dir():
-            return candidate, parts[depth:]
+        candidate = os.path.realpath(filesystem_root.joinpath(*parts[:depth]))
+        if candidate in real_roots and os.path.isdir(candidate):
+            return Path(candidate), parts[depth:]
     return None
 
 
@@ -167,20 +241,49 @@ def _link_stays_inside(parts: list[str], target: str) -> bool:
     return True
 
 
-def _remove(destination: Path) -> None:
-    if os.path.islink(destination) or destination.is_file():
-        destination.unlink()
-    elif destination.is_dir():
-        shutil.rmtree(destination)
+def _clear(directory: int, name: str) -> None:
+    """Removes what is at `name` in the directory (a link, a file or a whole directory), if anything."""
+    try:
+        mode = os.lstat(name, dir_fd=directory).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        shutil.rmtree(name, dir_fd=directory)
+    else:
+        os.unlink(name, dir_fd=directory)
 
 
-def _write_file(destination: Path, source: IO[bytes], member: tarfile.TarInfo) -> None:
-    if os.path.islink(destination) or destination.is_dir():
-        _remove(destination)
-    mode = stat.S_IMODE(member.mode) & 0o777
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
-    descriptor = os.open(destination, flags, 0o600)
-    with os.fdopen(descriptor, "wb") as target:
-        shutil.copyfileobj(source, target, _CHUNK)
-        os.fchmod(target.fileno(), mode)
-    os.utime(destination, (member.mtime, member.mtime), follow_symlinks=False)
+def _write_link(root: Path, parts: list[str], target: str) -> int:
+    directory = open_directory(root, parts[:-1])
+    if directory is None:
+        return 0
+    try:
+        _clear(directory, parts[-1])
+        os.symlink(target, parts[-1], dir_fd=directory)
+    finally:
+        os.close(directory)
+    return 1
+
+
+def _write_file(root: Path, parts: list[str], source: IO[bytes], member: tarfile.TarInfo) -> bool:
+    directory = open_directory(root, parts[:-1])
+    if directory is None:
+        return False
+    name = parts[-1]
+    try:
+        mode = os.lstat(name, dir_fd=directory).st_mode
+        if stat.S_ISLNK(mode) or stat.S_ISDIR(mode):
+            _clear(directory, name)
+    except FileNotFoundError:
+        pass
+    try:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+        descriptor = os.open(name, flags, 0o600, dir_fd=directory)
+        with os.fdopen(descriptor, "wb") as target:
+            shutil.copyfileobj(source, target, _CHUNK)
+            target.flush()  # before the times are set: a later write would change them
+            os.fchmod(target.fileno(), stat.S_IMODE(member.mode) & 0o777)
+            os.utime(target.fileno(), (member.mtime, member.mtime))
+    finally:
+        os.close(directory)
+    return True

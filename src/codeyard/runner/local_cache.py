@@ -60,10 +60,13 @@ class LocalCache:
         *,
         filesystem_root: Path = Path("/"),
         readable_roots: Sequence[Path] | None = None,
+        paths: Sequence[str] = (),
+        skipped: list[str] | None = None,
     ) -> bool:
-        """Restore the cached custom paths (relative ones into the source, absolute ones under the root,
-        only inside `readable_roots` when set)."""
-        return self._restore(CUSTOM_ENTRY, source_dir, filesystem_root, readable_roots)
+        """Restore the cached custom paths (relative ones into the source, absolute ones under the root
+        where the build's `paths` select them, only inside `readable_roots` when set; the absolute
+        ones left out are added to `skipped`)."""
+        return self._restore(CUSTOM_ENTRY, source_dir, filesystem_root, readable_roots, paths, skipped)
 
     def save_custom(
         self,
@@ -82,6 +85,8 @@ class LocalCache:
         source_dir: Path,
         filesystem_root: Path,
         readable_roots: Sequence[Path] | None = None,
+        paths: Sequence[str] = (),
+        skipped: list[str] | None = None,
     ) -> bool:
         if self._kept_generation() < self._generation:
             self._reset()
@@ -91,7 +96,12 @@ class LocalCache:
             return False
         with stream:
             extract_cache_archive(
-                stream, source_dir, filesystem_root=filesystem_root, readable_roots=readable_roots
+                stream,
+                source_dir,
+                filesystem_root=filesystem_root,
+                readable_roots=readable_roots,
+                paths=paths,
+                skipped=skipped,
             )
         return True
 

@@ -153,7 +153,10 @@ def test_absolute_paths_are_saved_and_restored_under_the_filesystem_root(tmp_pat
     )
     second = tmp_path / "sandbox2"
     fresh = Build(tmp_path / "b2")
-    assert cache.restore(key=None, source_dir=fresh.source, filesystem_root=second) == "java"
+    restored = cache.restore(
+        key=None, source_dir=fresh.source, filesystem_root=second, paths=["/root/.m2/**/*"]
+    )
+    assert restored == "java"
     assert (second / "root" / ".m2" / "repository" / "junit" / "junit.jar").read_text() == "junit"
     assert not (second / "root" / "other").exists()
     assert fresh.files() == {}

@@ -8,7 +8,12 @@ import stat
 import tarfile
 from pathlib import Path
 
-from codeyard.runner.cache_archive import cache_entries, extract_cache_archive, write_cache_archive
+from codeyard.runner.cache_archive import (
+    cache_entries,
+    extract_cache_archive,
+    open_directory,
+    write_cache_archive,
+)
 
 
 def _tree(root: Path, files: dict[str, str]) -> Path:
@@ -94,7 +99,7 @@ def test_hostile_names_and_links_are_not_restored(tmp_path: Path) -> None:
             _file("abs/root/.m2/x", b"m2"),
         ]
     )
-    assert extract_cache_archive(stream, source, filesystem_root=root) == 3
+    assert extract_cache_archive(stream, source, filesystem_root=root, paths=["/root/.m2"]) == 3
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [
         "sandbox",
         "sandbox/root",
@@ -152,7 +157,8 @@ def test_with_readable_roots_absolute_entries_are_cached_and_restored_only_insid
             _file(f"abs{home_again.parent}/beside", b"no"),
         ]
     )
-    assert extract_cache_archive(stream, source, readable_roots=[source, home_again]) == 1
+    paths = [f"{home_again}/.m2/**/*", f"{outside}/*", f"{home_again}/**/*", f"{home_again.parent}/*"]
+    assert extract_cache_archive(stream, source, readable_roots=[source, home_again], paths=paths) == 1
     assert (home_again / ".m2" / "lib.jar").read_bytes() == b"jar"
     assert sorted(p.name for p in outside.iterdir()) == ["secret"]
     assert sorted(p.name for p in home_again.parent.iterdir()) == ["home"]
@@ -161,6 +167,80 @@ def test_with_readable_roots_absolute_entries_are_cached_and_restored_only_insid
     (view / "codebuild" / "output").mkdir(parents=True)
     (view / "codebuild" / "output" / "src").symlink_to(source)
     stream = _archive([_file("abs/codebuild/output/src/cached/b.txt", b"b"), _file("abs/etc/passwd", b"no")])
-    assert extract_cache_archive(stream, source, filesystem_root=view, readable_roots=[source]) == 1
+    paths = ["/codebuild/output/src/cached/**/*", "/etc/passwd"]
+    assert (
+        extract_cache_archive(stream, source, filesystem_root=view, readable_roots=[source], paths=paths) == 1
+    )
     assert (source / "cached" / "b.txt").read_bytes() == b"b"
     assert not (view / "etc").exists()
+
+
+def test_absolute_entries_are_restored_only_where_the_builds_cache_paths_select_them(
+    tmp_path: Path,
+) -> None:
+    # a keyed archive another build saved (its cache paths named /root/.m2 and /etc): a build whose
+    # own paths name only /root/.m2 gets nothing else written on its host
+    root = tmp_path / "host"
+    source = tmp_path / "src"
+    stream = _archive(
+        [
+            _file("abs/root/.m2/lib.jar", b"jar"),
+            _file("abs/root/.m2/deep/x.pom", b"pom"),
+            _file("abs/etc/cron.d/planted", b"no"),
+            _file("abs/root/.bashrc", b"no"),
+            _link("abs/root/.m2/latest", "lib.jar"),
+            _link("abs/etc/cron.d/also", "planted"),
+            _file("src/kept.txt", b"src"),
+        ]
+    )
+    skipped: list[str] = []
+    restored = extract_cache_archive(
+        stream, source, filesystem_root=root, paths=["/root/.m2/**/*", "node_modules"], skipped=skipped
+    )
+    assert restored == 4
+    assert sorted(str(p.relative_to(root)) for p in root.rglob("*") if not p.is_dir()) == [
+        "root/.m2/deep/x.pom",
+        "root/.m2/latest",
+        "root/.m2/lib.jar",
+    ]
+    assert (source / "kept.txt").read_bytes() == b"src"
+    assert skipped == ["/etc/cron.d/planted", "/root/.bashrc", "/etc/cron.d/also"]
+
+
+def test_a_link_above_the_target_leading_out_of_the_readable_roots_is_refused(tmp_path: Path) -> None:
+    home = tmp_path / "ws" / "home"
+    (home / "real").mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (home / "out").symlink_to(outside)  # a directory above the target: out of the roots
+    (home / "in").symlink_to(home / "real")  # one that stays inside: taken by its resolved path
+    stream = _archive([_file(f"abs{home}/out/deps/x", b"no"), _file(f"abs{home}/in/deps/y", b"yes")])
+    skipped: list[str] = []
+    restored = extract_cache_archive(
+        stream, tmp_path / "src", readable_roots=[home], paths=[f"{home}/**/*"], skipped=skipped
+    )
+    assert restored == 1
+    assert list(outside.iterdir()) == []
+    assert (home / "real" / "deps" / "y").read_bytes() == b"yes"
+    assert open_directory(home, ["out", "deps"]) is None
+    assert not (outside / "deps").exists()
+
+
+def test_the_directory_opened_is_the_one_written_into_whatever_its_path_leads_to_later(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "root"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    descriptor = open_directory(root, ["cache", "deps"])
+    assert descriptor is not None
+    try:
+        # the build swaps the checked directory for a link out of the root after the check
+        (root / "cache").rename(root / "moved")
+        (root / "cache").symlink_to(outside)
+        os.close(os.open("written", os.O_WRONLY | os.O_CREAT, 0o600, dir_fd=descriptor))
+    finally:
+        os.close(descriptor)
+    assert (root / "moved" / "deps" / "written").exists()
+    assert list(outside.iterdir()) == []
+    assert open_directory(root, ["cache", "deps"]) is None  # the link now leads out: refused
