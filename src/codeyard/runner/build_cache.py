@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tarfile
+from collections import deque
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -247,7 +248,8 @@ async def _keys(spec: CacheSpec, session: ShellSession) -> tuple[str | None, lis
 
 
 async def _expand(text: str, session: ShellSession) -> str:
-    lines: list[str] = []
+    # the key is the last line: only that is kept (not all that a background process prints meanwhile)
+    lines: deque[str] = deque(maxlen=1)
 
     async def keep(batch: list[str]) -> None:
         lines.extend(batch)
