@@ -58,15 +58,19 @@ def fleet_anywhere(uow: UnitOfWork, name_or_arn: str) -> FleetRecord | None:
     return named[0] if named else None
 
 
-def bind_fleet(uow: UnitOfWork, region: str, environment: dict[str, Any]) -> str | None:
+def bind_fleet(
+    uow: UnitOfWork, region: str, environment: dict[str, Any], *, lock: bool = False
+) -> str | None:
     """The ARN of the fleet an environment names (`fleet.fleetArn`, a fleet name or ARN), written
-    back into the environment as the ARN; None when it names none. An unknown fleet is refused."""
+    back into the environment as the ARN; None when it names none. An unknown fleet is refused.
+    With `lock` the fleet's row is locked: a project stored naming it cannot meet its DeleteFleet
+    (which locks the row, then looks for projects naming it), one waits for the other."""
     fleet = environment.get("fleet")
     if not isinstance(fleet, dict) or not fleet.get("fleetArn"):
         environment.pop("fleet", None)
         return None
     given = str(fleet["fleetArn"])
-    record = find_fleet(uow, region, given)
+    record = find_fleet(uow, region, given, for_update=lock)
     if record is None:
         raise InvalidInputException(f"Invalid fleet: fleet {given} does not exist")
     environment["fleet"] = {"fleetArn": record.arn}
