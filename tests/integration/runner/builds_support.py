@@ -75,8 +75,11 @@ def log_text(server: Server, build_id: str) -> str:
     return "\n".join(event["message"] for event in answer["events"])
 
 
-def start_runner(server: Server, work_dir: Path, executor: str = "host") -> subprocess.Popen[bytes]:
-    """A `codeyard runner` process of the test's own, registered with the server's token."""
+def start_runner(
+    server: Server, work_dir: Path, executor: str = "host", *extra: str
+) -> subprocess.Popen[bytes]:
+    """A `codeyard runner` process of the test's own, registered with the server's token; `extra`
+    are more of its arguments (`--fleet <name>`)."""
     token = (server.data_dir / TOKEN_FILE).read_text().strip()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CODEYARD_")}
     env["CODEYARD_RUNNER_TOKEN"] = token
@@ -91,6 +94,7 @@ def start_runner(server: Server, work_dir: Path, executor: str = "host") -> subp
         str(work_dir),
         "--executor",
         executor,
+        *extra,
     ]
     with (work_dir.parent / f"runner-{work_dir.name}.log").open("ab") as log:
         return subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -4,9 +4,7 @@ builds, on-demand runners never take them (QUEUE) or take them while the fleet h
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,11 +13,11 @@ import pytest
 
 from tests.integration.runner.builds_support import (
     ENVIRONMENT,
-    TOKEN_FILE,
     buildspec,
     finished,
     log_text,
     no_source_project,
+    start_runner,
     until,
 )
 from tests.support.server import Server
@@ -40,7 +38,7 @@ def runners(lone_server: Server, tmp_path: Path) -> Iterator[Callable[..., subpr
     started: list[subprocess.Popen[bytes]] = []
 
     def start(work: str, *extra: str) -> subprocess.Popen[bytes]:
-        process = _runner(lone_server, tmp_path / work, *extra)
+        process = start_runner(lone_server, tmp_path / work, "host", *extra)
         started.append(process)
         return process
 
@@ -48,23 +46,6 @@ def runners(lone_server: Server, tmp_path: Path) -> Iterator[Callable[..., subpr
     for process in started:
         process.terminate()
         process.wait(30)
-
-
-def _runner(server: Server, work_dir: Path, *extra: str) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CODEYARD_")}
-    env["CODEYARD_RUNNER_TOKEN"] = (server.data_dir / TOKEN_FILE).read_text().strip()
-    argv = [
-        sys.executable,
-        "-m",
-        "codeyard",
-        "runner",
-        "--server",
-        server.endpoint,
-        "--work-dir",
-        str(work_dir),
-    ]
-    with (work_dir.parent / f"runner-{work_dir.name}.log").open("ab") as log:
-        return subprocess.Popen([*argv, *extra], env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def _fleet(server: Server, name: str, overflow: str = "QUEUE") -> str:
@@ -174,7 +155,7 @@ def test_an_on_demand_fleet_overflows_while_it_has_no_idle_runner(
 
 
 def test_a_runner_of_an_unknown_fleet_stops_with_the_reason(lone_server: Server, tmp_path: Path) -> None:
-    process = _runner(lone_server, tmp_path / "nowhere", "--fleet", "missing")
+    process = start_runner(lone_server, tmp_path / "nowhere", "host", "--fleet", "missing")
     assert process.wait(60) == 2
     assert "the server refused: Fleet missing does not exist" in (tmp_path / "runner-nowhere.log").read_text()
 
