@@ -52,7 +52,8 @@ class Settings:
     runner_forget_seconds: int = 24 * 3600
     # Whether `codeyard up` starts a runner alongside the server.
     runner: bool = True
-    # The fleet (name or ARN) that runner serves ("" = on-demand builds); the fleet must exist when it starts.
+    # The fleet (name or ARN) that runner serves ("" = on-demand builds); until the fleet exists the
+    # runner registers again every 5 s (--wait-for-fleet).
     runner_fleet: str = ""
     # The token runners register with ("" = the one kept in the data directory, made on first start).
     registration_token: str = field(default="", repr=False)
