@@ -226,9 +226,10 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         iam, codecommit, authorizer, ids, account_id=account_id, region=settings.default_region, inline=inline
     )
     progress = BuildProgress(
-        BuildEvents(clock, ids), BatchScheduler(BuildEvents(clock, ids), ids, settings.build_minute_seconds)
+        BuildEvents(clock, ids),
+        BatchScheduler(BuildEvents(clock, ids), ids, settings.build_minute_seconds, wake=queued),
     )
-    queue = WorkQueue(store, clock, progress, settings.lease_seconds, log_sink=logs.append)
+    queue = WorkQueue(store, clock, progress, settings.lease_seconds, log_sink=logs.append, wake=queued)
     build_secrets = BuildSecrets(ssm.get_parameter, secrets.get_secret_value, principal)
     work = WorkApi(
         queue,
@@ -240,6 +241,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
         ReportIntake(store, clock, ids),
         ReportExport(store, queue, registry, artifacts),
         cache_max_upload=settings.cache_upload_max_bytes or None,
+        recheck=max(1, settings.poll_recheck_seconds),
     )
     mounts: list[tuple[str, AsgiApp]] = [
         ("/_codeyard/v1/work/", work),

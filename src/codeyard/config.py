@@ -61,6 +61,8 @@ class Settings:
     build_minute_seconds: int = 60
     # Bytes an S3-type cache archive a runner uploads may hold (S3's single PUT limit); 0: no cap.
     cache_upload_max_bytes: int = 5 * 1024**3
+    # Seconds between a waiting runner poll's looks at the queue (queued builds wake the polls at once).
+    poll_recheck_seconds: int = 1
 
     @property
     def clone_url_base(self) -> str:

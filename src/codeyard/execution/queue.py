@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from codeyard.clock import Clock
 from codeyard.execution.artifact_store import ArtifactStore, artifact_key
@@ -19,6 +20,19 @@ QUEUED, LEASED, DONE = "QUEUED", "LEASED", "DONE"
 CLAIM_ATTEMPTS = 5
 # Where build logs go: (region, group, stream, [(time in ms, line)]), e.g. the CloudWatch Logs service.
 LogSink = Callable[[str, str, str, list[tuple[int, str]]], None]
+
+
+class Expired(NamedTuple):
+    """What one look for what outlived its time changed."""
+
+    lost: int = 0  # builds ended (FAILED, or STOPPED if asked to stop): their runners stopped heartbeating
+    requeued: int = 0  # builds queued again (the project's retries last) for the same reason
+    queued_timed_out: int = 0  # builds queued longer than their queued timeout (TIMED_OUT)
+    batches_timed_out: int = 0  # batches past their timeoutInMins (TIMED_OUT)
+
+    @property
+    def total(self) -> int:
+        return sum(self)
 
 
 class LeaseLost(Exception):
@@ -43,8 +57,11 @@ class WorkQueue:
         progress: BuildProgress,
         lease_seconds: int,
         log_sink: LogSink | None = None,
+        wake: Callable[[], None] | None = None,
     ) -> None:
         self._log_sink = log_sink
+        # Wakes the runners' long polls (every server's) for a build queued again.
+        self._wake = wake
         self._store = store
         self._clock = clock
         self._progress = progress
@@ -209,17 +226,19 @@ class WorkQueue:
             reset = uow.cache_resets.get(region=region, project_name=project_name)
         return reset.generation if reset is not None else 0
 
-    def expire(self) -> int:
+    def expire(self) -> Expired:
         """Ends what outlived its time: builds whose runners stopped heartbeating (FAILED, or queued
-        again while the project's retries last) and builds queued longer than their queued timeout
-        (TIMED_OUT). Answers how many builds it changed."""
+        again while the project's retries last), builds queued longer than their queued timeout
+        (TIMED_OUT) and batches past their timeout. Answers how many of each it changed."""
         now = self._clock.now()
-        changed = 0
+        lost = requeued = timed_out = 0
         with self._store.unit_of_work() as uow:
             for job in uow.jobs.find(state=LEASED, for_update=True):
                 if job.lease_expires_at is not None and job.lease_expires_at <= now:
-                    self._lost(uow, job)
-                    changed += 1
+                    if self._lost(uow, job):
+                        requeued += 1
+                    else:
+                        lost += 1
             for job in uow.jobs.find(state=QUEUED, for_update=True):
                 limit = int(job.payload.get("queued_timeout_seconds") or 0)
                 if limit and job.created_at + timedelta(seconds=limit) <= now:
@@ -229,13 +248,15 @@ class WorkQueue:
                     }
                     self._progress.stopped(uow, job.id, now, failure)
                     uow.jobs.update(replace(job, state=DONE))
-                    changed += 1
-            changed += self._progress.expire_batches(uow, now)
-            if changed:
+                    timed_out += 1
+            expired = Expired(lost, requeued, timed_out, self._progress.expire_batches(uow, now))
+            if expired.total:
                 uow.commit()
-        return changed
+        return expired
 
-    def _lost(self, uow: UnitOfWork, job: JobRecord) -> None:
+    def _lost(self, uow: UnitOfWork, job: JobRecord) -> bool:
+        """Ends the build of a runner that stopped heartbeating, or queues it again (True) while
+        the project's retries last."""
         now = self._clock.now()
         message = f"Runner lost: runner {job.runner_id} sent no heartbeat for {self.lease_seconds} seconds"
         retries = int(job.payload.get("retries_left") or 0)
@@ -245,12 +266,15 @@ class WorkQueue:
             uow.jobs.update(
                 replace(job, state=QUEUED, runner_id=None, lease_expires_at=None, payload=payload)
             )
-            return
+            if self._wake is not None:
+                uow.after_commit(self._wake)
+            return True
         if job.stop_requested:  # the runner went before it could stop the build: it is stopped
             self._progress.stopped(uow, job.id, now)
         else:
             self._progress.lost(uow, job.id, now, message)
         uow.jobs.update(replace(job, state=DONE, runner_id=None))
+        return False
 
     def grace(self) -> None:
         """Gives every leased job a full lease from now: called when a server starts, so that the

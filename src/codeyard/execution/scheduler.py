@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 import anyio.to_thread
 
 from codeyard.execution.housekeeping import Housekeeping
-from codeyard.execution.queue import WorkQueue
+from codeyard.execution.queue import Expired, WorkQueue
 from codeyard.execution.report_expiry import SWEEP_SECONDS
 from codeyard.execution.wakeup import Wakeup
 from codeyard.store.sql.notifications import WorkNotifications
@@ -50,8 +50,7 @@ class Scheduler:
                     await anyio.to_thread.run_sync(self._queue.grace)
                     started = True
                 expired = await anyio.to_thread.run_sync(self._queue.expire)
-                if expired:
-                    log.warning("%d build(s) failed: their runners stopped heartbeating", expired)
+                _log_expired(expired)
                 if self._housekeeping is not None and time.monotonic() >= next_sweep:
                     next_sweep = time.monotonic() + self._sweep_seconds
                     swept = await self._housekeeping.sweep()
@@ -78,3 +77,14 @@ class Scheduler:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+def _log_expired(expired: Expired) -> None:
+    if expired.lost:
+        log.warning("%d build(s) ended: their runners stopped heartbeating", expired.lost)
+    if expired.requeued:
+        log.warning("%d build(s) queued again: their runners stopped heartbeating", expired.requeued)
+    if expired.queued_timed_out:
+        log.info("%d build(s) timed out in the queue", expired.queued_timed_out)
+    if expired.batches_timed_out:
+        log.info("%d build batch(es) timed out", expired.batches_timed_out)

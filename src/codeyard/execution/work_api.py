@@ -28,7 +28,9 @@ from codeyard.router import Receive, Scope, Send, not_found, send_json
 
 MAX_BODY = 8 * 1024 * 1024
 MAX_WAIT = 20.0  # seconds a poll waits for a job at most
-RECHECK = 1.0  # seconds between looks at the queue while waiting (jobs queued by other servers)
+# Seconds between a waiting poll's looks at the queue. Builds queued on any server wake the polls at
+# once (Wakeup; PostgreSQL notifications between servers): the look only catches a lost wake-up.
+RECHECK = 1.0
 T = TypeVar("T")
 
 
@@ -44,7 +46,9 @@ class WorkApi:
         reports: ReportIntake | None = None,
         export: ReportExport | None = None,
         cache_max_upload: int | None = None,
+        recheck: float = RECHECK,
     ) -> None:
+        self._recheck = recheck
         self._export = export
         self._artifacts = artifacts
         self._reports = reports
@@ -130,12 +134,12 @@ class WorkApi:
                 return
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                await send(
-                    {"type": "http.response.start", "status": 204, "headers": [(b"content-length", b"0")]}
-                )
-                await send({"type": "http.response.body", "body": b""})
-                return
-            await self._wakeup.wait(ticket, min(remaining, RECHECK))
+                break
+            step = min(remaining, self._recheck)
+            if not await self._wakeup.wait(ticket, step) and step >= remaining:
+                break  # the wait is over unwoken; the runner polls again at once
+        await send({"type": "http.response.start", "status": 204, "headers": [(b"content-length", b"0")]})
+        await send({"type": "http.response.body", "body": b""})
 
     async def _job_call(
         self, send: Send, runner_id: str, job_id: str, action: str, method: str, body: bytes

@@ -12,7 +12,7 @@ import pytest
 from codeyard.accounts import RequestContext
 from codeyard.clock import FakeClock
 from codeyard.execution.messages import Completion, PhaseUpdate
-from codeyard.execution.queue import LeaseLost, UnknownRunner, WorkQueue
+from codeyard.execution.queue import Expired, LeaseLost, UnknownRunner, WorkQueue
 from codeyard.execution.registry import RunnerRegistry
 from codeyard.ids import IdGenerator, SeededRandomness
 from codeyard.services.codebuild.api import CodeBuildApi
@@ -74,7 +74,9 @@ def world(tmp_path: Path) -> Iterator[World]:
     ids = IdGenerator(SeededRandomness(1))
     wakes: list[int] = []
     api = CodeBuildApi(store, clock, ids, clone_url_base="http://h", wake=lambda: wakes.append(1))
-    queue = WorkQueue(store, clock, BuildProgress(BuildEvents(clock, ids)), LEASE)
+    queue = WorkQueue(
+        store, clock, BuildProgress(BuildEvents(clock, ids)), LEASE, wake=lambda: wakes.append(1)
+    )
     yield World(api, queue, RunnerRegistry(store, clock, ids, TOKEN), store, clock, wakes)
     store.dispose()
 
@@ -108,9 +110,9 @@ def test_heartbeats_keep_the_lease_and_silence_loses_it(world: World) -> None:
     world.clock.advance(LEASE - 1)
     assert world.queue.heartbeat(runner, build_id).leased
     world.clock.advance(LEASE - 1)
-    assert world.queue.expire() == 0
+    assert world.queue.expire() == Expired()
     world.clock.advance(2)
-    assert world.queue.expire() == 1
+    assert world.queue.expire() == Expired(lost=1)
 
     build = world.build(build_id)
     assert build["buildStatus"] == "FAILED"
@@ -127,13 +129,15 @@ def test_a_lost_build_is_queued_again_while_the_project_retries_last(world: Worl
     first, second = world.runner(), world.runner()
     world.queue.claim(first)
     world.clock.advance(LEASE + 1)
-    world.queue.expire()
+    woken = len(world.wakes)
+    assert world.queue.expire() == Expired(requeued=1)
 
+    assert len(world.wakes) == woken + 1  # the waiting runners are told, as for a new build
     assert world.build(build_id)["buildStatus"] == "IN_PROGRESS"
     assert world.build(build_id)["currentPhase"] == "QUEUED"
     assert world.queue.claim(second) is not None
     world.clock.advance(LEASE + 1)
-    world.queue.expire()
+    assert world.queue.expire() == Expired(lost=1)
 
     build = world.build(build_id)
     assert build["buildStatus"] == "FAILED"
@@ -143,9 +147,9 @@ def test_a_lost_build_is_queued_again_while_the_project_retries_last(world: Worl
 def test_a_build_queued_past_its_queued_timeout_times_out(world: World) -> None:
     build_id = world.start(queued_timeout_in_minutes=5)
     world.clock.advance(5 * 60 - 1)
-    assert world.queue.expire() == 0
+    assert world.queue.expire() == Expired()
     world.clock.advance(1)
-    assert world.queue.expire() == 1
+    assert world.queue.expire() == Expired(queued_timed_out=1)
 
     build = world.build(build_id)
     assert build["buildStatus"] == "TIMED_OUT"

@@ -16,7 +16,7 @@ import pytest
 from codeyard.accounts import RequestContext
 from codeyard.clock import FakeClock
 from codeyard.execution.messages import Job, LogChunk
-from codeyard.execution.queue import QUEUED, WorkQueue
+from codeyard.execution.queue import QUEUED, Expired, WorkQueue
 from codeyard.execution.registry import RunnerRegistry
 from codeyard.ids import IdGenerator, SeededRandomness
 from codeyard.services.codebuild.api import CodeBuildApi
@@ -133,7 +133,7 @@ def test_a_log_chunk_renews_the_lease_as_a_heartbeat_does(work: Queue) -> None:
     for sequence in range(3):  # a long backlog of log lines, sent after the build's heartbeats ended
         work.clock.advance(LEASE - 1)
         assert work.queue.log(runner_id, build_id, LogChunk(sequence, 0, [f"line {sequence}"]))
-        assert work.queue.expire() == 0
+        assert work.queue.expire() == Expired()
 
     work.clock.advance(LEASE + 1)
-    assert work.queue.expire() == 1
+    assert work.queue.expire() == Expired(lost=1)

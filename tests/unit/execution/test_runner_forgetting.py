@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from codeyard.execution.queue import UnknownRunner
+from codeyard.execution.queue import Expired, UnknownRunner
 from tests.support.postgres import PostgresCluster
 from tests.unit.execution.test_queue_fleets import TOKEN, Fleets, _fleets
 
@@ -51,7 +51,7 @@ def test_quiet_runners_holding_no_build_are_forgotten(work: Fleets) -> None:
     assert work.registry.forget_quiet() == 0
 
     work.clock.advance(DAY + 60)  # the build's lease expired long ago, and nobody polled
-    assert work.queue.expire() == 1
+    assert work.queue.expire() == Expired(lost=1)
     assert work.registry.forget_quiet() == 2
     returned = work.registry.register(TOKEN, "quiet", "pool")  # a forgotten runner registers anew
     assert returned is not None

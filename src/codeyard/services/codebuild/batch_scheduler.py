@@ -2,10 +2,12 @@
 its last running member ends (SUCCEEDED, FAILED, STOPPED or TIMED_OUT).
 
 Every method works inside the caller's unit of work (a member's end is seen in the transaction
-that ends it), changes the batch row it locked and commits nothing."""
+that ends it), changes the batch row it locked and commits nothing; builds it queues wake the
+runners once that transaction commits (uow.after_commit)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,10 +29,18 @@ def batch_id_of(arn: str) -> str:
 
 
 class BatchScheduler:
-    def __init__(self, events: BuildEvents, ids: IdGenerator, minute_seconds: int = 60) -> None:
+    def __init__(
+        self,
+        events: BuildEvents,
+        ids: IdGenerator,
+        minute_seconds: int = 60,
+        wake: Callable[[], None] | None = None,
+    ) -> None:
         self._events = events
         self._ids = ids
         self._minute_seconds = minute_seconds
+        # Wakes the runners' long polls (every server's) for the builds queued here.
+        self._wake = wake
 
     @staticmethod
     def locked(uow: UnitOfWork, batch_id: str) -> BuildBatchRecord | None:
@@ -64,6 +74,8 @@ class BatchScheduler:
             new = NewBuild(build_id, batch.initiator, now, None, batch.arn, group["identifier"])
             queue_build(uow, project, group["request"], new, self._events, self._minute_seconds)
             group["build"] = build_id
+        if self._wake is not None:  # once committed: a runner woken earlier would not see them
+            uow.after_commit(self._wake)
         return replace(batch, build_groups=groups)
 
     @staticmethod

@@ -38,7 +38,7 @@ RETRY_TYPES = ("RETRY_ALL_BUILDS", "RETRY_FAILED_BUILDS")
 class BuildBatchesMixin(CodeBuildBase):
     @cached_property
     def _batches(self) -> BatchScheduler:
-        return BatchScheduler(self._build_events, self._ids, self._minute_seconds)
+        return BatchScheduler(self._build_events, self._ids, self._minute_seconds, self._wake)
 
     def start_build_batch(
         self, ctx: RequestContext, *, project_name: str, idempotency_token: str | None = None, **given: Any
@@ -158,7 +158,6 @@ class BuildBatchesMixin(CodeBuildBase):
                 batch = self._batches.settle(uow, self._batches.start_ready(uow, batch, now), now)
             shape = batch_shape(batch, member_builds(uow, batch))
             uow.commit()
-        self._wake()
         return shape
 
     def _batch_by_token(self, uow: UnitOfWork, ctx: RequestContext, token: str) -> BuildBatchRecord | None:
@@ -242,7 +241,6 @@ class BuildBatchesMixin(CodeBuildBase):
             batch = self._batches.settle(uow, self._batches.start_ready(uow, batch, now), now)
             shape = batch_shape(batch, member_builds(uow, batch))
             uow.commit()
-        self._wake()
         return {"buildBatch": shape}
 
     def batch_get_build_batches(self, ctx: RequestContext, *, ids: list[str]) -> dict[str, Any]:

@@ -119,14 +119,14 @@ class BuildsMixin(CodeBuildBase):
             build_id = f"{project.name}:{self._ids.uuid()}"
             new = NewBuild(build_id, _initiator(ctx), now, token)
             record = queue_build(uow, project, request, new, self._build_events, self._minute_seconds)
+            uow.after_commit(self._wake)
             uow.commit()
-        self._wake()
         return build_shape(record)
 
     def _batch_member_done(self, uow: UnitOfWork, record: BuildRecord) -> None:
         """A batch's member ended here (stopped queued): its batch goes on or ends."""
         if record.details.get("buildBatchArn"):
-            BatchScheduler(self._build_events, self._ids, self._minute_seconds).member_done(
+            BatchScheduler(self._build_events, self._ids, self._minute_seconds, self._wake).member_done(
                 uow, record, self._clock.now()
             )
 
