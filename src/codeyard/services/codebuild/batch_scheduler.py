@@ -10,18 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from codeyard.ids import IdGenerator
 from codeyard.services.codebuild.batch_states import begun, finished
 from codeyard.services.codebuild.build_queueing import NewBuild, queue_build
 from codeyard.services.codebuild.build_shapes import BuildEvents
 from codeyard.services.codebuild.build_states import BuildStatus, completed
-from codeyard.store.ports import UnitOfWork
+from codeyard.store.ports import Repository, UnitOfWork
 from codeyard.store.ports.codebuild import BuildRecord
 from codeyard.store.ports.codebuild_batches import BuildBatchRecord
 
 BATCH_PREFIX = ":build-batch/"
+T = TypeVar("T")
 
 
 def batch_id_of(arn: str) -> str:
@@ -44,16 +45,22 @@ class BatchScheduler:
 
     @staticmethod
     def locked(uow: UnitOfWork, batch_id: str) -> BuildBatchRecord | None:
-        """The batch, locked after its members' builds: every transaction that locks both locks a
-        build first (a member's end locks its build, then the batch), so none waits on another
-        in a cycle (PostgreSQL; SQLite serialises writers)."""
-        batch = uow.build_batches.get(id=batch_id)
-        if batch is None:
-            return None
-        for group in batch.build_groups:
-            if group.get("build"):
-                uow.builds.get(id=group["build"], for_update=True)
-        return uow.build_batches.get(id=batch_id, for_update=True)
+        """The batch, locked after its members' jobs and builds: every transaction that locks
+        them locks in that order (a member's end locks its job, its build, then the batch), so
+        none waits on another in a cycle (PostgreSQL; SQLite serialises writers). Members the
+        batch gained while they were being locked are locked in another round."""
+        held: set[str] = set()
+        while True:
+            batch = uow.build_batches.get(id=batch_id)
+            if batch is None:
+                return None
+            members = [g["build"] for g in batch.build_groups if g.get("build") and g["build"] not in held]
+            if not members:
+                return uow.build_batches.get(id=batch_id, for_update=True)
+            for build_id in members:
+                uow.jobs.get(id=build_id, for_update=True)
+                uow.builds.get(id=build_id, for_update=True)
+                held.add(build_id)
 
     def start_ready(self, uow: UnitOfWork, batch: BuildBatchRecord, now: datetime) -> BuildBatchRecord:
         """Starts every group whose build is not started and whose dependencies allow it (each
@@ -105,17 +112,27 @@ class BatchScheduler:
         if build.status != BuildStatus.SUCCEEDED and not group.get("ignoreFailure"):
             batch = replace(batch, details={**batch.details, "failed": True})
             if batch.details.get("fastFail"):
-                self.stop_members(uow, batch, now)
+                # The batch is locked now: waiting here for another member's row could close a
+                # cycle with that member's end (its job and build, then this batch), so members
+                # held elsewhere are left to the scheduler tick (expire).
+                self.stop_members(uow, batch, now, wait=False)
         batch = self.start_ready(uow, batch, now)
         self.settle(uow, batch, now)
 
-    def stop_members(self, uow: UnitOfWork, batch: BuildBatchRecord, now: datetime) -> None:
-        """Queued members stop at once, running ones at their runners' next heartbeat."""
+    def stop_members(
+        self, uow: UnitOfWork, batch: BuildBatchRecord, now: datetime, *, wait: bool = True
+    ) -> int:
+        """Queued members stop at once, running ones at their runners' next heartbeat; answers how
+        many were changed. Without `wait`, a member whose job or build another transaction holds
+        is skipped (PostgreSQL) rather than waited for."""
+        changed = 0
         for group in batch.build_groups:
-            record = uow.builds.get(id=group["build"], for_update=True) if group.get("build") else None
+            if not group.get("build"):
+                continue
+            job = _locked(uow.jobs, group["build"], wait)
+            record = _locked(uow.builds, group["build"], wait) if job is not None or wait else None
             if record is None or record.build_complete:
                 continue
-            job = uow.jobs.get(id=record.id, for_update=True)
             if job is not None and job.state == "QUEUED":
                 record, closed = completed(record, BuildStatus.STOPPED, now)
                 uow.builds.update(record)
@@ -123,8 +140,11 @@ class BatchScheduler:
                 if closed is not None:
                     uow.outbox.add(self._events.phase_change(record, closed))
                 uow.outbox.add(self._events.state_change(record))
+                changed += 1
             elif job is not None and not job.stop_requested:
                 uow.jobs.update(replace(job, stop_requested=True))
+                changed += 1
+        return changed
 
     def settle(
         self, uow: UnitOfWork, batch: BuildBatchRecord, now: datetime, message: str = ""
@@ -151,22 +171,45 @@ class BatchScheduler:
         return batch
 
     def expire(self, uow: UnitOfWork, now: datetime) -> int:
-        """Batches past their timeoutInMins stop (TIMED_OUT); answers how many."""
+        """Batches past their timeoutInMins stop (TIMED_OUT), and failed fast-fail batches stop
+        the members their failing member's end could not lock; answers how many batches changed."""
         count = 0
         for candidate in uow.build_batches.find(complete=False):
-            minutes = candidate.details.get("timeoutInMins")
-            if not minutes or candidate.details.get("stopping"):
+            if candidate.details.get("stopping"):
                 continue
-            if candidate.start_time + timedelta(seconds=int(minutes) * self._minute_seconds) > now:
+            if not self._timed_out(candidate, now) and not _failing_fast(candidate):
                 continue
             found = self.locked(uow, candidate.id)
             if found is None or found.complete or found.details.get("stopping"):
                 continue
-            batch = replace(found, details={**found.details, "stopping": "TIMED_OUT"})
-            self.stop_members(uow, batch, now)
+            if self._timed_out(found, now):
+                batch = replace(found, details={**found.details, "stopping": "TIMED_OUT"})
+                self.stop_members(uow, batch, now)
+            elif _failing_fast(found) and self.stop_members(uow, found, now):
+                batch = found
+            else:
+                continue
             self.settle(uow, batch, now)
             count += 1
         return count
+
+    def _timed_out(self, batch: BuildBatchRecord, now: datetime) -> bool:
+        minutes = batch.details.get("timeoutInMins")
+        if not minutes:
+            return False
+        return batch.start_time + timedelta(seconds=int(minutes) * self._minute_seconds) <= now
+
+
+def _failing_fast(batch: BuildBatchRecord) -> bool:
+    return bool(batch.details.get("failed") and batch.details.get("fastFail"))
+
+
+def _locked(rows: Repository[T], build_id: str, wait: bool) -> T | None:
+    """A member's job or build row, locked; without `wait` None when another transaction holds it."""
+    if wait:
+        return rows.get(id=build_id, for_update=True)
+    found = rows.find(id=build_id, limit=1, for_update=True, skip_locked=True)
+    return found[0] if found else None
 
 
 def _stopped_message(status: str) -> str:
