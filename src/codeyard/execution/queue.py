@@ -28,7 +28,9 @@ class Expired(NamedTuple):
     lost: int = 0  # builds ended (FAILED, or STOPPED if asked to stop): their runners stopped heartbeating
     requeued: int = 0  # builds queued again (the project's retries last) for the same reason
     queued_timed_out: int = 0  # builds queued longer than their queued timeout (TIMED_OUT)
-    batches_timed_out: int = 0  # batches past their timeoutInMins (TIMED_OUT)
+    # batches stopped: past their timeoutInMins (TIMED_OUT), or failed fast-fail batches whose
+    # members the failing member's end could not lock
+    batches_stopped: int = 0
 
     @property
     def total(self) -> int:

@@ -86,5 +86,5 @@ def _log_expired(expired: Expired) -> None:
         log.warning("%d build(s) queued again: their runners stopped heartbeating", expired.requeued)
     if expired.queued_timed_out:
         log.info("%d build(s) timed out in the queue", expired.queued_timed_out)
-    if expired.batches_timed_out:
-        log.info("%d build batch(es) timed out", expired.batches_timed_out)
+    if expired.batches_stopped:
+        log.info("%d build batch(es) stopped: timed out, or failing fast", expired.batches_stopped)
