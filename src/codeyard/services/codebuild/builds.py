@@ -139,10 +139,12 @@ class BuildsMixin(CodeBuildBase):
     def stop_build(self, ctx: RequestContext, *, id: str) -> dict[str, Any]:
         """A queued build stops at once; a running one is told to at its runner's next heartbeat."""
         with self._store.unit_of_work() as uow:
+            # The job locked before the build, as the runner's calls lock them (a completion: its
+            # job, its build, then a batch member's batch), so neither waits on the other in a cycle.
+            job = uow.jobs.get(id=self._find_build(uow, ctx, id).id, for_update=True)
             record = self._find_build(uow, ctx, id, for_update=True)
             if record.build_complete:
                 raise InvalidInputException(f"Build {record.id} has already completed and cannot be stopped")
-            job = uow.jobs.get(id=record.id, for_update=True)
             if job is not None and job.state == "QUEUED":
                 record, closed = completed(record, BuildStatus.STOPPED, self._clock.now())
                 uow.builds.update(record)

@@ -1,10 +1,12 @@
 """A fast-fail batch's failing member stops the other members in the transaction that ends it; on
 PostgreSQL a member whose row another transaction holds (its own end, a phase update) is not waited
 for there, as the batch is locked by then and that member's end locks its build before the batch
-(a cycle), but stopped by the next scheduler tick."""
+(a cycle), but stopped by the next scheduler tick. StopBuild of a member locks its job before its
+build, as the runner's completion does, so the two never wait on each other in a cycle."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +33,9 @@ from tests.support.postgres import PostgresCluster
 ACCOUNT = "000000000000"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 BOUND = 60.0  # seconds the failing member's end may take before it is stuck
+WAITING = (
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+)
 SPEC = (
     "version: 0.2\nbatch:\n  fast-fail: true\n  build-list:\n    - identifier: first\n"
     "    - identifier: second\nphases:\n  build:\n    commands:\n      - echo\n"
@@ -137,5 +142,25 @@ def test_a_member_held_elsewhere_is_not_waited_for_but_stopped_by_the_tick(on_po
         done = on_postgres.batch(batch_id)
         assert (done["buildBatchStatus"], done["complete"]) == ("FAILED", True)
         assert on_postgres.tick() == 0
+    finally:
+        pool.shutdown(wait=False)
+
+
+def test_stop_build_locks_a_member_s_job_before_its_build(on_postgres: Batches) -> None:
+    _, first, _ = on_postgres.start()
+    pool = ThreadPoolExecutor(1)
+    try:
+        with on_postgres.store.unit_of_work() as completion, on_postgres.engine.connect() as watcher:
+            # The runner's completion of the member: its job first, then its build.
+            assert completion.jobs.get(id=first, for_update=True) is not None
+            stopping = pool.submit(on_postgres.api.stop_build, on_postgres.ctx, id=first)
+            watching = watcher.execution_options(isolation_level="AUTOCOMMIT")
+            deadline = time.monotonic() + BOUND
+            while not stopping.done() and not watching.exec_driver_sql(WAITING).scalar_one():
+                assert time.monotonic() < deadline, "StopBuild neither waited nor ended"
+            assert not stopping.done(), "StopBuild did not wait for the job the completion holds"
+            # With the build locked first, StopBuild held it here: a deadlock PostgreSQL broke.
+            assert completion.builds.get(id=first, for_update=True) is not None
+        assert stopping.result(timeout=BOUND)["build"]["buildStatus"] == "STOPPED"
     finally:
         pool.shutdown(wait=False)
