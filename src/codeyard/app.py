@@ -212,7 +212,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
 
     token = settings.registration_token or registration_token(settings.data_dir, ids)
     registry = RunnerRegistry(store, clock, ids, token, settings.runner_forget_seconds)
-    housekeeping = Housekeeping(ReportExpiry(store, clock), registry)
+    housekeeping = Housekeeping(ReportExpiry(store, clock), registry, artifacts)
     admin = AdminApi(
         reset if settings.test_mode else None,
         lambda: True,

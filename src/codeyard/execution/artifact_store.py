@@ -2,18 +2,27 @@
 
 What is kept is written beside its place first (a hidden `.<name>.*` file or directory) and renamed
 into place once whole, so a failure part-way (a full disk, a zip naming `a` both as a file and as a
-directory) leaves nothing of it, and the earlier object at the key, if any, as it was."""
+directory) leaves nothing of it, and the earlier object at the key, if any, as it was. Each hidden
+entry is held under an exclusive flock while in use; what a crashed server left is removed by
+`ArtifactStore.remove_leftovers` (the housekeeping sweep) once it is old and its lock is free."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+# A hidden entry younger than this is never removed as a leftover: it may have been made a moment
+# ago by a keep that has not locked it yet.
+LEFTOVER_AGE_SECONDS = 600.0
+_HIDDEN = re.compile(r"^\.(?P<name>.+)\.[^.]+\.(?P<kind>keeping|unpacking|replaced)$")
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,55 @@ class ArtifactStore:
             _remove_empty(target.parent, made)
             raise
 
+    def remove_leftovers(self, now: float, age: float = LEFTOVER_AGE_SECONDS) -> int:
+        """Removes the hidden `.<name>.*.keeping|unpacking|replaced` entries a keep interrupted by a
+        crash left, when older than `age` seconds at `now` (epoch seconds) and not locked by a keep
+        in progress; an earlier object put aside (`.replaced`) whose key is empty is put back.
+        Answers how many it removed or put back."""
+        removed = 0
+        for directory, names, files in os.walk(self._root):
+            for name in [*names, *files]:
+                match = _HIDDEN.match(name)
+                if match is None:
+                    continue
+                names[:] = [n for n in names if n != name]  # never walked into
+                entry = Path(directory, name)
+                try:
+                    if now - entry.lstat().st_mtime < age:
+                        continue
+                    if _remove_unlocked(entry, Path(directory, match["name"]), match["kind"]):
+                        removed += 1
+                except OSError:
+                    continue  # gone meanwhile, or not removable: the next sweep looks again
+        return removed
+
+
+def _remove_unlocked(entry: Path, target: Path, kind: str) -> bool:
+    """Removes a leftover (or puts an earlier object back) unless a keep holds its lock."""
+    descriptor = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        earlier = entry / "earlier"
+        if kind == "replaced" and os.path.lexists(earlier) and not os.path.lexists(target):
+            os.rename(earlier, target)
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+        return True
+    finally:
+        os.close(descriptor)
+
+
+def _locked(path: Path) -> int:
+    """A descriptor of `path` holding an exclusive flock (released when it is closed)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    return descriptor
+
 
 def _missing_ancestor(directory: Path) -> Path | None:
     """The topmost directory of `directory`'s line that does not exist yet (None: it exists)."""
@@ -107,6 +165,7 @@ def _place_copy(zipped: Path, target: Path) -> tuple[str, str]:
     md5, sha256 = hashlib.md5(usedforsecurity=False), hashlib.sha256()
     descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".keeping", dir=target.parent)
     staged = Path(name)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
     try:
         with zipped.open("rb") as source, os.fdopen(descriptor, "wb") as handle:
             while chunk := source.read(1 << 20):
@@ -123,6 +182,7 @@ def _place_copy(zipped: Path, target: Path) -> tuple[str, str]:
 def _place_unpacked(zipped: Path, target: Path) -> None:
     """The zip unpacked into a directory beside the target, then renamed into place."""
     staged = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".unpacking", dir=target.parent))
+    lock = _locked(staged)
     try:
         with zipfile.ZipFile(zipped) as archive:
             archive.extractall(staged)
@@ -130,6 +190,8 @@ def _place_unpacked(zipped: Path, target: Path) -> None:
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
+    finally:
+        os.close(lock)
 
 
 def _swap(staged: Path, target: Path) -> None:
@@ -140,15 +202,19 @@ def _swap(staged: Path, target: Path) -> None:
         return
     aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".replaced", dir=target.parent))
     earlier = aside / "earlier"
+    lock = _locked(aside)
     try:
-        os.rename(target, earlier)
-    except OSError:
-        aside.rmdir()
-        raise
-    try:
-        os.rename(staged, target)
-    except OSError:
-        os.rename(earlier, target)  # when this fails too, the earlier one stays aside, not lost
-        aside.rmdir()
-        raise
-    shutil.rmtree(aside, ignore_errors=True)
+        try:
+            os.rename(target, earlier)
+        except OSError:
+            aside.rmdir()
+            raise
+        try:
+            os.rename(staged, target)
+        except OSError:
+            os.rename(earlier, target)  # when this fails too, the earlier one stays aside, not lost
+            aside.rmdir()
+            raise
+        shutil.rmtree(aside, ignore_errors=True)
+    finally:
+        os.close(lock)

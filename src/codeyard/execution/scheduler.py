@@ -58,6 +58,8 @@ class Scheduler:
                         log.info("%d expired report(s) deleted", swept["reportsDeleted"])
                     if swept["runnersForgotten"]:
                         log.info("%d quiet runner(s) forgotten", swept["runnersForgotten"])
+                    if swept["artifactLeftoversRemoved"]:
+                        log.info("%d half-kept artifact(s) removed", swept["artifactLeftoversRemoved"])
             except Exception:  # a database hiccup must not end the tick
                 log.exception("the scheduler tick failed")
             await asyncio.sleep(self._interval)

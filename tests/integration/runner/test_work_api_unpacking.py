@@ -5,6 +5,8 @@ unpacked (it names `a` both as a file and as a directory) is refused with a 400 
 from __future__ import annotations
 
 import io
+import os
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +17,7 @@ import httpx
 from tests.api.codebuild.report_support import group_arn
 from tests.integration.runner.builds_support import buildspec, no_source_project
 from tests.integration.runner.test_work_api_cache import WORK, _claim, _register
+from tests.integration.runner.test_work_api_forgetting import _sweep
 from tests.support.server import Server
 
 
@@ -93,3 +96,21 @@ def test_report_raw_data_that_cannot_be_unpacked_is_refused_and_leaves_nothing(
         f"{report_id}/a/b",
         f"{report_id}/junit.xml",
     ]
+
+
+def test_the_sweep_removes_what_a_crash_left_half_unpacked(make_server: Callable[..., Server]) -> None:
+    """A server that crashed mid-unpack left a hidden staging directory; the sweep (run at start
+    and on request) removes it once older than the safe age, and leaves the kept artifacts."""
+    server = make_server("sqlite", extra_env={"CODEYARD_RUNNER": "false"}).start()
+    place = server.data_dir / "artifacts" / "outputs"
+    staged = place / ".site.x1y2z3w4.unpacking"
+    (staged / "a").mkdir(parents=True)
+    (staged / "a" / "b").write_text("half")
+    (place / "site").mkdir()
+    (place / "site" / "index.html").write_text("kept")
+    then = time.time() - 3600
+    os.utime(staged, (then, then))
+
+    assert _sweep(server)["artifactLeftoversRemoved"] == 1
+
+    assert _files(place) == ["site", "site/index.html"]
