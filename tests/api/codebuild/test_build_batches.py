@@ -38,6 +38,9 @@ def test_a_build_list_runs_each_member_as_a_build_of_the_batch(server: Server) -
         assert build["buildStatus"] == "SUCCEEDED"
         assert f"word={word} id={identifier}" in log_text(server, build["id"])
     assert codebuild.list_build_batches_for_project(projectName="listed")["ids"] == [started["id"]]
+    code, message = refused(codebuild.retry_build_batch, id=started["id"])
+    assert code == "InvalidInputException"
+    assert "only batch builds that have failed can be retried" in message
 
 
 def test_a_project_without_batch_configuration_is_refused(server: Server) -> None:

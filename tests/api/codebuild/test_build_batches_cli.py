@@ -30,8 +30,9 @@ def _finished(server: Server, batch_id: str) -> dict[str, Any]:
 
 
 def test_batch_operations_through_the_aws_cli(server: Server) -> None:
-    # the retried build (number 2) runs until it is stopped
-    waits = 'if [ "$CODEBUILD_BUILD_NUMBER" -ge 2 ]; then sleep 120; fi'
+    # the first build fails (only a failed batch can be retried); the retried one (number 2) runs
+    # until it is stopped
+    waits = 'if [ "$CODEBUILD_BUILD_NUMBER" -ge 2 ]; then sleep 120; else exit 1; fi'
     create(server, "cli-batch", source={"type": "NO_SOURCE", "buildspec": spec(LIST, waits)})
     refusal = server.aws("codebuild", "start-build-batch", "--project-name", "cli-batch", check=False)
     config = json.dumps({"serviceRole": "arn:aws:iam::000000000000:role/b", "timeoutInMins": 30})
@@ -66,7 +67,7 @@ def test_batch_operations_through_the_aws_cli(server: Server) -> None:
     assert refusal.returncode != 0
     assert "InvalidInputException" in refusal.stderr
     assert again["id"] == started["id"]
-    assert done["buildBatchStatus"] == "SUCCEEDED"
+    assert done["buildBatchStatus"] == "FAILED"
     assert done["buildBatchConfig"]["timeoutInMins"] == 30
     assert listed["ids"] == [started["id"]]
     assert retried["buildBatch"]["complete"] is False

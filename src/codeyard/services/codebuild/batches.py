@@ -191,8 +191,9 @@ class BuildBatchesMixin(CodeBuildBase):
         idempotency_token: str | None = None,
         retry_type: str | None = None,
     ) -> dict[str, Any]:
-        """A completed batch runs again: every group (RETRY_ALL_BUILDS) or the groups without a
-        SUCCEEDED build (RETRY_FAILED_BUILDS) get a new build; the old ones become prior builds."""
+        """A batch that failed (FAILED, STOPPED, TIMED_OUT) runs again: every group
+        (RETRY_ALL_BUILDS) or the groups without a SUCCEEDED build (RETRY_FAILED_BUILDS) get a new
+        build; the old ones become prior builds."""
         if not id:
             raise InvalidInputException("Build batch id must be given")
         kind = retry_type or "RETRY_ALL_BUILDS"
@@ -210,6 +211,10 @@ class BuildBatchesMixin(CodeBuildBase):
             if not batch.complete:
                 raise InvalidInputException(
                     f"Build batch {batch.id} is still in progress and cannot be retried"
+                )
+            if batch.status == "SUCCEEDED":
+                raise InvalidInputException(
+                    f"Build batch {batch.id} succeeded: only batch builds that have failed can be retried"
                 )
             if not batch.build_groups:
                 raise InvalidInputException(
