@@ -71,6 +71,13 @@ def build_groups(batch: BatchSpec, request: dict[str, Any]) -> list[dict[str, An
         raise BatchspecUnavailable("Batch build has no builds: its batchspec names none")
     if batch.build_matrix is not None:
         tasks = _matrix_tasks(batch)
+    for task in tasks:
+        if task.identifier in (".", "..") or "/" in task.identifier or "\\" in task.identifier:
+            # It names the member's artifact folder (and its combined artifact).
+            raise BatchspecUnavailable(
+                f"YAML_FILE_ERROR: build identifier {task.identifier!r} cannot name a folder: "
+                "no '/' or '\\', and not '.' or '..'"
+            )
     return [
         {
             "identifier": task.identifier,

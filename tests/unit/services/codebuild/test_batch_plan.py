@@ -96,6 +96,14 @@ def test_a_huge_matrix_is_refused_before_its_combinations_are_made() -> None:
         build_groups(spec, {})
 
 
+@pytest.mark.parametrize("identifier", ["'..'", "a/b", "'..\\\\x'", "'.'"])
+def test_an_identifier_that_cannot_name_an_artifact_folder_is_refused(identifier: str) -> None:
+    spec = batch_of(_spec(f"  build-list:\n    - identifier: {identifier}\n"), "b")
+
+    with pytest.raises(BatchspecUnavailable, match="cannot name a folder"):
+        build_groups(spec, {})
+
+
 def test_a_batch_of_no_builds_is_refused() -> None:
     spec = batch_of(
         _spec("  build-matrix:\n    dynamic:\n      env:\n        variables:\n          V: []\n"), "b"
