@@ -83,7 +83,10 @@ class WorkQueue:
         fleet, and those of ON_DEMAND fleets without an idle runner (fleet_pool.py)."""
         now = self._clock.now()
         with self._store.unit_of_work() as uow:
-            runner = uow.runners.get(runner_id=runner_id)
+            # The runner's row stays locked until the lease is committed: the housekeeping's
+            # forgetting (which locks it too, then looks for a lease) either waits and finds the
+            # lease, or removed the runner first and this claim finds no runner.
+            runner = uow.runners.get(runner_id=runner_id, for_update=True)
             if runner is None:
                 raise UnknownRunner(runner_id)
             seen = runner.last_seen_at is None or runner.last_seen_at <= now - timedelta(seconds=SEEN_SECONDS)
