@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from codeyard.ids import IdGenerator
 from codeyard.services.codebuild.batch_states import begun, finished
 from codeyard.services.codebuild.build_queueing import NewBuild, queue_build
-from codeyard.services.codebuild.build_shapes import BuildEvents
+from codeyard.services.codebuild.build_shapes import BuildEvents, to_time
 from codeyard.services.codebuild.build_states import BuildStatus, completed
 from codeyard.store.ports import Repository, UnitOfWork
 from codeyard.store.ports.codebuild import BuildRecord
@@ -194,10 +194,14 @@ class BatchScheduler:
         return count
 
     def _timed_out(self, batch: BuildBatchRecord, now: datetime) -> bool:
+        """Past timeoutInMins from the start of its run: the latest IN_PROGRESS phase, as a retry
+        begins a new one (counting from the batch's first start timed a late retry out at once)."""
         minutes = batch.details.get("timeoutInMins")
         if not minutes:
             return False
-        return batch.start_time + timedelta(seconds=int(minutes) * self._minute_seconds) <= now
+        runs = [p["startTime"] for p in batch.phases if p.get("phaseType") == "IN_PROGRESS"]
+        begun = to_time(runs[-1]) if runs else batch.start_time
+        return begun + timedelta(seconds=int(minutes) * self._minute_seconds) <= now
 
 
 def _failing_fast(batch: BuildBatchRecord) -> bool:
