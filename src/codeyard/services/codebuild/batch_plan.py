@@ -3,7 +3,7 @@ against the batch's restrictions.
 
 Each group holds its identifier, dependsOn, ignoreFailure and the StartBuild request of its builds
 (the batch's overrides with the task's buildspec, image, compute type, environment type, privileged
-mode and variables); builds are started later, by the batch's scheduler (batch_scheduler.py)."""
+mode, fleet and variables); builds are started later, by the batch's scheduler (batch_scheduler.py)."""
 
 from __future__ import annotations
 
@@ -126,6 +126,8 @@ def _member_request(base: dict[str, Any], task: BatchTask) -> dict[str, Any]:
     ):
         if value is not None:
             request[member] = value
+    if env.fleet is not None:
+        request["fleetOverride"] = {"fleetArn": env.fleet}
     if env.variables:
         given = [
             v for v in request.get("environmentVariablesOverride") or [] if v["name"] not in env.variables

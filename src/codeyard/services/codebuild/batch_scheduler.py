@@ -17,6 +17,7 @@ from codeyard.services.codebuild.batch_states import begun, finished
 from codeyard.services.codebuild.build_queueing import NewBuild, queue_build
 from codeyard.services.codebuild.build_shapes import BuildEvents, to_time
 from codeyard.services.codebuild.build_states import BuildStatus, completed
+from codeyard.services.codebuild.errors import InvalidInputException
 from codeyard.store.ports import Repository, UnitOfWork
 from codeyard.store.ports.codebuild import BuildRecord
 from codeyard.store.ports.codebuild_batches import BuildBatchRecord
@@ -76,13 +77,21 @@ class BatchScheduler:
         if project is None:
             failed = replace(batch, details={**batch.details, "failed": True})
             return self.settle(uow, failed, now, f"Project cannot be found: {batch.project_name}")
+        problem = ""
         for group in ready:
             build_id = f"{project.name}:{self._ids.uuid()}"
             new = NewBuild(build_id, batch.initiator, now, None, batch.arn, group["identifier"])
-            queue_build(uow, project, group["request"], new, self._events, self._minute_seconds)
+            try:
+                queue_build(uow, project, group["request"], new, self._events, self._minute_seconds)
+            except InvalidInputException as error:  # its fleet was deleted after DOWNLOAD_BATCHSPEC
+                problem = problem or f"Build {group['identifier']} cannot start: {error.message}"
+                continue
             group["build"] = build_id
         if self._wake is not None:  # once committed: a runner woken earlier would not see them
             uow.after_commit(self._wake)
+        if problem:  # the batch fails as a member's failure fails it, with what stopped the member
+            details = {**batch.details, "failed": True, "problem": problem}
+            return replace(batch, build_groups=groups, details=details)
         return replace(batch, build_groups=groups)
 
     @staticmethod
@@ -162,7 +171,8 @@ class BatchScheduler:
         if stopping:
             batch = finished(batch, stopping, now, message or _stopped_message(stopping))
         elif batch.details.get("failed"):
-            batch = finished(batch, "FAILED", now, message or "One or more builds of the batch failed")
+            failure = message or batch.details.get("problem") or "One or more builds of the batch failed"
+            batch = finished(batch, "FAILED", now, failure)
         else:
             if batch.details.get("combineArtifacts"):
                 batch = begun(batch, "COMBINE_ARTIFACTS", now)

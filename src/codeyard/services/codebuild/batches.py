@@ -9,6 +9,7 @@ from typing import Any
 
 from codeyard.accounts import RequestContext
 from codeyard.services.codebuild.base import CodeBuildBase
+from codeyard.services.codebuild.batch_fleets import bind_member_fleets
 from codeyard.services.codebuild.batch_plan import (
     BatchspecUnavailable,
     batch_of,
@@ -104,6 +105,9 @@ class BuildBatchesMixin(CodeBuildBase):
                 )
         compute = details["environment"].get("computeType", "")
         check_restrictions(groups, config.get("restrictions"), compute)
+        allowed = (config.get("restrictions") or {}).get("fleetsAllowed") or []
+        with self._store.reader() as uow:
+            bind_member_fleets(uow, ctx.region, groups, project.definition["environment"], allowed)
         return groups
 
     def _begin(
@@ -231,7 +235,7 @@ class BuildBatchesMixin(CodeBuildBase):
                     )
                 else:
                     groups.append(group)
-            details = {k: v for k, v in batch.details.items() if k not in ("failed", "stopping")}
+            details = {k: v for k, v in batch.details.items() if k not in ("failed", "stopping", "problem")}
             if idempotency_token:
                 details["retryToken"] = idempotency_token
             batch = replace(
