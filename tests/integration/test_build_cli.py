@@ -368,6 +368,46 @@ def test_secrets_resolved_through_a_server_are_never_printed(tmp_path: Path, mak
     ), missing.stdout
 
 
+def test_a_secret_in_an_artifact_name_or_a_report_is_masked_in_the_outputs(
+    tmp_path: Path, make_server: Any
+) -> None:
+    """The summary, the artifact written and the report's JSON never hold a secret value: a name or
+    a test case that expands one shows `***`, as a server build keeps it."""
+    server = make_server("sqlite").start()
+    server.client("ssm").put_parameter(Name="/ci/token", Value="token-value-0123456", Type="SecureString")
+    junit = (
+        "<testsuite name='s' tests='1'><testcase classname='c' name='case-%s'>"
+        "<failure message='got %s'/></testcase></testsuite>"
+    )
+    root = project(
+        tmp_path,
+        "version: 0.2\nenv:\n  parameter-store:\n    TOKEN: /ci/token\n"
+        "phases:\n  build:\n    commands:\n"
+        "      - mkdir -p out reports && echo app > out/app.txt\n"
+        f'      - printf "{junit}" "$TOKEN" "$TOKEN" > "reports/junit-$TOKEN.xml"\n'
+        "artifacts:\n  name: app-$TOKEN\n  files:\n    - out/app.txt\n"
+        "reports:\n  unit:\n    files:\n      - reports/*.xml\n",
+    )
+    env = without_aws()
+    env.update(
+        AWS_ACCESS_KEY_ID=ROOT_KEY, AWS_SECRET_ACCESS_KEY=ROOT_SECRET, AWS_ENDPOINT_URL=server.endpoint
+    )
+
+    result = build(root, "--artifacts", "dist", "--packaging", "NONE", "--reports", "out-reports", env=env)
+
+    assert result.returncode == 0, result.stdout
+    assert (root / "dist" / "app-***" / "out" / "app.txt").read_text() == "app\n"
+    assert "  primary  dist/app-***  4 B  1 file(s)" in result.stdout.splitlines()
+    document = json.loads((root / "out-reports" / "unit.json").read_text())
+    case = document["testCases"][0]
+    assert case["name"] == "case-***"
+    assert case["message"] == "got ***"
+    assert case["testRawDataPath"] == "reports/junit-***.xml"
+    written = [p.name for p in (root / "dist").rglob("*")] + [(root / "out-reports" / "unit.json").read_text()]
+    for text in (result.stdout, result.stderr, *written):
+        assert "token-value-0123456" not in text
+
+
 def on_a_terminal(project: Path, env: dict[str, str]) -> str:
     """The output of `codeyard build` with its stdout on a pseudo-terminal."""
     main, child = pty.openpty()

@@ -11,6 +11,7 @@ import shutil
 import signal
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -27,6 +28,7 @@ from codeyard.runner.engine.environment import BuildContext, EnvironmentVariable
 from codeyard.runner.engine.events import BuildEnded
 from codeyard.runner.engine.executors import Executor, HostExecutor, Workspace
 from codeyard.runner.engine.hooks import ArtifactStep, BuildHooks, FinalStep, PhaseError
+from codeyard.runner.engine.masking import Masker
 from codeyard.runner.engine.runner import BuildRequest, BuildRunner
 from codeyard.runner.engine.states import CLIENT_ERROR, StatusType
 from codeyard.runner.hash_files import write_command
@@ -151,10 +153,15 @@ def _build(args: argparse.Namespace, plan: _Plan, executor: Executor, base: Path
         project_variables=plan.variables,
         timeout_seconds=args.timeout * 60,
     )
-    view = BuildView(sys.stdout, colour=wants_colour(sys.stdout), quiet=args.quiet)
-    hooks = _hooks(plan, args.in_place, context, results)
+    # The engine adds the build's secrets to it; the summary, the artifacts' names and the reports
+    # written go through it as the log lines do.
+    masker = Masker()
+    view = BuildView(sys.stdout, colour=wants_colour(sys.stdout), quiet=args.quiet, mask=masker.mask)
+    hooks = _hooks(plan, args.in_place, context, results, masker.mask)
     # The host executor's workspace is a few directories: made at once, without a worker thread.
-    runner = BuildRunner(executor, request, view, hooks, prepare_in_thread=args.executor != "host")
+    runner = BuildRunner(
+        executor, request, view, hooks, prepare_in_thread=args.executor != "host", masker=masker
+    )
     ended = asyncio.run(_drive(runner))
     view.summary(ended, started, results)
     return EXIT_SUCCEEDED if ended.status is StatusType.SUCCEEDED else EXIT_FAILED
@@ -189,7 +196,9 @@ def _context(source: Path, started: datetime, image: str | None, tools: Path) ->
     )
 
 
-def _hooks(plan: _Plan, in_place: bool, context: BuildContext, results: BuildResults) -> BuildHooks:
+def _hooks(
+    plan: _Plan, in_place: bool, context: BuildContext, results: BuildResults, mask: Callable[[str], str]
+) -> BuildHooks:
     async def download_source(workspace: Workspace) -> str | None:
         if not in_place:
             try:
@@ -213,6 +222,7 @@ def _hooks(plan: _Plan, in_place: bool, context: BuildContext, results: BuildRes
                 results,
                 filesystem_root=step.workspace.filesystem_root,
                 readable_roots=step.workspace.readable_roots,
+                mask=mask,
             )
         except (ArtifactError, OSError) as error:
             raise PhaseError(CLIENT_ERROR, str(error)) from None
@@ -231,6 +241,7 @@ def _hooks(plan: _Plan, in_place: bool, context: BuildContext, results: BuildRes
                 environment=step.environment,
                 filesystem_root=step.workspace.filesystem_root,
                 readable_roots=step.workspace.readable_roots,
+                mask=mask,
             )
         except OSError as error:
             raise PhaseError(CLIENT_ERROR, f"cannot write the reports: {error}") from None

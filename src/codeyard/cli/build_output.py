@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
@@ -37,10 +37,13 @@ def wants_colour(stream: TextIO) -> bool:
 class BuildView:
     """Writes a build's events to a stream as they come (unless quiet), and the summary at the end."""
 
-    def __init__(self, stream: TextIO, *, colour: bool, quiet: bool) -> None:
+    def __init__(
+        self, stream: TextIO, *, colour: bool, quiet: bool, mask: Callable[[str], str] = str
+    ) -> None:
         self._stream = stream
         self._colour = colour
         self._quiet = quiet
+        self._mask = mask  # the build's masker: what the summary names may hold a secret value
 
     async def __call__(self, event: BuildEvent) -> None:
         """The engine's event sink."""
@@ -118,7 +121,7 @@ class BuildView:
 
     def _write(self, lines: list[str]) -> None:
         if lines:
-            self._stream.write("\n".join(lines) + "\n")
+            self._stream.write(self._mask("\n".join(lines)) + "\n")
             self._stream.flush()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -64,9 +64,11 @@ def package_artifacts(
     *,
     filesystem_root: Path = Path("/"),
     readable_roots: Sequence[Path] | None = None,
+    mask: Callable[[str], str] = str,
 ) -> None:
     """Select every artifact (primary, then secondary by identifier) and, with a target, package it there.
     Absolute paths are read under `filesystem_root`, only inside `readable_roots` when set (the workspace's).
+    The name is masked with `mask` (a secret value in it is written as `***`, as a server build keeps it).
 
     Raises ArtifactError like CodeBuild's UPLOAD_ARTIFACTS (no matching paths, a bad name)."""
     spec = buildspec.artifacts
@@ -103,7 +105,7 @@ def package_artifacts(
         if target is None:
             results.artifacts.append(WrittenArtifact(identifier, None, 0, len(selection.files)))
             continue
-        shown = artifact_name(expand(name, environment))
+        shown = artifact_name(mask(expand(name, environment)))
         if zipped:
             path = target / (shown if shown.endswith(".zip") else f"{shown}.zip")
             entries = package_zip(selection.files, path, artifact.enable_symlinks)
@@ -126,10 +128,11 @@ def collect_reports(
     environment: Mapping[str, str] | None = None,
     filesystem_root: Path = Path("/"),
     readable_roots: Sequence[Path] | None = None,
+    mask: Callable[[str], str] = str,
 ) -> None:
     """Every report group's report; with a target, each written as `<group>.json` in the API's shapes.
     `files` and `base-directory` are expanded with `environment` and absolute paths read as
-    `package_artifacts` does."""
+    `package_artifacts` does; every string of the JSON goes through `mask`."""
     environment = environment or {}
     import json  # only for builds with reports, as the report parsers
 
@@ -149,7 +152,7 @@ def collect_reports(
         if target is not None:
             target.mkdir(parents=True, exist_ok=True)
             path = target / f"{_file_name(group)}.json"
-            document = report_document(group, report, execution_arn, created)
+            document = _masked(report_document(group, report, execution_arn, created), mask)
             path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         results.reports.append(GroupReport(group, report, path))
 
@@ -177,6 +180,17 @@ def report_document(
         shape["codeCoverageSummary"] = report.coverage.summary.to_api()
         document["codeCoverages"] = [result.to_api() for result in report.coverage.files]
     return document
+
+
+def _masked(value: Any, mask: Callable[[str], str]) -> Any:
+    """A JSON document with every string (keys too) masked."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {mask(key): _masked(item, mask) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked(item, mask) for item in value]
+    return value
 
 
 def _file_name(group: str) -> str:
