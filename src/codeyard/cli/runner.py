@@ -93,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
     except Refused as error:  # a wrong token, an unknown fleet
         print(f"codeyard runner: the server refused: {error.reason}", file=sys.stderr)
         return 2
+    finally:
+        choice.close()  # its lock in the work directory goes with its file
     return 0
 
 

@@ -6,7 +6,7 @@ in a container of that image. A runner whose default is `container` runs every b
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,13 +19,15 @@ from codeyard.runner.engine.container import (
 from codeyard.runner.engine.container_engine import ContainerError, Engine
 from codeyard.runner.engine.executors import Executor, Workspace
 from codeyard.runner.engine.runner_locks import RunnerLock, examining, hold
-from codeyard.runner.engine.session import ShellSession
 
 log = logging.getLogger(__name__)
 
 
 class ExecutorChoice:
-    """Picks each build's executor by its image; the container engine is reached when first needed."""
+    """Picks each build's executor by its image. Picking is quick, on the runner's event loop: what a
+    container build needs first (this process's lock in the work directory, the container engine
+    reached, the containers of gone runners removed) is done by the executor's prepare, in
+    PROVISIONING's worker thread while the build's lease is heartbeated."""
 
     def __init__(
         self,
@@ -40,6 +42,7 @@ class ExecutorChoice:
         self._engine: Engine | None = None
         # this process's lock in the work directory, held for its life once it runs containers
         self._lock: RunnerLock | None = None
+        self._guard = threading.Lock()  # prepare runs in worker threads, close on the main one
 
     def for_image(
         self, image: str, privileged: bool = False, docker_layers: str | None = None, generation: int = 0
@@ -50,26 +53,38 @@ class ExecutorChoice:
         the build's container is prepared (off the event loop, the lease heartbeated)."""
         if self._default is not None and managed_image(image):
             return self._default
-        chosen = container_image(image)
-        try:
-            if self._lock is None:
-                self._lock = hold(self._base_dir)
-            if self._engine is None:
-                self._engine = self._connect()
-        except ContainerError as error:
-            return NoContainerEngine(chosen, str(error))
-        except OSError as error:
-            return NoContainerEngine(chosen, f"its work directory cannot be locked: {error}")
-        # older layers of the project are removed by the executor's prepare, in a worker thread while
-        # the build's lease is heartbeated (container.py), not here on the runner's event loop
         options = replace(
-            self._options,
-            privileged=privileged,
-            docker_layers=docker_layers,
-            cache_generation=generation,
-            owner=self._lock.name,
+            self._options, privileged=privileged, docker_layers=docker_layers, cache_generation=generation
         )
-        return ContainerExecutor(self._base_dir, chosen, options, self._engine)
+        return ChosenContainer(self, self._base_dir, container_image(image), options)
+
+    def ready(self, image: str) -> tuple[str, Engine]:
+        """This process's lock name and the engine, taken and reached on first need (blocking: called
+        by prepare); ContainerError saying why a build of `image` cannot run when they cannot be."""
+        with self._guard:
+            try:
+                if self._lock is None:
+                    self._lock = hold(self._base_dir)
+                if self._engine is None:
+                    self._engine = self._connect()
+            except ContainerError as error:
+                raise ContainerError(_cannot_run(image, str(error))) from None
+            except OSError as error:
+                raise ContainerError(
+                    _cannot_run(image, f"its work directory cannot be locked: {error}")
+                ) from None
+            return self._lock.name, self._engine
+
+    def close(self) -> None:
+        """Gives back what the runner holds when it exits cleanly: the engine's connection, and its
+        lock in the work directory with the lock's file."""
+        with self._guard:
+            if self._engine is not None:
+                self._engine.close()
+                self._engine = None
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
     def _connect(self) -> Engine:
         """The engine, once the containers that runners of the work directory which are gone left
@@ -86,24 +101,22 @@ class ExecutorChoice:
         return engine
 
 
-class NoContainerEngine:
-    """The executor of a container build on a runner without a container engine: PROVISIONING fails,
-    saying why."""
+class ChosenContainer(ContainerExecutor):
+    """A container build's executor as picked: its prepare first gets the runner's lock and engine
+    from the choice (ContainerError, so a FAULT in PROVISIONING, when it cannot), then prepares."""
 
-    def __init__(self, image: str, reason: str) -> None:
-        self._image = image
-        self._reason = reason
+    def __init__(self, choice: ExecutorChoice, base_dir: Path, image: str, options: ContainerOptions) -> None:
+        super().__init__(base_dir, image, options)
+        self._choice = choice
 
     def prepare(self, build_id: str) -> Workspace:
-        raise ContainerError(
-            f"this runner cannot run the image {self._image}: it runs non-CodeBuild images in "
-            f"containers, and {self._reason}"
-        )
+        owner, engine = self._choice.ready(self.image)
+        self._engine = engine
+        self._options = replace(self._options, owner=owner)
+        return super().prepare(build_id)
 
-    def start_session(
-        self, workspace: Workspace, env: Mapping[str, str], shell: str | None, separate_shells: bool
-    ) -> ShellSession:
-        raise AssertionError("prepare always fails: no session can start")
 
-    def cleanup(self, workspace: Workspace) -> None:
-        """Nothing was made."""
+def _cannot_run(image: str, reason: str) -> str:
+    return (
+        f"this runner cannot run the image {image}: it runs non-CodeBuild images in containers, and {reason}"
+    )

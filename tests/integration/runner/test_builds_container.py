@@ -12,7 +12,8 @@ import pytest
 
 from codeyard.runner.engine.container import ContainerExecutor
 from codeyard.runner.engine.executors import HostExecutor
-from codeyard.runner.executor_choice import ExecutorChoice, NoContainerEngine
+from codeyard.runner.engine.runner_locks import DIRECTORY, examining
+from codeyard.runner.executor_choice import ExecutorChoice
 from tests.integration.runner.build_helper import run_build
 from tests.integration.runner.builds_support import (
     ENVIRONMENT,
@@ -77,8 +78,7 @@ def test_a_runner_without_a_container_engine_fails_such_builds_in_provisioning(
     host = HostExecutor(tmp_path / "builds")
     choice = ExecutorChoice(host, tmp_path / "builds")
     assert choice.for_image("aws/codebuild/standard:7.0") is host
-    executor = choice.for_image("example/tools:1")
-    assert isinstance(executor, NoContainerEngine)
+    executor = choice.for_image("example/tools:1")  # the engine is reached by its prepare
 
     build = run_build(
         tmp_path, "version: 0.2\nphases:\n  build:\n    commands: [echo never]\n", executor=executor
@@ -149,9 +149,43 @@ def test_a_runner_starting_again_removes_the_containers_its_earlier_run_left(
 
     monkeypatch.setenv("DOCKER_HOST", podman.url)
     choice = ExecutorChoice(HostExecutor(tmp_path / "builds"), tmp_path / "builds")
-    assert isinstance(choice.for_image(podman.image), ContainerExecutor)
+    executor = choice.for_image(podman.image)
+    assert isinstance(executor, ContainerExecutor)
+    # picking the executor (on the runner's event loop) left the clean-up to its prepare
+    assert len(podman.containers_using(tmp_path / "builds")) == 1
 
-    assert podman.containers_using(tmp_path / "builds") == []
-    assert len(podman.containers_using(tmp_path / "other")) == 1
+    workspace = executor.prepare("demo:next")
+    try:
+        assert podman.containers_using(tmp_path / "builds") == podman.containers_using(workspace.root)
+        assert len(podman.containers_using(tmp_path / "other")) == 1
+    finally:
+        executor.cleanup(workspace)
+        choice.close()
     neighbour.cleanup(kept)
     assert podman.containers_using(tmp_path) == []
+
+
+def test_picking_waits_for_no_lock_and_a_clean_exit_gives_the_runner_lock_back(
+    tmp_path: Path, podman: PodmanService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another runner of the work directory removing gone runners' containers holds the runners'
+    guard; picking a container executor meanwhile does not wait for it (the runner's event loop
+    stays free to heartbeat), its prepare does. Closing the choice (the runner exiting) releases
+    this process's lock and removes its file."""
+    work_dir = tmp_path / "builds"
+    monkeypatch.setenv("DOCKER_HOST", podman.url)
+    choice = ExecutorChoice(HostExecutor(work_dir), work_dir)
+    with examining(work_dir):  # another runner's start-up clean-up, under way
+        executor = choice.for_image(podman.image)
+    assert list((work_dir / DIRECTORY).glob("*.lock")) == []
+
+    build = run_build(tmp_path, buildspec("echo in-a-container"), executor=executor)
+
+    assert build.output == ["in-a-container"]
+    held = list((work_dir / DIRECTORY).glob("*.lock"))
+    assert len(held) == 1
+    with examining(work_dir) as gone:
+        assert not gone(held[0].name)  # a live runner's lock: its containers would stay
+    choice.close()
+    assert list((work_dir / DIRECTORY).glob("*.lock")) == []
+    assert podman.containers_using(work_dir) == []

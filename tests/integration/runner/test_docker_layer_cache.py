@@ -229,10 +229,13 @@ def test_a_runner_starting_again_removes_its_left_containers_but_keeps_the_layer
     monkeypatch.setenv("DOCKER_HOST", podman.url)
     choice = ExecutorChoice(HostExecutor(work_dir), work_dir)
     executor = choice.for_image(podman.image, privileged=True, docker_layers="demo")
+    assert not _gone(podman, "demo:killed")  # the clean-up is the prepare's, off the event loop
+
+    build = run_build(work_dir, buildspec("cat /var/lib/docker/marker"), executor=executor)
+    choice.close()
 
     assert _gone(podman, "demo:killed")
     assert set(_volumes(podman, work_dir)) == set(LayerVolumes(work_dir.resolve(), "demo").names)
-    build = run_build(work_dir, buildspec("cat /var/lib/docker/marker"), executor=executor)
     assert build.statuses["BUILD"] == "SUCCEEDED"
     assert build.output == ["kept"]
 
