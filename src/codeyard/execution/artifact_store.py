@@ -1,17 +1,17 @@
 """Build artifacts kept in the data directory as S3 would hold them: `<root>/<bucket>/<key>`.
 
-What is kept is written beside its place first (a hidden `.<name>.*` file or directory) and renamed
-into place once whole, so a failure part-way (a full disk, a zip naming `a` both as a file and as a
-directory) leaves nothing of it, and the earlier object at the key, if any, as it was. Each hidden
-entry is held under an exclusive flock while in use; what a crashed server left is removed by
-`ArtifactStore.remove_leftovers` (the housekeeping sweep) once it is old and its lock is free."""
+What is kept is written into the store's staging directory first (`<root>/.staging`: on the same
+filesystem, and no bucket name starts with `.`) and renamed into place once whole, so a failure
+part-way (a full disk, a zip naming `a` both as a file and as a directory) leaves nothing of it, and
+the earlier object at the key, if any, as it was. Each staged entry is held under an exclusive flock
+while in use; what a crashed server left there is removed by `ArtifactStore.remove_leftovers` (the
+housekeeping sweep) once it is old and its lock is free, without walking the kept objects."""
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
 import os
-import re
 import shutil
 import tempfile
 import zipfile
@@ -22,7 +22,9 @@ from typing import Any
 # A hidden entry younger than this is never removed as a leftover: it may have been made a moment
 # ago by a keep that has not locked it yet.
 LEFTOVER_AGE_SECONDS = 600.0
-_HIDDEN = re.compile(r"^\.(?P<name>.+)\.[^.]+\.(?P<kind>keeping|unpacking|replaced)$")
+STAGING = ".staging"
+# An earlier object set aside by a replacement keeps, beside it, the path it was taken from.
+_ASIDE_TARGET = "target"
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ class ArtifactStore:
         relative = PurePosixPath(location.removeprefix("arn:aws:s3:::"))
         if relative.is_absolute() or ".." in relative.parts or len(relative.parts) < 2:
             return None
+        if relative.parts[0].startswith("."):
+            return None  # the staging directory, never a bucket
         path = self._root.joinpath(*relative.parts)
         return path if path.is_file() else None
 
@@ -71,63 +75,90 @@ class ArtifactStore:
         """Keeps the uploaded zip at the key (packaging ZIP) or unpacked into a directory there
         (NONE), replacing what was there; on an OSError nothing of it is left."""
         relative = PurePosixPath(bucket, key)
-        if relative.is_absolute() or ".." in relative.parts or not bucket or not key:
+        if (
+            relative.is_absolute()
+            or ".." in relative.parts
+            or not bucket
+            or not key
+            or bucket.startswith(".")
+        ):
             raise ValueError(f"not an artifact location: {bucket}/{key}")
         target = self._root.joinpath(*relative.parts)
         made = _missing_ancestor(target.parent)
         location = f"arn:aws:s3:::{bucket}/{key}"
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            staging = self._staging()
             if packaging == "ZIP":
-                md5, sha256 = _place_copy(zipped, target)
+                md5, sha256 = _place_copy(zipped, target, staging)
                 return StoredArtifact(location, md5, sha256)
-            _place_unpacked(zipped, target)
+            _place_unpacked(zipped, target, staging)
             return StoredArtifact(location, None, None)
         except OSError:
             _remove_empty(target.parent, made)
             raise
 
     def remove_leftovers(self, now: float, age: float = LEFTOVER_AGE_SECONDS) -> int:
-        """Removes the hidden `.<name>.*.keeping|unpacking|replaced` entries a keep interrupted by a
-        crash left, when older than `age` seconds at `now` (epoch seconds) and not locked by a keep
-        in progress; an earlier object put aside (`.replaced`) whose key is empty is put back.
+        """Removes the staged entries (`*.keeping`, `*.unpacking`, `*.replaced`) a keep interrupted by
+        a crash left, when older than `age` seconds at `now` (epoch seconds) and not locked by a keep
+        in progress; an earlier object set aside (`*.replaced`) whose key is empty is put back.
         Answers how many it removed or put back."""
         removed = 0
-        for directory, names, files in os.walk(self._root):
-            for name in [*names, *files]:
-                match = _HIDDEN.match(name)
-                if match is None:
+        try:
+            entries = list(os.scandir(self._root / STAGING))
+        except FileNotFoundError:
+            return 0
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                if now - path.lstat().st_mtime < age:
                     continue
-                names[:] = [n for n in names if n != name]  # never walked into
-                entry = Path(directory, name)
-                try:
-                    if now - entry.lstat().st_mtime < age:
-                        continue
-                    if _remove_unlocked(entry, Path(directory, match["name"]), match["kind"]):
-                        removed += 1
-                except OSError:
-                    continue  # gone meanwhile, or not removable: the next sweep looks again
+                if self._remove_unlocked(path):
+                    removed += 1
+            except OSError:
+                continue  # gone meanwhile, or not removable: the next sweep looks again
         return removed
 
+    def _staging(self) -> Path:
+        staging = self._root / STAGING
+        staging.mkdir(parents=True, exist_ok=True)
+        return staging
 
-def _remove_unlocked(entry: Path, target: Path, kind: str) -> bool:
-    """Removes a leftover (or puts an earlier object back) unless a keep holds its lock."""
-    descriptor = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW)
-    try:
+    def _remove_unlocked(self, entry: Path) -> bool:
+        """Removes a leftover (or puts an earlier object back) unless a keep holds its lock."""
+        descriptor = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW)
         try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        earlier = entry / "earlier"
-        if kind == "replaced" and os.path.lexists(earlier) and not os.path.lexists(target):
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            if entry.name.endswith(".replaced"):
+                self._put_back(entry)
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            return True
+        finally:
+            os.close(descriptor)
+
+    def _put_back(self, aside: Path) -> None:
+        """An earlier object set aside goes back to its key when nothing took its place."""
+        earlier = aside / "earlier"
+        try:
+            relative = PurePosixPath((aside / _ASIDE_TARGET).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return
+        if (
+            relative.is_absolute()
+            or ".." in relative.parts
+            or len(relative.parts) < 2
+            or relative.parts[0].startswith(".")
+        ):
+            return
+        target = self._root.joinpath(*relative.parts)
+        if os.path.lexists(earlier) and not os.path.lexists(target) and target.parent.is_dir():
             os.rename(earlier, target)
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
-        return True
-    finally:
-        os.close(descriptor)
 
 
 def _locked(path: Path) -> int:
@@ -160,10 +191,10 @@ def _remove_empty(directory: Path, top: Path | None) -> None:
             return
 
 
-def _place_copy(zipped: Path, target: Path) -> tuple[str, str]:
-    """The zip copied beside the target, then renamed into place; its MD5 and SHA-256."""
+def _place_copy(zipped: Path, target: Path, staging: Path) -> tuple[str, str]:
+    """The zip copied into the staging directory, then renamed into place; its MD5 and SHA-256."""
     md5, sha256 = hashlib.md5(usedforsecurity=False), hashlib.sha256()
-    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".keeping", dir=target.parent)
+    descriptor, name = tempfile.mkstemp(suffix=".keeping", dir=staging)
     staged = Path(name)
     fcntl.flock(descriptor, fcntl.LOCK_EX)
     try:
@@ -172,21 +203,21 @@ def _place_copy(zipped: Path, target: Path) -> tuple[str, str]:
                 md5.update(chunk)
                 sha256.update(chunk)
                 handle.write(chunk)
-        _swap(staged, target)
+        _swap(staged, target, staging)
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
     return md5.hexdigest(), sha256.hexdigest()
 
 
-def _place_unpacked(zipped: Path, target: Path) -> None:
-    """The zip unpacked into a directory beside the target, then renamed into place."""
-    staged = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".unpacking", dir=target.parent))
+def _place_unpacked(zipped: Path, target: Path, staging: Path) -> None:
+    """The zip unpacked into a directory in the staging directory, then renamed into place."""
+    staged = Path(tempfile.mkdtemp(suffix=".unpacking", dir=staging))
     lock = _locked(staged)
     try:
         with zipfile.ZipFile(zipped) as archive:
             archive.extractall(staged)
-        _swap(staged, target)
+        _swap(staged, target, staging)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
@@ -194,26 +225,28 @@ def _place_unpacked(zipped: Path, target: Path) -> None:
         os.close(lock)
 
 
-def _swap(staged: Path, target: Path) -> None:
-    """Renames `staged` to `target`. An earlier file or directory there is renamed aside first and
-    removed once the new one is in place (put back if the rename fails)."""
+def _swap(staged: Path, target: Path, staging: Path) -> None:
+    """Renames `staged` to `target`. An earlier file or directory there is set aside in the staging
+    directory first (with the path it came from) and removed once the new one is in place (put back
+    if the rename fails, or by the sweep after a crash)."""
     if not os.path.lexists(target):
         os.rename(staged, target)
         return
-    aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".replaced", dir=target.parent))
+    aside = Path(tempfile.mkdtemp(suffix=".replaced", dir=staging))
     earlier = aside / "earlier"
     lock = _locked(aside)
     try:
+        (aside / _ASIDE_TARGET).write_text(target.relative_to(staging.parent).as_posix(), encoding="utf-8")
         try:
             os.rename(target, earlier)
         except OSError:
-            aside.rmdir()
+            shutil.rmtree(aside, ignore_errors=True)
             raise
         try:
             os.rename(staged, target)
         except OSError:
             os.rename(earlier, target)  # when this fails too, the earlier one stays aside, not lost
-            aside.rmdir()
+            shutil.rmtree(aside, ignore_errors=True)
             raise
         shutil.rmtree(aside, ignore_errors=True)
     finally:

@@ -49,7 +49,12 @@ class CacheRefused(Exception):
 def cache_directory(root: Path, location: str) -> Path:
     """The directory of an S3 cache location (`bucket/prefix` or its ARN) under the artifact store."""
     relative = PurePosixPath(location.removeprefix("arn:aws:s3:::").strip("/"))
-    if not location.strip("/") or relative.is_absolute() or ".." in relative.parts:
+    if (
+        not location.strip("/")
+        or relative.is_absolute()
+        or ".." in relative.parts
+        or relative.parts[0].startswith(".")
+    ):
         raise CacheRefused(400, "InvalidCacheLocation", f"not a cache location: {location!r}")
     return root.joinpath(*relative.parts)
 

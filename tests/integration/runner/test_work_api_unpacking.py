@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import httpx
 
+from codeyard.execution.artifact_store import STAGING
 from tests.api.codebuild.report_support import group_arn
 from tests.integration.runner.builds_support import buildspec, no_source_project
 from tests.integration.runner.test_work_api_cache import WORK, _claim, _register
@@ -30,7 +31,14 @@ def _zip(*names: str) -> bytes:
 
 
 def _files(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) if root.exists() else []
+    """What is kept under `root`; the store's staging directory must be empty (nothing half-kept)."""
+    staging = root / STAGING
+    assert not staging.exists() or list(staging.iterdir()) == []
+    return (
+        sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p != staging)
+        if root.exists()
+        else []
+    )
 
 
 def test_an_artifact_that_cannot_be_unpacked_leaves_nothing(make_server: Callable[..., Server]) -> None:
@@ -99,18 +107,22 @@ def test_report_raw_data_that_cannot_be_unpacked_is_refused_and_leaves_nothing(
 
 
 def test_the_sweep_removes_what_a_crash_left_half_unpacked(make_server: Callable[..., Server]) -> None:
-    """A server that crashed mid-unpack left a hidden staging directory; the sweep (run at start
-    and on request) removes it once older than the safe age, and leaves the kept artifacts."""
+    """A server that crashed mid-unpack left a directory in the store's staging directory; the sweep
+    (run at start and on request) removes it once older than the safe age, and leaves the kept
+    artifacts, even one whose name looks staged."""
     server = make_server("sqlite", extra_env={"CODEYARD_RUNNER": "false"}).start()
     place = server.data_dir / "artifacts" / "outputs"
-    staged = place / ".site.x1y2z3w4.unpacking"
+    staged = server.data_dir / "artifacts" / STAGING / "x1y2z3w4.unpacking"
     (staged / "a").mkdir(parents=True)
     (staged / "a" / "b").write_text("half")
-    (place / "site").mkdir()
+    (place / "site").mkdir(parents=True)
     (place / "site" / "index.html").write_text("kept")
+    (place / ".site.x1y2z3w4.unpacking").write_text("the user's")
     then = time.time() - 3600
-    os.utime(staged, (then, then))
+    for entry in (staged, place / ".site.x1y2z3w4.unpacking"):
+        os.utime(entry, (then, then))
 
     assert _sweep(server)["artifactLeftoversRemoved"] == 1
 
-    assert _files(place) == ["site", "site/index.html"]
+    assert not staged.exists()
+    assert _files(place) == [".site.x1y2z3w4.unpacking", "site", "site/index.html"]

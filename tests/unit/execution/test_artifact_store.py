@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from codeyard.execution.artifact_store import ArtifactStore
+from codeyard.execution.artifact_store import STAGING, ArtifactStore
+from codeyard.execution.cache_api import CacheRefused, cache_directory
 
 
 def _zip(tmp_path: Path, files: dict[str, bytes], name: str = "upload.zip") -> Path:
@@ -27,6 +28,13 @@ def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def _entries(root: Path) -> list[str]:
+    """Every file and directory in the store but the staging directory, which must be empty."""
+    staging = root / STAGING
+    assert not staging.exists() or list(staging.iterdir()) == []
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p != staging)
+
+
 @pytest.mark.parametrize("names", [("a", "a/b"), ("a/b", "a")], ids=["file first", "directory first"])
 def test_an_unpacking_that_fails_part_way_leaves_nothing_in_a_new_place(
     tmp_path: Path, names: tuple[str, str]
@@ -37,7 +45,7 @@ def test_an_unpacking_that_fails_part_way_leaves_nothing_in_a_new_place(
     with pytest.raises((FileExistsError, IsADirectoryError, NotADirectoryError)):
         store.keep("bucket", "deep/path/out", upload, "NONE")
 
-    assert not (tmp_path / "artifacts").exists() or list((tmp_path / "artifacts").rglob("*")) == []
+    assert not (tmp_path / "artifacts").exists() or _entries(tmp_path / "artifacts") == []
 
 
 def test_an_unpacking_that_fails_keeps_the_earlier_files_and_a_good_one_replaces_them(tmp_path: Path) -> None:
@@ -51,7 +59,12 @@ def test_an_unpacking_that_fails_keeps_the_earlier_files_and_a_good_one_replaces
 
     store.keep("bucket", "out", _zip(tmp_path, {"new.txt": b"new"}), "NONE")
     assert _tree(tmp_path / "artifacts") == {"bucket/out/new.txt": b"new"}  # replaced, not merged
-    assert sorted(p.name for p in place.parent.iterdir()) == ["out"]  # nothing staged is left beside
+    assert sorted(p.name for p in place.parent.iterdir()) == ["out"]
+    assert _entries(tmp_path / "artifacts") == [
+        "bucket",
+        "bucket/out",
+        "bucket/out/new.txt",
+    ]  # nothing staged left
 
 
 def test_a_zip_is_kept_whole_with_its_sums_and_may_replace_an_unpacked_directory(tmp_path: Path) -> None:
@@ -79,3 +92,20 @@ def test_a_key_under_an_existing_file_is_refused_and_leaves_nothing(tmp_path: Pa
 
     assert _tree(tmp_path / "artifacts") == before
     assert sorted(p.name for p in (tmp_path / "artifacts" / "bucket").iterdir()) == ["file"]
+
+
+def test_the_staging_directory_is_no_bucket(tmp_path: Path) -> None:
+    store = ArtifactStore(tmp_path / "artifacts")
+    store.keep("bucket", "out.zip", _zip(tmp_path, {"x": b"x"}), "ZIP")
+    (tmp_path / "artifacts" / STAGING / "left.keeping").write_bytes(b"half")
+
+    with pytest.raises(ValueError, match="not an artifact location"):
+        store.keep(STAGING, "out.zip", _zip(tmp_path, {"y": b"y"}, "other.zip"), "ZIP")
+    assert store.find(f"{STAGING}/left.keeping") is None
+    assert store.find("bucket/out.zip") == tmp_path / "artifacts" / "bucket" / "out.zip"
+
+
+def test_no_cache_location_reaches_the_staging_directory(tmp_path: Path) -> None:
+    with pytest.raises(CacheRefused):
+        cache_directory(tmp_path, f"{STAGING}/caches")
+    assert cache_directory(tmp_path, "arn:aws:s3:::bucket/caches") == tmp_path / "bucket" / "caches"
