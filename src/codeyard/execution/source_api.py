@@ -6,7 +6,7 @@ in the artifact store at their location."""
 
 from __future__ import annotations
 
-import os
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -83,16 +83,16 @@ async def send_source(
                 (b"x-codeyard-commit", archive.commit.encode()),
                 (b"x-codeyard-branch", archive.branch.encode()),
             ]
-            with archive.tar.open("rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
-                start = [*headers, (b"content-length", str(size).encode())]
-                anyio.from_thread.run(
-                    _send, send, {"type": "http.response.start", "status": 200, "headers": start}
-                )
-                while chunk := handle.read(CHUNK):
-                    body = {"type": "http.response.body", "body": chunk, "more_body": True}
+            # the tar goes out as tar makes it (chunked: its size is not known beforehand), so the
+            # runner waits for the clone alone, not also for a whole tar written to disk; a tar that
+            # fails part-way raises, which breaks the response off: the runner sees an incomplete body
+            start = {"type": "http.response.start", "status": 200, "headers": headers}
+            anyio.from_thread.run(_send, send, start)
+            with contextlib.closing(archive.tar(CHUNK)) as pieces:
+                for piece in pieces:
+                    body = {"type": "http.response.body", "body": piece, "more_body": True}
                     anyio.from_thread.run(_send, send, body)
-                anyio.from_thread.run(_send, send, {"type": "http.response.body", "body": b""})
+            anyio.from_thread.run(_send, send, {"type": "http.response.body", "body": b""})
 
     try:
         await anyio.to_thread.run_sync(clone)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,17 +28,45 @@ HEADS, TAGS = "refs/heads/", "refs/tags/"
 _COMMIT_ID = re.compile(r"[0-9a-f]{4,40}")
 
 
+class SourceNotFound(Exception):
+    """The repository or the version does not exist (the message says which)."""
+
+
+class TarFailed(Exception):
+    """tar stopped before the whole `.git` was sent (the message says why)."""
+
+
 @dataclass(frozen=True)
 class SourceArchive:
-    """The resolved commit, the branch checked out ("" when HEAD is detached) and the tar's path."""
+    """The resolved commit, the branch checked out ("" when HEAD is detached) and the clone."""
 
     commit: str
     branch: str
-    tar: Path
+    clone: Path
 
-
-class SourceNotFound(Exception):
-    """The repository or the version does not exist (the message says which)."""
+    def tar(self, chunk: int) -> Generator[bytes]:
+        """The tar of the clone's `.git`, made as it is read (tar writes to a pipe: the first bytes
+        come at once, however big the repository), in pieces of at most `chunk` bytes. Raises
+        TarFailed at the end when tar failed; closing the iterator early ends tar."""
+        errors = self.clone.parent / "tar.errors"
+        with errors.open("wb") as stderr:
+            process = subprocess.Popen(
+                ["tar", "-C", str(self.clone), "-cf", "-", ".git"],
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                env=git_environment(),
+            )
+        assert process.stdout is not None
+        try:
+            while piece := process.stdout.read(chunk):
+                yield piece
+            if process.wait() != 0:
+                raise TarFailed(f"tar of the source failed: {errors.read_text(errors='replace').strip()}")
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.stdout.close()
+            process.wait()
 
 
 class SourceArchives:
@@ -85,9 +113,7 @@ class SourceArchives:
                     fetcher.fetch(bare, commit, location, work / ".git")
                 except SubmoduleUnavailable as error:
                     raise SourceNotFound(str(error)) from None
-            tar = scratch / "source.tar"
-            _run(scratch, ["tar", "-C", str(work), "-cf", str(tar), ".git"])
-            yield SourceArchive(commit, branch, tar)
+            yield SourceArchive(commit, branch, work)
 
     def _repository(self, region: str, name: str) -> RepositoryRecord | None:
         with self._store.reader() as uow:

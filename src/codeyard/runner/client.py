@@ -27,6 +27,9 @@ from codeyard.execution.messages import (
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 POLL_WAIT = 20.0
+# How long the source download waits for the server's next bytes: the server clones the repository
+# (and its submodules) before it answers, then sends the tar as it is made.
+SOURCE_READ_TIMEOUT = 600.0
 RETRY_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0)
 
 
@@ -47,13 +50,20 @@ class Refused(Exception):
 
 
 class WorkClient:
-    def __init__(self, server: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        server: str,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        source_read_timeout: float = SOURCE_READ_TIMEOUT,
+    ) -> None:
         self._http = httpx.AsyncClient(
             base_url=server.rstrip("/") + WORK_PREFIX,
             timeout=httpx.Timeout(30.0, read=POLL_WAIT + 15),
             transport=transport,
         )
         self._token = ""
+        self.source_read_timeout = source_read_timeout
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -125,10 +135,13 @@ class WorkClient:
     ) -> tuple[str, str]:
         """Streams the job's source (the tar of a clone's .git, or a zip for an S3 source) to `write`:
         the primary one, or the secondary one with that identifier; answers the commit it holds
-        ("" for none) and its content type."""
+        ("" for none) and its content type. Not retried: httpx's errors (a timeout after
+        `source_read_timeout` seconds without a byte, a broken connection) propagate."""
         headers = {"authorization": f"Bearer {self._token}"}
         params = {"source": identifier} if identifier else None
-        async with self._http.stream("GET", _job(job_id, "source"), headers=headers, params=params) as answer:
+        timeout = httpx.Timeout(30.0, read=self.source_read_timeout)
+        path = _job(job_id, "source")
+        async with self._http.stream("GET", path, headers=headers, params=params, timeout=timeout) as answer:
             if answer.status_code != 200:
                 body = (await answer.aread()).decode(errors="replace")
                 raise Refused(answer.status_code, body)

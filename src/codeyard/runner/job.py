@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from codeyard.runner.hash_files import write_command
 from codeyard.runner.remote_cache import WorkApiCacheStore
 from codeyard.runner.report_export import ExportFailed
 from codeyard.runner.report_upload import ReportNotFiled, cleaned, upload_reports
-from codeyard.runner.sources import download_sources
+from codeyard.runner.sources import download_sources, work_api_fetch
 
 log = logging.getLogger(__name__)
 MAX_CHUNK_BYTES = 256 * 1024
@@ -198,17 +197,12 @@ class BuildJob:
                 log.exception("an update of %s was not sent", self._job.build_id)
 
     async def _download(self, workspace: Workspace) -> str | None:
-        async def fetch(write: Callable[[bytes], object], identifier: str) -> tuple[str, str]:
-            try:
-                return await self._client.source(self._job.build_id, write, identifier)
-            except Refused as error:
-                raise PhaseError(CLIENT_ERROR, error.reason) from None
-
         work_dir = workspace.root.parent  # the runner's: the LOCAL caches and the build tools live there
         self._cache.local_root = work_dir / "local-cache"
         if workspace.shell_src_dir == str(workspace.src_dir):  # the shell sees this host's paths
             tools = await asyncio.to_thread(_tools, work_dir / "bin")
             self._extra["PATH"] = f"{tools}{os.pathsep}{os.environ.get('PATH', os.defpath)}"
+        fetch = work_api_fetch(self._client, self._job.build_id)
         commit, variables = await download_sources(self._job, workspace, fetch)
         self._extra.update(variables)
         self._resolved = commit

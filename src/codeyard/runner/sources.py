@@ -14,7 +14,10 @@ import zipfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path, PurePosixPath
 
+import httpx
+
 from codeyard.execution.messages import Job
+from codeyard.runner.client import Refused, WorkClient
 from codeyard.runner.engine.executors import Workspace
 from codeyard.runner.engine.hooks import PhaseError
 from codeyard.runner.engine.states import CLIENT_ERROR
@@ -23,6 +26,26 @@ from codeyard.runner.engine.states import CLIENT_ERROR
 Fetch = Callable[[Callable[[bytes], object], str], Awaitable[tuple[str, str]]]
 SECONDARY_DIR = "sources"
 ZIP = "application/zip"
+
+
+def work_api_fetch(client: WorkClient, build_id: str) -> Fetch:
+    """The build's sources from the work API: the server's refusal, a timeout or a broken connection
+    is a PhaseError (DOWNLOAD_SOURCE fails, CLIENT_ERROR, saying what happened)."""
+
+    async def fetch(write: Callable[[bytes], object], identifier: str) -> tuple[str, str]:
+        try:
+            return await client.source(build_id, write, identifier)
+        except Refused as error:
+            raise PhaseError(CLIENT_ERROR, error.reason) from None
+        except httpx.ReadTimeout:
+            raise PhaseError(
+                CLIENT_ERROR,
+                f"the server sent nothing for {client.source_read_timeout:g} seconds (ReadTimeout)",
+            ) from None
+        except httpx.HTTPError as error:  # a transport error (connection refused or broken, ...)
+            raise PhaseError(CLIENT_ERROR, f"{type(error).__name__}: {error}") from None
+
+    return fetch
 
 
 def secondary_dirs(workspace: Workspace, identifier: str) -> tuple[Path, str]:
