@@ -403,7 +403,9 @@ def test_a_secret_in_an_artifact_name_or_a_report_is_masked_in_the_outputs(
     assert case["name"] == "case-***"
     assert case["message"] == "got ***"
     assert case["testRawDataPath"] == "reports/junit-***.xml"
-    written = [p.name for p in (root / "dist").rglob("*")] + [(root / "out-reports" / "unit.json").read_text()]
+    written = [p.name for p in (root / "dist").rglob("*")] + [
+        (root / "out-reports" / "unit.json").read_text()
+    ]
     for text in (result.stdout, result.stderr, *written):
         assert "token-value-0123456" not in text
 

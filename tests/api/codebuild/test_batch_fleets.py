@@ -12,9 +12,7 @@ from tests.api.codebuild.test_fleets import make_fleet
 from tests.support.server import Server
 
 ON_POOL = (
-    "  build-list:\n"
-    "    - identifier: pooled\n      env:\n        fleet: pool\n"
-    "    - identifier: plain\n"
+    "  build-list:\n    - identifier: pooled\n      env:\n        fleet: pool\n    - identifier: plain\n"
 )
 
 
