@@ -58,8 +58,14 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "codeyard.execution.messages": ("codeyard", "sqlalchemy", "anyio", "httpx", "yaml"),
     # The curated image list is the runner's too (its executor choice).
     "codeyard.execution.curated_images": ("codeyard", "sqlalchemy", "anyio", "httpx", "yaml"),
+    # The lock files' rule is the runner's too (its containers' owners).
+    "codeyard.execution.file_locks": ("codeyard", "sqlalchemy", "anyio", "httpx", "yaml"),
 }
-ALLOWED_IN_WORKERS = ("codeyard.execution.messages", "codeyard.execution.curated_images")
+ALLOWED_IN_WORKERS = (
+    "codeyard.execution.messages",
+    "codeyard.execution.curated_images",
+    "codeyard.execution.file_locks",
+)
 
 
 def _module_name(path: Path) -> str:

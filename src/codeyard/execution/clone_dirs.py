@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from codeyard.execution.file_locks import held, locked
+
 PREFIX = ".source-"
 GUARD = ".source.lock"
 LOCK = ".lock"
@@ -25,7 +27,7 @@ LOCK = ".lock"
 @contextmanager
 def clone_dir(root: Path) -> Iterator[Path]:
     """A new, locked scratch directory in `root`, removed when the block ends."""
-    with _locked(root / GUARD, fcntl.LOCK_SH):
+    with locked(root / GUARD, fcntl.LOCK_SH):
         scratch = Path(tempfile.mkdtemp(prefix=PREFIX, dir=root))
         try:
             lock = os.open(scratch / LOCK, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
@@ -45,34 +47,10 @@ def remove_stale(root: Path) -> list[Path]:
     if not root.is_dir():
         return []
     removed: list[Path] = []
-    with _locked(root / GUARD, fcntl.LOCK_EX):
+    with locked(root / GUARD, fcntl.LOCK_EX):
         for path in sorted(root.glob(PREFIX + "*")):
-            if path.is_symlink() or not path.is_dir() or _held(path / LOCK):
+            if path.is_symlink() or not path.is_dir() or held(path / LOCK):
                 continue
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed
-
-
-def _held(lock: Path) -> bool:
-    try:
-        handle = os.open(lock, os.O_RDWR | os.O_CLOEXEC)
-    except FileNotFoundError:
-        return False  # died before it locked (or made by a server without locks)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(handle)
-    return False
-
-
-@contextmanager
-def _locked(path: Path, mode: int) -> Iterator[None]:
-    handle = os.open(path, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
-    try:
-        fcntl.flock(handle, mode)
-        yield
-    finally:
-        os.close(handle)

@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from codeyard.execution.file_locks import held, locked
+
 DIRECTORY = "runners"
 GUARD = ".guard"
 SUFFIX = ".lock"
@@ -49,7 +51,7 @@ def hold(work_dir: Path) -> RunnerLock:
     Raises OSError when it cannot be made."""
     directory = work_dir / DIRECTORY
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with _locked(directory / GUARD, fcntl.LOCK_SH):
+    with locked(directory / GUARD, fcntl.LOCK_SH):
         # mkstemp's descriptor is not inherited by the builds' processes (PEP 446)
         fd, path = tempfile.mkstemp(prefix=f"{os.getpid()}-", suffix=SUFFIX, dir=directory)
         try:
@@ -68,42 +70,15 @@ def examining(work_dir: Path) -> Iterator[Callable[[str], bool]]:
     runners that are gone are removed."""
     directory = work_dir / DIRECTORY
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with _locked(directory / GUARD, fcntl.LOCK_EX):
+    with locked(directory / GUARD, fcntl.LOCK_EX):
 
         def gone(owner: str) -> bool:
             if not owner or "/" in owner or not owner.endswith(SUFFIX):
                 return True
-            return not _held(directory / owner)
+            return not held(directory / owner)
 
         yield gone
         for path in directory.glob(f"*{SUFFIX}"):
-            if not path.is_symlink() and path.is_file() and not _held(path):
+            if not path.is_symlink() and path.is_file() and not held(path):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
-
-
-def _held(lock: Path) -> bool:
-    """Whether a live process holds the lock file (False when there is none)."""
-    try:
-        handle = os.open(lock, os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW)
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return True  # cannot tell (not ours to open, a link): as if it lived, so nothing of it goes
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(handle)
-    return False
-
-
-@contextmanager
-def _locked(path: Path, mode: int) -> Iterator[None]:
-    handle = os.open(path, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
-    try:
-        fcntl.flock(handle, mode)
-        yield
-    finally:
-        os.close(handle)
