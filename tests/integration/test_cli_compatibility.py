@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,3 +47,19 @@ def test_implemented_operations_are_the_methods_of_the_service_class() -> None:
     assert sts_class is not None
     assert sts_class.service_name == "sts"
     assert service_class("nosuchservice") is None
+
+
+def test_the_readme_gives_the_reports_counts() -> None:
+    """README's "What is implemented" names each service's count as docs/compatibility.md has it."""
+    counts = re.compile(r"(\d+) of (\d+)")
+    report = (ROOT / "docs" / "compatibility.md").read_text()
+    expected = sorted(
+        match.groups()
+        for line in report.splitlines()
+        if line.endswith("operations implemented.") and (match := counts.search(line)) and match[1] != "0"
+    )
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## What is implemented") :].split("\n## ", 1)[0]
+    assert sorted(counts.findall(section)) == expected, (
+        "README's counts are stale: copy them from docs/compatibility.md"
+    )
