@@ -29,6 +29,7 @@ from codeyard.execution.report_export import ReportExport
 from codeyard.execution.report_intake import ReportIntake
 from codeyard.execution.scheduler import Scheduler
 from codeyard.execution.source_archive import SourceArchives
+from codeyard.execution.token_expiry import TokenExpiry
 from codeyard.execution.wakeup import Wakeup
 from codeyard.execution.work_api import WorkApi
 from codeyard.git.access import GitAccess
@@ -212,7 +213,7 @@ def build(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | 
 
     token = settings.registration_token or registration_token(settings.data_dir, ids)
     registry = RunnerRegistry(store, clock, ids, token, settings.runner_forget_seconds)
-    housekeeping = Housekeeping(ReportExpiry(store, clock), registry, artifacts)
+    housekeeping = Housekeeping(ReportExpiry(store, clock), registry, artifacts, TokenExpiry(store, clock))
     admin = AdminApi(
         reset if settings.test_mode else None,
         lambda: True,

@@ -61,9 +61,18 @@ def test_every_builds_operation_through_the_aws_cli(server: Server) -> None:
         "--idempotency-token",
         "token-1",
     )["build"]
-    same = _json(server, "start-build", "--project-name", "cli-builds", "--idempotency-token", "token-1")[
-        "build"
-    ]
+    same = _json(
+        server,
+        "start-build",
+        "--project-name",
+        "cli-builds",
+        "--environment-variables-override",
+        "name=GREETING,value=override,type=PLAINTEXT",
+        "--timeout-in-minutes-override",
+        "30",
+        "--idempotency-token",
+        "token-1",
+    )["build"]
     assert same["id"] == started["id"]
     assert started["buildNumber"] == 1
     assert started["timeoutInMinutes"] == 30

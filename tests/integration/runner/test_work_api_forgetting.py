@@ -61,7 +61,12 @@ def test_a_runner_quiet_for_a_day_is_forgotten_and_registers_again(
     assert _poll(server, new).status_code == 204
     again = _register(server, "old")
     assert _poll(server, again).status_code == 204
-    assert _sweep(server) == {"reportsDeleted": 0, "runnersForgotten": 0, "artifactLeftoversRemoved": 0}
+    assert _sweep(server) == {
+        "reportsDeleted": 0,
+        "runnersForgotten": 0,
+        "artifactLeftoversRemoved": 0,
+        "idempotencyTokensDeleted": 0,
+    }
 
 
 def test_a_forgotten_runner_process_registers_again_and_runs_the_next_build(

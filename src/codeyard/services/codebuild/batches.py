@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
@@ -25,6 +25,14 @@ from codeyard.services.codebuild.build_requests import DEFAULT_BUILDSPEC, inline
 from codeyard.services.codebuild.build_shapes import to_ms
 from codeyard.services.codebuild.builds import _initiator
 from codeyard.services.codebuild.errors import InvalidInputException, ResourceNotFoundException
+from codeyard.services.codebuild.idempotency import (
+    TokenUse,
+    claim,
+    earlier_made,
+    earlier_target,
+    once,
+    token_use,
+)
 from codeyard.services.codebuild.report_shapes import cursor_of, cursor_token
 from codeyard.store.ports import UnitOfWork
 from codeyard.store.ports.codebuild import ProjectRecord
@@ -32,7 +40,6 @@ from codeyard.store.ports.codebuild_batches import BuildBatchRecord
 from codeyard.store.ports.codebuild_reports import PageQuery
 
 PAGE_SIZE = 100
-IDEMPOTENCY_WINDOW = timedelta(minutes=5)
 RETRY_TYPES = ("RETRY_ALL_BUILDS", "RETRY_FAILED_BUILDS")
 
 
@@ -48,8 +55,13 @@ class BuildBatchesMixin(CodeBuildBase):
         if unknown:
             raise InvalidInputException(f"Unknown parameters: {', '.join(sorted(unknown))}")
         request = {camel(name): value for name, value in given.items() if value is not None}
+        use = token_use(
+            ctx.region, "StartBuildBatch", idempotency_token, {"projectName": project_name, **request}
+        )
         with self._reading() as uow:
-            if idempotency_token and (earlier := self._batch_by_token(uow, ctx, idempotency_token)):
+            # A repeated call is answered before the batchspec is read again (checked once more,
+            # locked, when the batch is stored).
+            if use is not None and (earlier := self._batch_of_token(uow, use, lock=False)) is not None:
                 return {"buildBatch": batch_shape(earlier, member_builds(uow, earlier))}
             project = self._find_project(uow, ctx, project_name)
         if project is None:
@@ -68,7 +80,9 @@ class BuildBatchesMixin(CodeBuildBase):
         except BatchspecUnavailable as error:
             problem = str(error)
         return {
-            "buildBatch": self._begin(ctx, project, batch_id, details, groups, problem, idempotency_token)
+            "buildBatch": once(
+                idempotency_token, lambda: self._begin(ctx, project, batch_id, details, groups, problem, use)
+            )
         }
 
     def _plan(
@@ -118,11 +132,15 @@ class BuildBatchesMixin(CodeBuildBase):
         details: dict[str, Any],
         groups: list[dict[str, Any]],
         problem: str,
-        token: str | None,
+        use: TokenUse | None,
     ) -> dict[str, Any]:
         now = self._clock.now()
         start = to_ms(now)
         with self._store.unit_of_work() as uow:
+            if use is not None:
+                if (earlier := self._batch_of_token(uow, use)) is not None:
+                    return batch_shape(earlier, member_builds(uow, earlier))
+                claim(uow, use, batch_id, now)  # first: a second call with the token stops here
             if uow.projects.get(region=project.region, name=project.name, for_update=True) is None:
                 raise ResourceNotFoundException(f"Project cannot be found: {project.name}")
             last = uow.build_batches.find(
@@ -151,7 +169,7 @@ class BuildBatchesMixin(CodeBuildBase):
                     ),
                 ],
                 build_groups=groups,
-                idempotency_token=token,
+                idempotency_token=use.token if use is not None else None,
             )
             if problem:
                 batch = finished(batch, "FAILED", now)
@@ -164,11 +182,11 @@ class BuildBatchesMixin(CodeBuildBase):
             uow.commit()
         return shape
 
-    def _batch_by_token(self, uow: UnitOfWork, ctx: RequestContext, token: str) -> BuildBatchRecord | None:
-        for record in uow.build_batches.find(region=ctx.region, idempotency_token=token):
-            if record.start_time >= self._clock.now() - IDEMPOTENCY_WINDOW:
-                return record
-        return None
+    def _batch_of_token(
+        self, uow: UnitOfWork, use: TokenUse, *, lock: bool = True
+    ) -> BuildBatchRecord | None:
+        """The batch the token's live earlier use made (InvalidInputException: other parameters)."""
+        return earlier_made(uow, use, self._clock.now(), lambda i: uow.build_batches.get(id=i), lock=lock)
 
     def stop_build_batch(self, ctx: RequestContext, *, id: str) -> dict[str, Any]:
         """Queued members stop at once, running ones at their runners' next heartbeat; the batch
@@ -203,15 +221,17 @@ class BuildBatchesMixin(CodeBuildBase):
         kind = retry_type or "RETRY_ALL_BUILDS"
         if kind not in RETRY_TYPES:
             raise InvalidInputException(f"Invalid retryType: {kind}")
+        return once(idempotency_token, lambda: self._retry_once(ctx, id, kind, idempotency_token))
+
+    def _retry_once(self, ctx: RequestContext, id: str, kind: str, token: str | None) -> dict[str, Any]:
         now = self._clock.now()
         with self._store.unit_of_work() as uow:
             batch = self._find_batch(uow, ctx, id, locked=True)
-            if (
-                idempotency_token
-                and batch.details.get("retryToken") == idempotency_token
-                and not batch.complete
-            ):
-                return {"buildBatch": batch_shape(batch, member_builds(uow, batch))}
+            use = token_use(ctx.region, "RetryBuildBatch", token, {"id": batch.id, "retryType": kind})
+            if use is not None:
+                if earlier_target(uow, use, now) is not None:  # this batch, retried by that call
+                    return {"buildBatch": batch_shape(batch, member_builds(uow, batch))}
+                claim(uow, use, batch.id, now)
             if not batch.complete:
                 raise InvalidInputException(
                     f"Build batch {batch.id} is still in progress and cannot be retried"
@@ -236,8 +256,6 @@ class BuildBatchesMixin(CodeBuildBase):
                 else:
                     groups.append(group)
             details = {k: v for k, v in batch.details.items() if k not in ("failed", "stopping", "problem")}
-            if idempotency_token:
-                details["retryToken"] = idempotency_token
             batch = replace(
                 close_open(batch, "SUCCEEDED", now),
                 status="IN_PROGRESS",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 from typing import Any
 
 from codeyard.accounts import RequestContext
@@ -17,12 +16,18 @@ from codeyard.services.codebuild.errors import (
     InvalidInputException,
     ResourceNotFoundException,
 )
+from codeyard.services.codebuild.idempotency import (
+    TokenUse,
+    claim,
+    earlier_made,
+    once,
+    token_use,
+)
 from codeyard.services.codebuild.pages import page
 from codeyard.store.ports import UnitOfWork
 from codeyard.store.ports.codebuild import BuildRecord
 
 PAGE_SIZE = 100
-IDEMPOTENCY_WINDOW = timedelta(minutes=5)  # as AWS: a token names one build for 5 minutes
 
 
 class BuildsMixin(CodeBuildBase):
@@ -96,18 +101,29 @@ class BuildsMixin(CodeBuildBase):
             "autoRetryLimitOverride": auto_retry_limit_override,
         }
         request = {key: value for key, value in request.items() if value is not None}
-        return {"build": self._start(ctx, project_name, request, idempotency_token)}
+        use = token_use(ctx.region, "StartBuild", idempotency_token, {"projectName": project_name, **request})
+        return {"build": self._start(ctx, project_name, request, use)}
 
     def _start(
-        self, ctx: RequestContext, project_name: str, request: dict[str, Any], token: str | None
+        self, ctx: RequestContext, project_name: str, request: dict[str, Any], use: TokenUse | None
+    ) -> dict[str, Any]:
+        return once(
+            None if use is None else use.token, lambda: self._start_once(ctx, project_name, request, use)
+        )
+
+    def _start_once(
+        self, ctx: RequestContext, project_name: str, request: dict[str, Any], use: TokenUse | None
     ) -> dict[str, Any]:
         now = self._clock.now()
         with self._store.unit_of_work() as uow:
-            if token and (earlier := self._by_token(uow, ctx, token)) is not None:
-                return build_shape(earlier)
+            if use is not None and (made := earlier_made(uow, use, now, lambda i: uow.builds.get(id=i))):
+                return build_shape(made)
             project = self._find_project(uow, ctx, project_name)
             if project is None:
                 raise ResourceNotFoundException(f"Project cannot be found: {project_name}")
+            build_id = f"{project.name}:{self._ids.uuid()}"
+            if use is not None:
+                claim(uow, use, build_id, now)  # first: a second call with the token stops here
             # Locked (PostgreSQL) so that two builds of one project never share a number.
             uow.projects.get(region=project.region, name=project.name, for_update=True)
             limit = project.definition.get("concurrentBuildLimit")
@@ -116,8 +132,7 @@ class BuildsMixin(CodeBuildBase):
                 raise AccountLimitExceededException(
                     f"Cannot have more than {limit} active builds for the project"
                 )
-            build_id = f"{project.name}:{self._ids.uuid()}"
-            new = NewBuild(build_id, _initiator(ctx), now, token)
+            new = NewBuild(build_id, _initiator(ctx), now, use.token if use is not None else None)
             record = queue_build(uow, project, request, new, self._build_events, self._minute_seconds)
             uow.after_commit(self._wake)
             uow.commit()
@@ -129,12 +144,6 @@ class BuildsMixin(CodeBuildBase):
             BatchScheduler(self._build_events, self._ids, self._minute_seconds, self._wake).member_done(
                 uow, record, self._clock.now()
             )
-
-    def _by_token(self, uow: UnitOfWork, ctx: RequestContext, token: str) -> BuildRecord | None:
-        for record in uow.builds.find(region=ctx.region, idempotency_token=token):
-            if record.start_time >= self._clock.now() - IDEMPOTENCY_WINDOW:
-                return record
-        return None
 
     def stop_build(self, ctx: RequestContext, *, id: str) -> dict[str, Any]:
         """A queued build stops at once; a running one is told to at its runner's next heartbeat."""
@@ -166,7 +175,8 @@ class BuildsMixin(CodeBuildBase):
             raise InvalidInputException("Build id must be given")
         with self._reading() as uow:
             record = self._find_build(uow, ctx, id)
-        return {"build": self._start(ctx, record.project_name, record.details["request"], idempotency_token)}
+        use = token_use(ctx.region, "RetryBuild", idempotency_token, {"id": record.id})
+        return {"build": self._start(ctx, record.project_name, record.details["request"], use)}
 
     def batch_get_builds(self, ctx: RequestContext, *, ids: list[str]) -> dict[str, Any]:
         found: list[dict[str, Any]] = []

@@ -46,6 +46,7 @@ from codeyard.store.ports.iam import (
     SshKeyRecord,
     UserRecord,
 )
+from codeyard.store.ports.idempotency import IdempotencyTokenRecord
 from codeyard.store.ports.logs import LogEvents, LogGroupRecord, LogStreamRecord
 from codeyard.store.ports.secrets import SecretRecord, SecretVersionRecord
 from codeyard.store.ports.ssm import ParameterRecord, ParameterVersionRecord
@@ -213,6 +214,9 @@ class UnitOfWork(Protocol):
 
     @property
     def build_batches(self) -> PagedRepository[BuildBatchRecord]: ...
+
+    @property
+    def idempotency_tokens(self) -> PagedRepository[IdempotencyTokenRecord]: ...
 
     @property
     def fleets(self) -> Repository[FleetRecord]: ...

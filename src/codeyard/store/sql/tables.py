@@ -583,6 +583,18 @@ build_batches = Table(
     Index("ix_cb_build_batches_open", "complete"),
 )
 
+idempotency_tokens = Table(
+    "cb_idempotency_tokens",
+    metadata,
+    Column("region", String(32), primary_key=True),
+    Column("operation", String(32), primary_key=True),
+    Column("token", String(255), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("target_id", String(255), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index("ix_cb_idempotency_tokens_expiry", "expires_at", "region", "operation", "token"),
+)
+
 # --- CodeBuild reports -------------------------------------------------------------------------------
 
 report_groups = Table(

@@ -57,6 +57,7 @@ from codeyard.store.ports.iam import (
     SshKeyRecord,
     UserRecord,
 )
+from codeyard.store.ports.idempotency import IdempotencyTokenRecord
 from codeyard.store.ports.logs import LogEventRecord, LogEvents, LogGroupRecord, LogStreamRecord
 from codeyard.store.ports.secrets import SecretRecord, SecretVersionRecord
 from codeyard.store.ports.ssm import ParameterRecord, ParameterVersionRecord
@@ -181,6 +182,7 @@ class SqlUnitOfWork:
     resource_policies = _Slot(tables.resource_policies, ResourcePolicyRecord)
     cache_resets = _Slot(tables.cache_resets, CacheResetRecord)
     build_batches = _PagedSlot(tables.build_batches, BuildBatchRecord)
+    idempotency_tokens = _PagedSlot(tables.idempotency_tokens, IdempotencyTokenRecord)
     fleets = _Slot(tables.fleets, FleetRecord)
     jobs = _Slot(tables.jobs, JobRecord)
     runners = _Slot(tables.runners, RunnerRecord)
