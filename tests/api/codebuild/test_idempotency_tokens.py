@@ -145,3 +145,15 @@ def test_retry_build_batch_token_holds_after_the_retry_ends(server: Server) -> N
     assert "mismatch" in changed[1]
     assert again["buildBatchStatus"] == "IN_PROGRESS"
     assert len(codebuild.list_builds_for_project(projectName="failing")["ids"]) == 3
+
+
+def test_a_token_longer_than_the_store_keeps_is_refused(server: Server) -> None:
+    create(server, "long")
+    codebuild = server.client("codebuild")
+    code, message = refused(codebuild.start_build, projectName="long", idempotencyToken="x" * 256)
+    longest = codebuild.start_build(projectName="long", idempotencyToken="x" * 255)["build"]
+    finished(server, longest["id"])
+
+    assert code == "InvalidInputException"
+    assert "at most 255 characters" in message
+    assert codebuild.list_builds_for_project(projectName="long")["ids"] == [longest["id"]]

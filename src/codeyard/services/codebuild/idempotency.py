@@ -22,6 +22,7 @@ from codeyard.store.ports.idempotency import IdempotencyTokenRecord
 
 WINDOW = timedelta(minutes=5)  # as AWS: a token names one call's result for 5 minutes
 T = TypeVar("T")
+MAX_TOKEN = 255  # characters
 ATTEMPTS = 2  # a call that lost the race for its token runs once more, and then finds the winner's
 
 
@@ -41,7 +42,10 @@ class TokenUse:
 
 
 def token_use(region: str, operation: str, token: str | None, parameters: Any) -> TokenUse | None:
-    """The use to claim; None when the caller sent no token (or an empty one)."""
+    """The use to claim; None when the caller sent no token (or an empty one). A token is at most
+    MAX_TOKEN characters (what the store keeps; AWS states no limit): InvalidInputException."""
+    if token and len(token) > MAX_TOKEN:
+        raise InvalidInputException(f"idempotencyToken must be at most {MAX_TOKEN} characters")
     return TokenUse(region, operation, token, parameters) if token else None
 
 
