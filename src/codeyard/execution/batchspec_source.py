@@ -1,7 +1,8 @@
 """DOWNLOAD_BATCHSPEC's reading: the buildspec of a batch's source at its version, read on the server.
 
 CODECOMMIT: the file straight from the hosted repository's git store at the resolved commit;
-S3: the file inside the source zip kept in the artifact store; NO_SOURCE: the inline buildspec."""
+S3: the file inside the source zip kept in the artifact store; NO_SOURCE: the inline buildspec.
+A buildspec named by an S3 object's ARN is that object, whatever the source."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from codeyard.store.ports import Store
 from codeyard.store.ports.git_store import GitStore
 
 MAX_BUILDSPEC_BYTES = 1 << 20
+S3_ARN = "arn:aws:s3:::"
 
 
 class BatchspecReader:
@@ -28,6 +30,8 @@ class BatchspecReader:
 
     def __call__(self, region: str, source: dict[str, Any], version: str, path: str) -> BatchspecSource:
         kind = source.get("type")
+        if path.startswith(S3_ARN):
+            return self._object(path)
         if kind == "CODECOMMIT":
             return self._from_repository(region, str(source.get("location", "")), version, path)
         if kind == "S3":
@@ -54,6 +58,16 @@ class BatchspecReader:
         if found.size > MAX_BUILDSPEC_BYTES:
             raise BatchspecUnavailable(f"the buildspec file {path} is larger than 1 MiB")
         return BatchspecSource(_text(found.content, path), commit)
+
+    def _object(self, location: str) -> BatchspecSource:
+        found = self._artifacts.find(location)
+        if found is None:
+            raise BatchspecUnavailable(f"YAML_FILE_ERROR: the buildspec object {location} does not exist")
+        if found.stat().st_size > MAX_BUILDSPEC_BYTES:
+            raise BatchspecUnavailable(
+                f"YAML_FILE_ERROR: the buildspec object {location} is larger than 1 MiB"
+            )
+        return BatchspecSource(_text(found.read_bytes(), location), "")
 
     def _from_zip(self, location: str, path: str) -> BatchspecSource:
         found = self._artifacts.find(location)

@@ -35,7 +35,9 @@ class Job(_Message):
     """One build to run, as `poll` hands it out.
 
     `buildspec` is the buildspec's text when the build carries one (an override, an inline
-    project buildspec, NO_SOURCE); None means "read `buildspec_path` from the source".
+    project buildspec, NO_SOURCE); None means "read `buildspec_path`": from the source, from the
+    secondary source a `${CODEBUILD_SRC_DIR_<id>}/` prefix names, or, for an S3 object's ARN, from
+    the work API's `jobs/<id>/buildspec`.
     `source_url` is the work API path of the source tarball (None: no source).
     `variables` are {"name", "value", "type"} dicts, project ones first, then overrides."""
 

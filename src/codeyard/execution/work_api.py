@@ -15,6 +15,7 @@ import anyio.to_thread
 from codeyard.errors import CodeyardError
 from codeyard.execution.artifact_store import ArtifactStore
 from codeyard.execution.build_secrets import PARAMETER_ERROR, BuildSecrets, SecretError
+from codeyard.execution.buildspec_api import send_buildspec
 from codeyard.execution.cache_api import CacheApi
 from codeyard.execution.messages import WORK_PREFIX, Completion, LogChunk, PhaseUpdate, ReportFiled
 from codeyard.execution.queue import LeaseLost, UnknownRunner, WorkQueue
@@ -104,6 +105,9 @@ class WorkApi:
                 await send_source(
                     send, self._queue, self._sources, self._artifacts, runner_id, unquote(parts[2]), source
                 )
+                return
+            if len(parts) == 4 and parts[1] == "jobs" and parts[3] == "buildspec" and method == "GET":
+                await send_buildspec(send, self._queue, self._artifacts, runner_id, unquote(parts[2]))
                 return
             if len(parts) == 4 and parts[1] == "jobs":
                 await self._job_call(send, runner_id, unquote(parts[2]), parts[3], method, body)

@@ -151,6 +151,12 @@ class WorkClient:
                 answer.headers.get("content-type", "")
             )
 
+    async def buildspec(self, job_id: str) -> str:
+        """The text of the S3 object the job's buildspec names; Refused (404, `code`
+        YAML_FILE_ERROR) when there is no such object."""
+        answer = await self._call("GET", _job(job_id, "buildspec"), {})
+        return answer.content.decode("utf-8")
+
     def blocking(self) -> httpx.Client:
         """A blocking client with this one's server and token, for calls made from worker threads
         (the build cache); the caller closes it."""

@@ -14,6 +14,7 @@ import httpx
 from codeyard.execution.messages import Completion, Job, LogChunk, PhaseUpdate, ReportFiled, ReportUpload
 from codeyard.runner.artifact_upload import upload_artifacts
 from codeyard.runner.build_cache import BuildCache
+from codeyard.runner.buildspec.location import is_s3_arn
 from codeyard.runner.buildspec.model import Buildspec
 from codeyard.runner.buildspec.parser import parse
 from codeyard.runner.client import Refused, WorkClient
@@ -30,7 +31,7 @@ from codeyard.runner.hash_files import write_command
 from codeyard.runner.remote_cache import WorkApiCacheStore
 from codeyard.runner.report_export import ExportFailed
 from codeyard.runner.report_upload import ReportNotFiled, cleaned, upload_reports
-from codeyard.runner.sources import download_sources, work_api_fetch
+from codeyard.runner.sources import buildspec_file, download_sources, work_api_fetch
 
 log = logging.getLogger(__name__)
 MAX_CHUNK_BYTES = 256 * 1024
@@ -262,7 +263,18 @@ class BuildJob:
         job = self._job
         if job.buildspec is not None:
             return parse(job.buildspec)
-        path = workspace.src_dir / job.buildspec_path
+        if is_s3_arn(job.buildspec_path):
+            try:
+                text = await self._client.buildspec(job.build_id)
+            except Refused as error:
+                raise PhaseError(error.code or CLIENT_ERROR, error.reason) from None
+            except UnicodeDecodeError:
+                raise PhaseError(
+                    YAML_FILE_ERROR,
+                    f"YAML_FILE_ERROR: the buildspec object {job.buildspec_path} is not UTF-8",
+                ) from None
+            return parse(text, job.buildspec_path)
+        path = buildspec_file(workspace, job.buildspec_path)
         try:
             text = path.read_text()
         except (OSError, UnicodeDecodeError) as error:

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 import httpx
 
 from codeyard.execution.messages import Job
+from codeyard.runner.buildspec.location import secondary_path
 from codeyard.runner.client import Refused, WorkClient
 from codeyard.runner.engine.executors import Workspace
 from codeyard.runner.engine.hooks import PhaseError
@@ -53,6 +54,16 @@ def secondary_dirs(workspace: Workspace, identifier: str) -> tuple[Path, str]:
     host = workspace.src_dir.parent / SECONDARY_DIR / identifier
     shell = PurePosixPath(workspace.shell_src_dir).parent / SECONDARY_DIR / identifier
     return host, str(shell)
+
+
+def buildspec_file(workspace: Workspace, path: str) -> Path:
+    """The file a buildspec path names on the runner's host: in the secondary source a
+    `${CODEBUILD_SRC_DIR_<id>}/` prefix names, else in the primary source."""
+    secondary = secondary_path(path)
+    if secondary is None:
+        return workspace.src_dir / path
+    identifier, inner = secondary
+    return secondary_dirs(workspace, identifier)[0] / inner
 
 
 async def download_sources(job: Job, workspace: Workspace, fetch: Fetch) -> tuple[str | None, dict[str, str]]:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from codeyard.runner.buildspec.location import is_s3_arn, secondary_path
 from codeyard.runner.buildspec.model_batch import BatchEnv, BatchMatrix, BatchSpec, BatchTask
 from codeyard.runner.buildspec.parser import parse
 from codeyard.runner.buildspec.problems import BuildspecError
@@ -39,6 +40,32 @@ class BatchspecUnavailable(Exception):
 
 # (region, source, version, buildspec path) -> the buildspec text and resolved commit
 BatchspecRead = Callable[[str, dict[str, Any], str, str], BatchspecSource]
+
+
+def read_batchspec_file(
+    read: BatchspecRead, region: str, details: dict[str, Any], path: str
+) -> BatchspecSource:
+    """The buildspec file a batch names: an S3 object's ARN, a path in a secondary source
+    (`${CODEBUILD_SRC_DIR_<id>}/...`, read at that source's version; no commit is answered, the
+    primary source's is resolved by its builds), or a path in the primary source."""
+    source = details["source"]
+    if is_s3_arn(path):
+        return read(region, source, "", path)
+    secondary = secondary_path(path)
+    if secondary is not None:
+        identifier, inner = secondary
+        sources = {s.get("sourceIdentifier"): s for s in details.get("secondarySources") or ()}
+        if identifier not in sources:
+            raise BatchspecUnavailable(f"YAML_FILE_ERROR: the buildspec {path} names no secondary source")
+        versions = {
+            v["sourceIdentifier"]: v.get("sourceVersion") or ""
+            for v in details.get("secondarySourceVersions") or ()
+        }
+        found = read(region, sources[identifier], versions.get(identifier, ""), inner)
+        return BatchspecSource(found.text, "")
+    if source.get("type") == "NO_SOURCE":
+        raise BatchspecUnavailable(f"YAML_FILE_ERROR: the buildspec {path} cannot be read")
+    return read(region, source, details.get("sourceVersion", ""), path)
 
 
 def batch_of(text: str, file: str) -> BatchSpec:

@@ -16,6 +16,7 @@ from codeyard.services.codebuild.batch_plan import (
     build_groups,
     check_restrictions,
     member_artifacts,
+    read_batchspec_file,
 )
 from codeyard.services.codebuild.batch_requests import REQUEST_MEMBERS, batch_details, camel
 from codeyard.services.codebuild.batch_scheduler import BATCH_PREFIX, BatchScheduler
@@ -99,9 +100,9 @@ class BuildBatchesMixin(CodeBuildBase):
         path = source.get("buildspec") or DEFAULT_BUILDSPEC
         commit = ""
         if text is None:
-            if self._read_batchspec is None or source.get("type") == "NO_SOURCE":
+            if self._read_batchspec is None:
                 raise BatchspecUnavailable(f"YAML_FILE_ERROR: the buildspec {path} cannot be read")
-            found = self._read_batchspec(ctx.region, source, details.get("sourceVersion", ""), path)
+            found = read_batchspec_file(self._read_batchspec, ctx.region, details, path)
             text, commit = found.text, found.commit
         if commit:
             details["resolvedSourceVersion"] = commit

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from codeyard.execution.messages import WORK_PREFIX, Job
+from codeyard.runner.buildspec.location import is_s3_arn
 from codeyard.services.codebuild.build_shapes import to_ms
 from codeyard.services.codebuild.build_sources import job_sources, merged_versions
 from codeyard.store.ports.codebuild import BuildRecord, ProjectRecord
@@ -120,6 +121,8 @@ def _artifacts(artifacts: dict[str, Any]) -> dict[str, Any]:
 def inline_buildspec(source: dict[str, Any]) -> str | None:
     """The buildspec text the source carries inline; None when it names a file (or nothing)."""
     text = source.get("buildspec") or ""
+    if is_s3_arn(text):
+        return None  # an object's ARN: read from the artifact store
     return text if "\n" in text or ":" in text.split("/")[0] else None
 
 
@@ -146,7 +149,9 @@ def job_for(record: BuildRecord, minute_seconds: int = 60, cache_generation: int
         source_location=source.get("location", ""),
         source_version=details.get("sourceVersion", ""),
         buildspec=inline_buildspec(source),
-        buildspec_path=(source.get("buildspec") or DEFAULT_BUILDSPEC) if has_source else DEFAULT_BUILDSPEC,
+        buildspec_path=(source.get("buildspec") or DEFAULT_BUILDSPEC)
+        if has_source or is_s3_arn(source.get("buildspec") or "")
+        else DEFAULT_BUILDSPEC,
         source_url=f"{WORK_PREFIX}/jobs/{quote(record.id, safe='')}/source" if has_source else None,
         timeout_seconds=int(details["timeoutInMinutes"]) * minute_seconds,
         lease_seconds=0,

@@ -1,0 +1,36 @@
+"""The work API's buildspec download: the S3 object a build's buildspec names (an object's ARN as
+its `buildspec_path`), read from the artifact store when the runner loads the buildspec."""
+
+from __future__ import annotations
+
+import anyio.to_thread
+
+from codeyard.execution.artifact_store import ArtifactStore
+from codeyard.execution.queue import WorkQueue
+from codeyard.router import Send, send_json
+
+S3_ARN = "arn:aws:s3:::"
+MAX_BUILDSPEC_BYTES = 1 << 20
+YAML_FILE_ERROR = "YAML_FILE_ERROR"
+
+
+async def send_buildspec(
+    send: Send, queue: WorkQueue, artifacts: ArtifactStore | None, runner_id: str, job_id: str
+) -> None:
+    """Answers the object's bytes; 404 YAML_FILE_ERROR naming the location when there is no such
+    object, 400 YAML_FILE_ERROR when it is larger than 1 MiB (LeaseLost propagates)."""
+    job = await anyio.to_thread.run_sync(queue.job, runner_id, job_id)
+    location = str(job.payload.get("buildspec_path", ""))
+    found = artifacts.find(location) if artifacts is not None and location.startswith(S3_ARN) else None
+    if found is None:
+        message = f"YAML_FILE_ERROR: the buildspec object {location} does not exist"
+        await send_json(send, 404, {"__type": YAML_FILE_ERROR, "message": message})
+        return
+    content = await anyio.to_thread.run_sync(found.read_bytes)
+    if len(content) > MAX_BUILDSPEC_BYTES:
+        message = f"YAML_FILE_ERROR: the buildspec object {location} is larger than 1 MiB"
+        await send_json(send, 400, {"__type": YAML_FILE_ERROR, "message": message})
+        return
+    headers = [(b"content-type", b"application/yaml"), (b"content-length", str(len(content)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": content})
