@@ -31,7 +31,7 @@ from codeyard.runner.hash_files import write_command
 from codeyard.runner.remote_cache import WorkApiCacheStore
 from codeyard.runner.report_export import ExportFailed
 from codeyard.runner.report_upload import ReportNotFiled, cleaned, upload_reports
-from codeyard.runner.sources import buildspec_file, download_sources, work_api_fetch
+from codeyard.runner.sources import download_sources, read_buildspec, work_api_fetch
 
 log = logging.getLogger(__name__)
 MAX_CHUNK_BYTES = 256 * 1024
@@ -274,10 +274,9 @@ class BuildJob:
                     f"YAML_FILE_ERROR: the buildspec object {job.buildspec_path} is not UTF-8",
                 ) from None
             return parse(text, job.buildspec_path)
-        path = buildspec_file(workspace, job.buildspec_path)
         try:
-            text = path.read_text()
-        except (OSError, UnicodeDecodeError) as error:
+            text = await asyncio.to_thread(read_buildspec, workspace, job.buildspec_path)
+        except (OSError, UnicodeDecodeError, ValueError) as error:
             raise PhaseError(
                 YAML_FILE_ERROR, f"YAML_FILE_ERROR: cannot read {job.buildspec_path}: {error}"
             ) from None

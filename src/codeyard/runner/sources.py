@@ -8,6 +8,7 @@ the tar); an S3 source as a zip, unpacked. Secondary sources go to
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import tarfile
 import zipfile
@@ -22,10 +23,12 @@ from codeyard.runner.client import Refused, WorkClient
 from codeyard.runner.engine.executors import Workspace
 from codeyard.runner.engine.hooks import PhaseError
 from codeyard.runner.engine.states import CLIENT_ERROR
+from codeyard.runner.globs import inside, open_selected
 
 # (write, identifier) -> (commit, content type): streams one source of the job to `write`
 Fetch = Callable[[Callable[[bytes], object], str], Awaitable[tuple[str, str]]]
 SECONDARY_DIR = "sources"
+MAX_BUILDSPEC_BYTES = 1 << 20  # as a buildspec object named by an S3 ARN
 ZIP = "application/zip"
 
 
@@ -56,14 +59,32 @@ def secondary_dirs(workspace: Workspace, identifier: str) -> tuple[Path, str]:
     return host, str(shell)
 
 
-def buildspec_file(workspace: Workspace, path: str) -> Path:
-    """The file a buildspec path names on the runner's host: in the secondary source a
-    `${CODEBUILD_SRC_DIR_<id>}/` prefix names, else in the primary source."""
+def buildspec_file(workspace: Workspace, path: str) -> tuple[Path, Path]:
+    """The source directory a buildspec path is read in (the secondary source a
+    `${CODEBUILD_SRC_DIR_<id>}/` prefix names, else the primary source) and the file it names there."""
     secondary = secondary_path(path)
     if secondary is None:
-        return workspace.src_dir / path
+        return workspace.src_dir, workspace.src_dir / path
     identifier, inner = secondary
-    return secondary_dirs(workspace, identifier)[0] / inner
+    root = secondary_dirs(workspace, identifier)[0]
+    return root, root / inner
+
+
+def read_buildspec(workspace: Workspace, path: str) -> str:
+    """The text of the buildspec file a path names, read only inside its source directory: the
+    source is the project's, so `../` or a link in it that leads out (to the runner's own files)
+    reads nothing. OSError (ELOOP/EACCES) when it leads out, UnicodeDecodeError when not UTF-8,
+    ValueError when larger than MAX_BUILDSPEC_BYTES."""
+    root, named = buildspec_file(workspace, path)
+    real = Path(os.path.realpath(named))
+    if not inside(os.fspath(real), os.path.realpath(root)):
+        raise PermissionError(errno.EACCES, "outside the source directory", path)
+    descriptor = open_selected(real)
+    with os.fdopen(descriptor, "rb") as handle:
+        data = handle.read(MAX_BUILDSPEC_BYTES + 1)
+    if len(data) > MAX_BUILDSPEC_BYTES:
+        raise ValueError(f"larger than {MAX_BUILDSPEC_BYTES} bytes")
+    return data.decode()
 
 
 async def download_sources(job: Job, workspace: Workspace, fetch: Fetch) -> tuple[str | None, dict[str, str]]:
