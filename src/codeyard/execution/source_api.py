@@ -7,6 +7,8 @@ in the artifact store at their location."""
 from __future__ import annotations
 
 import contextlib
+import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +17,11 @@ import anyio.to_thread
 
 from codeyard.execution.artifact_store import ArtifactStore
 from codeyard.execution.queue import WorkQueue
-from codeyard.execution.source_archive import SourceArchives, SourceNotFound
-from codeyard.router import Send, send_json
+from codeyard.execution.source_archive import SourceArchives, SourceNotFound, TarFailed
+from codeyard.http import ResponseAborted
+from codeyard.router import Receive, Send, send_json
+
+log = logging.getLogger(__name__)
 
 CHUNK = 1 << 20
 
@@ -43,6 +48,7 @@ def source_of(payload: dict[str, Any], identifier: str) -> dict[str, Any] | None
 
 
 async def send_source(
+    receive: Receive,
     send: Send,
     queue: WorkQueue,
     sources: SourceArchives,
@@ -51,7 +57,9 @@ async def send_source(
     job_id: str,
     identifier: str,
 ) -> None:
-    """Answers the source (LeaseLost propagates when the runner does not hold the build)."""
+    """Answers the source (LeaseLost propagates when the runner does not hold the build). A runner
+    that disconnects mid-download ends tar at once; a tar that fails part-way is logged in one line
+    and the response broken off (the runner fails the build's DOWNLOAD_SOURCE)."""
     job = await anyio.to_thread.run_sync(queue.job, runner_id, job_id)
     source = source_of(job.payload, identifier)
     if source is None or source["type"] == "NO_SOURCE":
@@ -64,6 +72,8 @@ async def send_source(
             return
         await _send_file(send, found, [(b"content-type", b"application/zip")])
         return
+
+    gone = threading.Event()  # the runner disconnected: tar is ended, the clone removed
 
     def clone() -> None:
         # runs in a worker thread: the clone is made, read and removed there, in one context; only the
@@ -78,26 +88,48 @@ async def send_source(
         ) as archive:
             if not identifier:
                 queue.resolved(runner_id, job_id, archive.commit)
+            if gone.is_set():
+                return
             headers = [
                 (b"content-type", b"application/x-tar"),
                 (b"x-codeyard-commit", archive.commit.encode()),
                 (b"x-codeyard-branch", archive.branch.encode()),
             ]
             # the tar goes out as tar makes it (chunked: its size is not known beforehand), so the
-            # runner waits for the clone alone, not also for a whole tar written to disk; a tar that
-            # fails part-way raises, which breaks the response off: the runner sees an incomplete body
+            # runner waits for the clone alone, not also for a whole tar written to disk; closing the
+            # pieces early (the runner went away) kills tar
             start = {"type": "http.response.start", "status": 200, "headers": headers}
             anyio.from_thread.run(_send, send, start)
             with contextlib.closing(archive.tar(CHUNK)) as pieces:
                 for piece in pieces:
+                    if gone.is_set():
+                        return
                     body = {"type": "http.response.body", "body": piece, "more_body": True}
                     anyio.from_thread.run(_send, send, body)
             anyio.from_thread.run(_send, send, {"type": "http.response.body", "body": b""})
 
-    try:
-        await anyio.to_thread.run_sync(clone)
-    except SourceNotFound as error:
-        await _refuse(send, str(error))
+    async def watch() -> None:
+        # the request's body is read: the next message is the disconnect (or the end of the response)
+        if (await receive())["type"] == "http.disconnect":
+            gone.set()
+
+    failure: Exception | None = None
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(watch)
+        try:
+            await anyio.to_thread.run_sync(clone)
+        except Exception as error:  # raised below, outside the task group (not in an exception group)
+            failure = error
+        finally:
+            tasks.cancel_scope.cancel()
+    if isinstance(failure, SourceNotFound):
+        await _refuse(send, str(failure))
+    elif isinstance(failure, TarFailed):
+        # the body is left incomplete: the runner fails DOWNLOAD_SOURCE on the broken download
+        log.warning("source download of job %s broken off: %s", job_id, failure)
+        raise ResponseAborted
+    elif failure is not None:
+        raise failure
 
 
 async def _send_file(send: Send, path: Path, headers: list[tuple[bytes, bytes]]) -> None:

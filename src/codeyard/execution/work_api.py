@@ -103,7 +103,14 @@ class WorkApi:
             if len(parts) == 4 and parts[1] == "jobs" and parts[3] == "source" and method == "GET":
                 source = parse_qs(scope.get("query_string", b"").decode()).get("source", [""])[0]
                 await send_source(
-                    send, self._queue, self._sources, self._artifacts, runner_id, unquote(parts[2]), source
+                    receive,
+                    send,
+                    self._queue,
+                    self._sources,
+                    self._artifacts,
+                    runner_id,
+                    unquote(parts[2]),
+                    source,
                 )
                 return
             if len(parts) == 4 and parts[1] == "jobs" and parts[3] == "buildspec" and method == "GET":

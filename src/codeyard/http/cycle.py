@@ -24,6 +24,12 @@ HIGH_WATER = 64 * 1024  # request body held for the app before the connection st
 NO_BODY = frozenset({204, 304, *range(100, 200)})
 
 
+class ResponseAborted(Exception):
+    """Raised by an app to break its response off on purpose, having logged why itself: the
+    connection closes (a started body is left incomplete, else the client gets a 500), and
+    nothing more is logged."""
+
+
 class Cycle:
     """Hands the request body to the app as it arrives and frames the app's response.
 
@@ -239,6 +245,8 @@ class Cycle:
     async def run(self, app: App) -> None:
         try:
             await app(self.scope, self.receive, self.send)
+        except ResponseAborted:
+            self._fail(None)
         except (Exception, asyncio.CancelledError) as error:
             self._fail(error)
         except BaseException as error:  # KeyboardInterrupt, SystemExit: the connection goes with them

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from codeyard.http import Limits
+from codeyard.http import Limits, ResponseAborted
 from tests.unit.http.conftest import Running, wait_for
 from tests.unit.http.raw import Reader, chunked, request
 
@@ -355,6 +355,24 @@ def test_exception_after_the_response_started_closes_the_connection(serve: Serve
         reader = Reader(sock)
         with pytest.raises(EOFError):
             reader.response()
+
+
+def test_an_aborted_response_closes_the_connection_without_logging(
+    serve: Serve, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def aborting(scope: Scope, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"partial", "more_body": True})
+        raise ResponseAborted
+
+    server = serve(aborting)
+    with caplog.at_level(logging.DEBUG, logger="codeyard.http"):
+        with server.connect() as sock:
+            sock.sendall(request())
+            reader = Reader(sock)
+            with pytest.raises(EOFError):  # the chunked body never ends
+                reader.response()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 @pytest.mark.parametrize(
