@@ -137,5 +137,6 @@ def test_a_tar_failing_part_way_breaks_the_download_off_with_one_log_line(
                 pass
     until(lambda: not _scratch_dirs(server), 30, "the removal of the scratch clone")
     log = until(lambda: "broken off" in (text := server.log()) and text, 30, "the log line")
-    assert "Traceback" not in log and "Exception in ASGI" not in log
+    assert "Traceback" not in log
+    assert "Exception in ASGI" not in log
     assert "tar of the source failed" in log

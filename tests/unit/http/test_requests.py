@@ -366,12 +366,11 @@ def test_an_aborted_response_closes_the_connection_without_logging(
         raise ResponseAborted
 
     server = serve(aborting)
-    with caplog.at_level(logging.DEBUG, logger="codeyard.http"):
-        with server.connect() as sock:
-            sock.sendall(request())
-            reader = Reader(sock)
-            with pytest.raises(EOFError):  # the chunked body never ends
-                reader.response()
+    with caplog.at_level(logging.DEBUG, logger="codeyard.http"), server.connect() as sock:
+        sock.sendall(request())
+        reader = Reader(sock)
+        with pytest.raises(EOFError):  # the chunked body never ends
+            reader.response()
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
