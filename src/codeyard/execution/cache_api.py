@@ -50,7 +50,7 @@ def cache_directory(root: Path, location: str) -> Path:
     """The directory of an S3 cache location (`bucket/prefix` or its ARN) under the artifact store."""
     relative = PurePosixPath(location.removeprefix("arn:aws:s3:::").strip("/"))
     if (
-        not location.strip("/")
+        not relative.parts  # no bucket: not the artifact store's root either
         or relative.is_absolute()
         or ".." in relative.parts
         or relative.parts[0].startswith(".")

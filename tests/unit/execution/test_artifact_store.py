@@ -109,3 +109,12 @@ def test_no_cache_location_reaches_the_staging_directory(tmp_path: Path) -> None
     with pytest.raises(CacheRefused):
         cache_directory(tmp_path, f"{STAGING}/caches")
     assert cache_directory(tmp_path, "arn:aws:s3:::bucket/caches") == tmp_path / "bucket" / "caches"
+
+
+@pytest.mark.parametrize("location", ["arn:aws:s3:::", "arn:aws:s3:::/", "arn:aws:s3:::./"])
+def test_a_cache_location_naming_no_bucket_is_refused(tmp_path: Path, location: str) -> None:
+    # StartBuild's cacheOverride reaches the cache API unchecked: an ARN naming no bucket is a
+    # 400 InvalidCacheLocation, neither a crash nor the artifact store's root
+    with pytest.raises(CacheRefused) as refused:
+        cache_directory(tmp_path, location)
+    assert refused.value.kind == "InvalidCacheLocation"
