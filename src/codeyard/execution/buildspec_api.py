@@ -3,6 +3,8 @@ its `buildspec_path`), read from the artifact store when the runner loads the bu
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import anyio.to_thread
 
 from codeyard.execution.artifact_store import ArtifactStore
@@ -22,11 +24,11 @@ async def send_buildspec(
     job = await anyio.to_thread.run_sync(queue.job, runner_id, job_id)
     location = str(job.payload.get("buildspec_path", ""))
     found = artifacts.find(location) if artifacts is not None and location.startswith(S3_ARN) else None
-    if found is None:
+    content = await anyio.to_thread.run_sync(_read, found) if found is not None else None
+    if content is None:
         message = f"YAML_FILE_ERROR: the buildspec object {location} does not exist"
         await send_json(send, 404, {"__type": YAML_FILE_ERROR, "message": message})
         return
-    content = await anyio.to_thread.run_sync(found.read_bytes)
     if len(content) > MAX_BUILDSPEC_BYTES:
         message = f"YAML_FILE_ERROR: the buildspec object {location} is larger than 1 MiB"
         await send_json(send, 400, {"__type": YAML_FILE_ERROR, "message": message})
@@ -34,3 +36,14 @@ async def send_buildspec(
     headers = [(b"content-type", b"application/yaml"), (b"content-length", str(len(content)).encode())]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": content})
+
+
+def _read(path: Path) -> bytes | None:
+    """The object's bytes, at most one more than MAX_BUILDSPEC_BYTES (an object of gigabytes named as
+    a buildspec is refused by its size, never read whole into the server's memory); None when it is
+    gone (or no longer a file) since it was found."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_BUILDSPEC_BYTES + 1)
+    except OSError:
+        return None

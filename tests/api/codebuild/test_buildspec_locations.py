@@ -92,6 +92,24 @@ def test_a_missing_buildspec_object_fails_download_source_naming_it(server: Serv
     assert _download_context(binary)["statusCode"] == "YAML_FILE_ERROR"
 
 
+def test_a_huge_buildspec_object_is_refused_by_its_size_unread(server: Server) -> None:
+    # a sparse object of 1 TiB: read whole it could not even be held in memory
+    huge = server.data_dir / "artifacts" / "specs" / "huge.yml"
+    huge.parent.mkdir(parents=True, exist_ok=True)
+    with huge.open("wb") as handle:
+        handle.truncate(1 << 40)
+    location = "arn:aws:s3:::specs/huge.yml"
+    create(server, "spec-huge", source={"type": "NO_SOURCE", "buildspec": location})
+    codebuild = server.client("codebuild")
+
+    done = finished(server, codebuild.start_build(projectName="spec-huge")["build"]["id"])
+
+    assert done["buildStatus"] == "FAILED"
+    context = _download_context(done)
+    assert context["statusCode"] == "YAML_FILE_ERROR"
+    assert f"the buildspec object {location} is larger than 1 MiB" in context["message"]
+
+
 def test_a_buildspec_in_a_secondary_codecommit_source(server: Server, tmp_path: Path) -> None:
     server.client("codecommit").create_repository(repositoryName="ci-tools")
     seed(
