@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -58,3 +59,22 @@ def test_0007_keeps_the_stored_chunks_without_their_lines(tmp_path: Path) -> Non
     assert [tuple(row) for row in rows] == [("p:1", 3, "2026-11-29 10:00:00.000000")]
     assert "ix_cb_report_groups_arn" not in indexes
     assert {"ix_cb_report_groups_created", "ix_cb_report_groups_modified"} <= indexes
+
+
+def test_0013_fills_in_the_fleet_of_the_projects_stored(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    upgrade(engine, "0012")
+    fleet = "arn:aws:codebuild:us-east-1:000000000000:fleet/pool:1"
+    with engine.begin() as connection:
+        for name, environment in (("on-pool", {"fleet": {"fleetArn": fleet}}), ("on-demand", {})):
+            connection.exec_driver_sql(
+                "INSERT INTO cb_projects (region, name, arn, created_at, last_modified_at, definition, tags) "
+                "VALUES ('us-east-1', ?, 'arn', '2026-11-29 10:00:00.000000', '2026-11-29 10:00:00.000000', "
+                "?, '[]')",
+                (name, json.dumps({"environment": environment})),
+            )
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT name, fleet_arn FROM cb_projects ORDER BY name").all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [("on-demand", None), ("on-pool", fleet)]

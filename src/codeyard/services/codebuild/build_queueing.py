@@ -10,6 +10,7 @@ from typing import Any
 from codeyard.services.codebuild.build_requests import build_details, job_for
 from codeyard.services.codebuild.build_shapes import BuildEvents
 from codeyard.services.codebuild.build_states import BuildStatus, submitted
+from codeyard.services.codebuild.errors import InvalidInputException
 from codeyard.services.codebuild.fleet_pool import bind_fleet
 from codeyard.store.ports import UnitOfWork
 from codeyard.store.ports.codebuild import BuildRecord, ProjectRecord
@@ -43,9 +44,13 @@ def queue_build(
     last = uow.builds.find(
         region=project.region, project_name=project.name, order_by="build_number", descending=True, limit=1
     )
+    override = request.get("fleetOverride")
+    if override is not None and not (isinstance(override, dict) and override.get("fleetArn")):
+        raise InvalidInputException("Invalid fleetOverride: fleetArn must name a fleet (its ARN or name)")
     details = build_details(project, request, new.build_id)
     # The fleet whose runners alone take the build (the project's or fleetOverride's); must exist.
-    fleet = bind_fleet(uow, project.region, details["environment"])
+    # Its row is locked shared until the build is queued: a DeleteFleet at once waits, then sees it.
+    fleet = bind_fleet(uow, project.region, details["environment"], lock=True)
     if new.batch_arn:
         details["buildBatchArn"] = new.batch_arn
     if new.batch_identifier:

@@ -35,13 +35,14 @@ class Pool:
 
 
 def find_fleet(
-    uow: UnitOfWork, region: str, name_or_arn: str, *, for_update: bool = False
+    uow: UnitOfWork, region: str, name_or_arn: str, *, for_update: bool = False, for_share: bool = False
 ) -> FleetRecord | None:
-    """The region's fleet of that name or ARN."""
+    """The region's fleet of that name or ARN (its row locked, exclusive or shared, when asked)."""
+    lock = {"for_update": for_update, "for_share": for_share}
     if name_or_arn.startswith("arn:"):
-        record = uow.fleets.get(arn=name_or_arn, for_update=for_update)
+        record = uow.fleets.get(arn=name_or_arn, **lock)
         return record if record is not None and record.region == region else None
-    return uow.fleets.get(region=region, name=name_or_arn, for_update=for_update)
+    return uow.fleets.get(region=region, name=name_or_arn, **lock)
 
 
 def fleet_anywhere(uow: UnitOfWork, name_or_arn: str) -> FleetRecord | None:
@@ -63,14 +64,16 @@ def bind_fleet(
 ) -> str | None:
     """The ARN of the fleet an environment names (`fleet.fleetArn`, a fleet name or ARN), written
     back into the environment as the ARN; None when it names none. An unknown fleet is refused.
-    With `lock` the fleet's row is locked: a project stored naming it cannot meet its DeleteFleet
-    (which locks the row, then looks for projects naming it), one waits for the other."""
+    With `lock` the fleet's row is locked shared (PostgreSQL's FOR KEY SHARE): a project stored or a
+    build queued naming it cannot meet its DeleteFleet (which locks the row FOR UPDATE, then looks
+    for projects and queued builds naming it), one waits for the other; the callers that share the
+    lock do not wait for each other."""
     fleet = environment.get("fleet")
     if not isinstance(fleet, dict) or not fleet.get("fleetArn"):
         environment.pop("fleet", None)
         return None
     given = str(fleet["fleetArn"])
-    record = find_fleet(uow, region, given, for_update=lock)
+    record = find_fleet(uow, region, given, for_share=lock)
     if record is None:
         raise InvalidInputException(f"Invalid fleet: fleet {given} does not exist")
     environment["fleet"] = {"fleetArn": record.arn}

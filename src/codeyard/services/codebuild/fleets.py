@@ -153,19 +153,22 @@ class FleetsMixin(CodeBuildBase):
         return {"fleet": shape}
 
     def delete_fleet(self, ctx: RequestContext, *, arn: str) -> dict[str, Any]:
-        """A fleet that a project names is refused; a missing one answers nothing."""
+        """A fleet that a project names, or that builds are queued for, is refused; a missing one
+        answers nothing. The fleet's row is locked first: a project stored or a build queued naming
+        it at the same time (which lock the row shared) is either seen here or refused its fleet."""
         with self._store.unit_of_work() as uow:
             record = find_fleet(uow, ctx.region, arn, for_update=True)
             if record is None:
                 return {}
-            users = sorted(
-                p.name
-                for p in uow.projects.find(region=ctx.region)
-                if (p.definition.get("environment", {}).get("fleet") or {}).get("fleetArn") == record.arn
-            )
+            users = sorted(p.name for p in uow.projects.find(region=ctx.region, fleet_arn=record.arn))
             if users:
                 raise InvalidInputException(
                     f"Fleet {record.arn} cannot be deleted: it is used by project(s) {', '.join(users)}"
+                )
+            queued = uow.jobs.count(state="QUEUED", fleet=record.arn)
+            if queued:
+                raise InvalidInputException(
+                    f"Fleet {record.arn} cannot be deleted: {queued} build(s) are queued for it"
                 )
             uow.fleets.remove(region=record.region, name=record.name)
             uow.commit()

@@ -30,7 +30,7 @@ class ProjectCachesMixin(CodeBuildBase):
                     f"Cannot invalidate the cache of project {project.name}: its cache type is NO_CACHE"
                 )
             key = {"region": project.region, "project_name": project.name}
-            current = uow.cache_resets.get(for_update=True, **key)
+            current = uow.cache_resets.get(for_update=True, region=project.region, project_name=project.name)
             try:
                 if current is None:
                     uow.cache_resets.add(CacheResetRecord(**key, generation=1, reset_at=now))

@@ -91,7 +91,9 @@ class ProjectsMixin(CodeBuildBase):
         with self._store.unit_of_work() as uow:
             if uow.projects.get(region=ctx.region, name=name) is not None:
                 raise ResourceAlreadyExistsException(f"Project already exists: {arn}")
-            bind_fleet(uow, ctx.region, record.definition["environment"], lock=True)
+            record = replace(
+                record, fleet_arn=bind_fleet(uow, ctx.region, definition["environment"], lock=True)
+            )
             if uow.projects.count(region=ctx.region) >= self.max_projects:
                 raise AccountLimitExceededException(
                     f"The maximum number of projects ({self.max_projects}) was reached in {ctx.region}."
@@ -157,9 +159,10 @@ class ProjectsMixin(CodeBuildBase):
             changes["badge"] = self._badge(record.definition.get("badge"), badge_enabled)
             definition = complete(merged(record.definition, changes), ctx, record.name)
             check_definition(definition, ctx, self._clone_url_base)
-            bind_fleet(uow, ctx.region, definition["environment"], lock=True)
+            fleet_arn = bind_fleet(uow, ctx.region, definition["environment"], lock=True)
             updated = replace(
                 record,
+                fleet_arn=fleet_arn,
                 last_modified_at=self._clock.now(),
                 definition=definition,
                 tags=list(tags) if tags is not None else record.tags,

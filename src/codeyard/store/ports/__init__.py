@@ -62,9 +62,11 @@ class Conflict(Exception):
 class Repository(Protocol[T]):
     """Rows of one table as frozen records. Keys and filters are record field names."""
 
-    def get(self, *, for_update: bool = False, **key: Any) -> T | None:
+    def get(self, *, for_update: bool = False, for_share: bool = False, **key: Any) -> T | None:
         """The row with these field values; `for_update` locks it until the transaction ends
-        (PostgreSQL; SQLite's write transactions are serialised already)."""
+        (PostgreSQL; SQLite's write transactions are serialised already); `for_share` takes a
+        shared key lock instead (FOR KEY SHARE: holders do not wait for each other, a `for_update`
+        waits for them all)."""
         ...
 
     def find(
@@ -76,10 +78,12 @@ class Repository(Protocol[T]):
         limit: int | None = None,
         for_update: bool = False,
         skip_locked: bool = False,
+        for_share: bool = False,
         **equals: Any,
     ) -> list[T]:
         """The matching rows; with `for_update` they are locked, and `skip_locked` leaves out the
-        rows another transaction holds locked instead of waiting for them (PostgreSQL)."""
+        rows another transaction holds locked instead of waiting for them (PostgreSQL); with
+        `for_share` they are locked shared (see `get`)."""
         ...
 
     def count(self, **equals: Any) -> int: ...

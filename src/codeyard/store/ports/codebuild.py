@@ -11,7 +11,8 @@ from typing import Any
 class ProjectRecord:
     """A build project. `definition` holds the project's configurable members as the API shapes
     them (camelCase keys: source, artifacts, environment, timeoutInMinutes…), defaults filled in;
-    `tags` is the API's list of {"key", "value"}."""
+    `tags` is the API's list of {"key", "value"}; `fleet_arn` the ARN of the fleet its environment
+    names (None: on-demand), kept in a column of its own so that DeleteFleet finds its users."""
 
     region: str
     name: str
@@ -20,6 +21,7 @@ class ProjectRecord:
     last_modified_at: datetime
     definition: dict[str, Any] = field(default_factory=dict)
     tags: list[dict[str, str]] = field(default_factory=list)
+    fleet_arn: str | None = None
 
 
 @dataclass(frozen=True)

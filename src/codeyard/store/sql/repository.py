@@ -93,6 +93,8 @@ class TableMapping(Generic[T]):
                 statement = statement.limit(bindparam("limit_"))
             if shape[7]:
                 statement = statement.with_for_update(skip_locked=shape[8])
+            elif shape[9]:
+                statement = statement.with_for_update(read=True, key_share=True)
             return statement
         if kind == "count":
             counted = select(func.count()).select_from(self.table)
@@ -117,8 +119,8 @@ class SqlRepository(Generic[T]):
         self._conn = connection
         self._map = mapping
 
-    def get(self, *, for_update: bool = False, **key: Any) -> T | None:
-        rows = self.find(limit=1, for_update=for_update, **key)
+    def get(self, *, for_update: bool = False, for_share: bool = False, **key: Any) -> T | None:
+        rows = self.find(limit=1, for_update=for_update, for_share=for_share, **key)
         return rows[0] if rows else None
 
     def find(
@@ -130,6 +132,7 @@ class SqlRepository(Generic[T]):
         limit: int | None = None,
         for_update: bool = False,
         skip_locked: bool = False,
+        for_share: bool = False,
         **equals: Any,
     ) -> list[T]:
         present, nulls, params = _split(equals)
@@ -138,7 +141,7 @@ class SqlRepository(Generic[T]):
             params[f"p_{name}"] = _escape_like((prefix or {})[name]) + "%"
         if limit is not None:
             params["limit_"] = limit
-        locking = (for_update, for_update and skip_locked)
+        locking = (for_update, for_update and skip_locked, for_share and not for_update)
         shape = ("select", present, nulls, prefixes, order_by, descending, limit is not None, *locking)
         record = self._map.record
         return [record(row) for row in self._map.statement(shape).rows(self._conn, params)]

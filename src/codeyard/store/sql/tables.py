@@ -399,6 +399,9 @@ projects = Table(
     Column("last_modified_at", UtcDateTime, nullable=False),
     Column("definition", JSON, nullable=False),
     Column("tags", JSON, nullable=False),
+    Column("fleet_arn", String(512)),
+    # DeleteFleet looks for the projects that name the fleet.
+    Index("ix_cb_projects_fleet_arn", "fleet_arn"),
 )
 
 # --- CloudWatch Logs -------------------------------------------------------------------------------

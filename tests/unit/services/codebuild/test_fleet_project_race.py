@@ -1,7 +1,8 @@
-"""A project naming a fleet while the fleet is being deleted, on PostgreSQL: the project's
-CreateProject or UpdateProject waits for the deletion's lock on the fleet's row (real transactions
-in threads, the waiting one seen in pg_stat_activity) and then finds no fleet, so no project is
-left naming a deleted fleet."""
+"""A project or a build naming a fleet while the fleet is being deleted, on PostgreSQL: the project's
+CreateProject or UpdateProject, or StartBuild's fleetOverride, waits for the deletion's lock on the
+fleet's row (real transactions in threads, the waiting one seen in pg_stat_activity) and then finds
+no fleet, so nothing is left naming a deleted fleet. The other way round, builds being queued hold
+the row shared: they do not wait for each other, DeleteFleet waits for them and then sees them."""
 
 from __future__ import annotations
 
@@ -53,6 +54,12 @@ class Fleets:
             artifacts={"type": "NO_ARTIFACTS"},
             environment=environment,
             service_role=f"arn:aws:iam::{ACCOUNT}:role/cb",
+        )
+        return answer
+
+    def start(self, project: str, fleet: str) -> dict[str, Any]:
+        answer: dict[str, Any] = self.api.start_build(
+            self.ctx, project_name=project, fleet_override={"fleetArn": fleet}
         )
         return answer
 
@@ -126,3 +133,51 @@ def test_a_project_moved_onto_a_fleet_being_deleted_is_refused(fleets: Fleets) -
     with pytest.raises(InvalidInputException, match="does not exist"):
         future.result()
     assert fleets.named() == []
+
+
+def _waiting(fleets: Fleets, future: Future[Any], what: str) -> None:
+    """Returns once `future`'s call waits for a lock; fails if it ends or does not wait in time."""
+    with fleets.engine.connect() as watcher:
+        watching = watcher.execution_options(isolation_level="AUTOCOMMIT")
+        deadline = time.monotonic() + BOUND
+        while not future.done() and not watching.exec_driver_sql(WAITING).scalar_one():
+            assert time.monotonic() < deadline, f"{what} neither waited nor ended"
+    assert not future.done(), f"{what} did not wait"
+
+
+def test_a_build_queued_while_its_fleet_is_deleted_is_refused(fleets: Fleets) -> None:
+    fleets.project("app", ENVIRONMENT)
+
+    future = _deletion_racing(fleets, lambda: fleets.start("app", fleets.arn))
+
+    with pytest.raises(InvalidInputException, match="does not exist"):
+        future.result()
+    with fleets.store.reader() as uow:
+        assert uow.builds.count() == 0
+        assert uow.jobs.count() == 0
+
+
+def test_builds_being_queued_share_the_fleet_and_its_deletion_waits_for_them(fleets: Fleets) -> None:
+    fleets.project("app", ENVIRONMENT)
+    pool = ThreadPoolExecutor(2)
+    try:
+        # a StartBuild's transaction, between its shared lock on the fleet and its commit
+        with fleets.store.unit_of_work() as holder:
+            assert find_fleet(holder, "us-east-1", fleets.arn, for_share=True) is not None
+            other = pool.submit(fleets.start, "app", "pool")
+            build = other.result(timeout=BOUND)  # another StartBuild does not wait for the first
+            deletion = pool.submit(fleets.api.delete_fleet, fleets.ctx, arn=fleets.arn)
+            _waiting(fleets, deletion, "DeleteFleet")
+            holder.commit()
+        with pytest.raises(InvalidInputException, match="1 build\\(s\\) are queued"):
+            deletion.result(timeout=BOUND)
+    finally:
+        pool.shutdown(wait=False)
+
+    with fleets.store.reader() as uow:
+        assert [j.fleet for j in uow.jobs.find(state="QUEUED")] == [fleets.arn]
+        assert uow.fleets.get(arn=fleets.arn) is not None
+    fleets.api.stop_build(fleets.ctx, id=build["build"]["id"])
+    fleets.api.delete_fleet(fleets.ctx, arn=fleets.arn)  # nothing queued for it now
+    with fleets.store.reader() as uow:
+        assert uow.fleets.get(arn=fleets.arn) is None
