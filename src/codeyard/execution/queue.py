@@ -237,27 +237,42 @@ class WorkQueue:
         (TIMED_OUT) and batches past their timeout. Answers how many of each it changed."""
         now = self._clock.now()
         lost = requeued = timed_out = 0
-        with self._store.unit_of_work() as uow:
-            for job in uow.jobs.find(state=LEASED, for_update=True):
-                if job.lease_expires_at is not None and job.lease_expires_at <= now:
-                    if self._lost(uow, job):
-                        requeued += 1
-                    else:
-                        lost += 1
-            for job in uow.jobs.find(state=QUEUED, for_update=True):
-                limit = int(job.payload.get("queued_timeout_seconds") or 0)
-                if limit and job.created_at + timedelta(seconds=limit) <= now:
-                    failure = {
-                        "statusCode": "BUILD_TIMED_OUT",
-                        "message": f"Build timed out in the queue after {limit // 60} minutes",
-                    }
-                    self._progress.stopped(uow, job.id, now, failure)
-                    uow.jobs.update(replace(job, state=DONE))
-                    timed_out += 1
-            expired = Expired(lost, requeued, timed_out, self._progress.expire_batches(uow, now))
-            if expired.total:
+        # Found without locks, then each ended in its own transaction under its job's lock (job,
+        # build, then a member's batch, as a completion locks them): locking every leased and
+        # queued job at once held the whole queue from the claims, and in table order could close
+        # a cycle with a batch's stop (which locks its members' jobs in the batch's order).
+        with self._store.reader() as uow:
+            leased = [j.id for j in uow.jobs.find(state=LEASED) if _lease_over(j, now)]
+            queued = [j.id for j in uow.jobs.find(state=QUEUED) if _queued_too_long(j, now)]
+        for job_id in leased:
+            with self._store.unit_of_work() as uow:
+                job = uow.jobs.get(id=job_id, for_update=True)
+                if job is None or job.state != LEASED or not _lease_over(job, now):
+                    continue  # renewed, completed or ended meanwhile
+                if self._lost(uow, job):
+                    requeued += 1
+                else:
+                    lost += 1
                 uow.commit()
-        return expired
+        for job_id in queued:
+            with self._store.unit_of_work() as uow:
+                job = uow.jobs.get(id=job_id, for_update=True)
+                if job is None or job.state != QUEUED or not _queued_too_long(job, now):
+                    continue  # claimed or stopped meanwhile
+                limit = int(job.payload.get("queued_timeout_seconds") or 0)
+                failure = {
+                    "statusCode": "BUILD_TIMED_OUT",
+                    "message": f"Build timed out in the queue after {limit // 60} minutes",
+                }
+                self._progress.stopped(uow, job.id, now, failure)
+                uow.jobs.update(replace(job, state=DONE))
+                timed_out += 1
+                uow.commit()
+        with self._store.unit_of_work() as uow:
+            batches = self._progress.expire_batches(uow, now)
+            if batches:
+                uow.commit()
+        return Expired(lost, requeued, timed_out, batches)
 
     def _lost(self, uow: UnitOfWork, job: JobRecord) -> bool:
         """Ends the build of a runner that stopped heartbeating, or queues it again (True) while
@@ -297,6 +312,15 @@ class WorkQueue:
         if job is None or job.state != LEASED or job.runner_id != runner_id:
             raise LeaseLost(f"job {job_id} is not leased to {runner_id}")
         return job
+
+
+def _lease_over(job: JobRecord, now: datetime) -> bool:
+    return job.lease_expires_at is not None and job.lease_expires_at <= now
+
+
+def _queued_too_long(job: JobRecord, now: datetime) -> bool:
+    limit = int(job.payload.get("queued_timeout_seconds") or 0)
+    return bool(limit) and job.created_at + timedelta(seconds=limit) <= now
 
 
 def _generation(uow: UnitOfWork, job: JobRecord) -> int:
