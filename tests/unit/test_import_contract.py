@@ -60,11 +60,14 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "codeyard.execution.curated_images": ("codeyard", "sqlalchemy", "anyio", "httpx", "yaml"),
     # The lock files' rule is the runner's too (its containers' owners).
     "codeyard.execution.file_locks": ("codeyard", "sqlalchemy", "anyio", "httpx", "yaml"),
+    # Where a job's buildspec lives (an S3 ARN, a secondary source's path): the runner reads it too.
+    "codeyard.execution.buildspec_location": ("codeyard", "sqlalchemy", "anyio", "httpx", "yaml"),
 }
 ALLOWED_IN_WORKERS = (
     "codeyard.execution.messages",
     "codeyard.execution.curated_images",
     "codeyard.execution.file_locks",
+    "codeyard.execution.buildspec_location",
 )
 
 

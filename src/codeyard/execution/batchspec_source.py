@@ -11,13 +11,11 @@ import zlib
 from typing import Any
 
 from codeyard.execution.artifact_store import ArtifactStore
+from codeyard.execution.buildspec_location import MAX_BUILDSPEC_BYTES, is_s3_arn
 from codeyard.execution.source_archive import HEADS, REPO_MARKER
 from codeyard.services.codebuild.batch_plan import BatchspecSource, BatchspecUnavailable
 from codeyard.store.ports import Store
 from codeyard.store.ports.git_store import GitStore
-
-MAX_BUILDSPEC_BYTES = 1 << 20
-S3_ARN = "arn:aws:s3:::"
 
 
 class BatchspecReader:
@@ -30,8 +28,8 @@ class BatchspecReader:
 
     def __call__(self, region: str, source: dict[str, Any], version: str, path: str) -> BatchspecSource:
         kind = source.get("type")
-        if path.startswith(S3_ARN):
-            return self._object(path)
+        if is_s3_arn(path):
+            return self._object(path.strip())
         if kind == "CODECOMMIT":
             return self._from_repository(region, str(source.get("location", "")), version, path)
         if kind == "S3":

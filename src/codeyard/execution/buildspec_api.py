@@ -8,11 +8,10 @@ from pathlib import Path
 import anyio.to_thread
 
 from codeyard.execution.artifact_store import ArtifactStore
+from codeyard.execution.buildspec_location import MAX_BUILDSPEC_BYTES, is_s3_arn
 from codeyard.execution.queue import WorkQueue
 from codeyard.router import Send, send_json
 
-S3_ARN = "arn:aws:s3:::"
-MAX_BUILDSPEC_BYTES = 1 << 20
 YAML_FILE_ERROR = "YAML_FILE_ERROR"
 
 
@@ -22,8 +21,8 @@ async def send_buildspec(
     """Answers the object's bytes; 404 YAML_FILE_ERROR naming the location when there is no such
     object, 400 YAML_FILE_ERROR when it is larger than 1 MiB (LeaseLost propagates)."""
     job = await anyio.to_thread.run_sync(queue.job, runner_id, job_id)
-    location = str(job.payload.get("buildspec_path", ""))
-    found = artifacts.find(location) if artifacts is not None and location.startswith(S3_ARN) else None
+    location = str(job.payload.get("buildspec_path", "")).strip()
+    found = artifacts.find(location) if artifacts is not None and is_s3_arn(location) else None
     content = await anyio.to_thread.run_sync(_read, found) if found is not None else None
     if content is None:
         message = f"YAML_FILE_ERROR: the buildspec object {location} does not exist"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import httpx
 
+from codeyard.execution.buildspec_location import is_s3_arn
 from codeyard.execution.messages import Completion, Job, LogChunk, PhaseUpdate, ReportFiled, ReportUpload
 from codeyard.runner.artifact_upload import upload_artifacts
 from codeyard.runner.build_cache import BuildCache
-from codeyard.runner.buildspec.location import is_s3_arn
 from codeyard.runner.buildspec.model import Buildspec
 from codeyard.runner.buildspec.parser import parse
 from codeyard.runner.client import Refused, WorkClient

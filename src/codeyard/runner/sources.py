@@ -17,8 +17,8 @@ from pathlib import Path, PurePosixPath
 
 import httpx
 
+from codeyard.execution.buildspec_location import MAX_BUILDSPEC_BYTES, secondary_path
 from codeyard.execution.messages import Job
-from codeyard.runner.buildspec.location import secondary_path
 from codeyard.runner.client import Refused, WorkClient
 from codeyard.runner.engine.executors import Workspace
 from codeyard.runner.engine.hooks import PhaseError
@@ -28,7 +28,6 @@ from codeyard.runner.globs import inside, open_selected
 # (write, identifier) -> (commit, content type): streams one source of the job to `write`
 Fetch = Callable[[Callable[[bytes], object], str], Awaitable[tuple[str, str]]]
 SECONDARY_DIR = "sources"
-MAX_BUILDSPEC_BYTES = 1 << 20  # as a buildspec object named by an S3 ARN
 ZIP = "application/zip"
 
 

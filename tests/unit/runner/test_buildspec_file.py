@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from codeyard.execution.buildspec_location import MAX_BUILDSPEC_BYTES
 from codeyard.runner.engine.executors import Workspace
-from codeyard.runner.sources import MAX_BUILDSPEC_BYTES, read_buildspec, secondary_dirs
+from codeyard.runner.sources import read_buildspec, secondary_dirs
 
 BUILDSPEC = "version: 0.2\nphases:\n  build:\n    commands: [true]\n"
 

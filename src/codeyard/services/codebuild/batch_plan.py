@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from codeyard.runner.buildspec.location import is_s3_arn, secondary_path
+from codeyard.execution.buildspec_location import is_s3_arn, secondary_path
 from codeyard.runner.buildspec.model_batch import BatchEnv, BatchMatrix, BatchSpec, BatchTask
 from codeyard.runner.buildspec.parser import parse
 from codeyard.runner.buildspec.problems import BuildspecError

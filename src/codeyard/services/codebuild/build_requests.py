@@ -6,8 +6,8 @@ import copy
 from typing import Any
 from urllib.parse import quote
 
+from codeyard.execution.buildspec_location import is_s3_arn
 from codeyard.execution.messages import WORK_PREFIX, Job
-from codeyard.runner.buildspec.location import is_s3_arn
 from codeyard.services.codebuild.build_shapes import to_ms
 from codeyard.services.codebuild.build_sources import job_sources, merged_versions
 from codeyard.store.ports.codebuild import BuildRecord, ProjectRecord

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codeyard.runner.buildspec.location import is_s3_arn, secondary_path
+from codeyard.execution.buildspec_location import is_s3_arn, secondary_path
 
 
 @pytest.mark.parametrize(
