@@ -19,7 +19,7 @@ import httpx
 from codeyard.execution.messages import Job
 from codeyard.runner.buildspec.model import CacheSpec
 from codeyard.runner.cache import ArchiveCache, CacheError, CacheStore, cache_actions
-from codeyard.runner.cache_archive import CacheArchiveError
+from codeyard.runner.cache_archive import CacheArchiveError, SkippedEntries
 from codeyard.runner.engine.executors import Workspace
 from codeyard.runner.engine.hooks import ArtifactStep
 from codeyard.runner.engine.session import ShellSession
@@ -111,7 +111,8 @@ class BuildCache:
         source_dir = step.workspace.src_dir
         root, roots = step.workspace.filesystem_root, step.workspace.readable_roots
         paths = list(spec.paths) if spec is not None else []
-        skipped: list[str] = []  # absolute entries the build's cache paths or the workspace leave out
+        # absolute entries the build's cache paths or the workspace leave out (the first few named)
+        skipped = SkippedEntries(MAX_NAMED_SKIPS)
         wrote = False
         if self._kind == "LOCAL":
             local = LocalCache(self.local_root, self._project_arn, self._generation)
@@ -153,15 +154,15 @@ class BuildCache:
         await self._note_skipped(skipped)
         return wrote
 
-    async def _note_skipped(self, skipped: list[str]) -> None:
+    async def _note_skipped(self, skipped: SkippedEntries) -> None:
         """Notes the absolute entries of the archive that were not restored (the first few by name)."""
-        for path in skipped[:MAX_NAMED_SKIPS]:
+        for path in skipped.names:
             await self._note(
                 f"Cache entry {path} is not restored: no cache path of this build selects it inside "
                 "the build's own directories"
             )
-        if len(skipped) > MAX_NAMED_SKIPS:
-            await self._note(f"{len(skipped) - MAX_NAMED_SKIPS} more cache entries are not restored")
+        if skipped.unnamed:
+            await self._note(f"{skipped.unnamed} more cache entries are not restored")
 
     async def _save(self, step: ArtifactStep) -> None:
         spec = step.buildspec.cache

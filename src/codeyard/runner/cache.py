@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 from urllib.parse import quote, unquote
 
-from codeyard.runner.cache_archive import extract_cache_archive, write_cache_archive
+from codeyard.runner.cache_archive import SkippedEntries, extract_cache_archive, write_cache_archive
 
 MAX_FALLBACK_KEYS = 5
 _CHUNK = 1 << 20
@@ -129,7 +129,7 @@ class ArchiveCache:
         filesystem_root: Path = Path("/"),
         readable_roots: Sequence[Path] | None = None,
         paths: Sequence[str] = (),
-        skipped: list[str] | None = None,
+        skipped: SkippedEntries | None = None,
     ) -> str | None:
         """Restore the best archive; returns its key (or the project's name), None on a miss.
         Absolute entries are restored only where `paths` (the build's cache paths) select them; the

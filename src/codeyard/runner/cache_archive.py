@@ -32,6 +32,26 @@ class CacheArchiveError(Exception):
     """A cache archive that cannot be written or read."""
 
 
+class SkippedEntries:
+    """The absolute entries of an archive that a restore left out: the first `limit` by name, the
+    rest only counted (an archive may hold millions)."""
+
+    def __init__(self, limit: int = 20) -> None:
+        self.limit = limit
+        self.names: list[str] = []
+        self.count = 0
+
+    def add(self, name: str) -> None:
+        self.count += 1
+        if len(self.names) < self.limit:
+            self.names.append(name)
+
+    @property
+    def unnamed(self) -> int:
+        """How many were left out beyond the named ones."""
+        return self.count - len(self.names)
+
+
 def cache_entries(
     paths: Sequence[str],
     source_dir: Path,
@@ -93,7 +113,7 @@ def extract_cache_archive(
     filesystem_root: Path = Path("/"),
     readable_roots: Sequence[Path] | None = None,
     paths: Sequence[str] = (),
-    skipped: list[str] | None = None,
+    skipped: SkippedEntries | None = None,
 ) -> int:
     """Restore an archive read from a stream; returns the number of files and links written.
 
@@ -119,7 +139,7 @@ def extract_cache_archive(
                 within = _absolute_place(root, parts, readable_roots, wanted)
                 if within is None:
                     if skipped is not None and (member.isreg() or member.issym()):
-                        skipped.append("/" + "/".join(parts))
+                        skipped.add("/" + "/".join(parts))
                     continue
                 root, parts = within
             if member.isreg():

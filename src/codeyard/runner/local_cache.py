@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from codeyard.runner.cache import DirectoryCacheStore
-from codeyard.runner.cache_archive import extract_cache_archive, write_cache_archive
+from codeyard.runner.cache_archive import SkippedEntries, extract_cache_archive, write_cache_archive
 
 SOURCE_ENTRY = "source"  # LOCAL_SOURCE_CACHE: the .git directory of the primary source
 CUSTOM_ENTRY = "custom"  # LOCAL_CUSTOM_CACHE: the files the buildspec's cache paths select
@@ -61,7 +61,7 @@ class LocalCache:
         filesystem_root: Path = Path("/"),
         readable_roots: Sequence[Path] | None = None,
         paths: Sequence[str] = (),
-        skipped: list[str] | None = None,
+        skipped: SkippedEntries | None = None,
     ) -> bool:
         """Restore the cached custom paths (relative ones into the source, absolute ones under the root
         where the build's `paths` select them, only inside `readable_roots` when set; the absolute
@@ -86,7 +86,7 @@ class LocalCache:
         filesystem_root: Path,
         readable_roots: Sequence[Path] | None = None,
         paths: Sequence[str] = (),
-        skipped: list[str] | None = None,
+        skipped: SkippedEntries | None = None,
     ) -> bool:
         if self._kept_generation() < self._generation:
             self._reset()

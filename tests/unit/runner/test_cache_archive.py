@@ -9,6 +9,7 @@ import tarfile
 from pathlib import Path
 
 from codeyard.runner.cache_archive import (
+    SkippedEntries,
     cache_entries,
     extract_cache_archive,
     open_directory,
@@ -193,7 +194,7 @@ def test_absolute_entries_are_restored_only_where_the_builds_cache_paths_select_
             _file("src/kept.txt", b"src"),
         ]
     )
-    skipped: list[str] = []
+    skipped = SkippedEntries()
     restored = extract_cache_archive(
         stream, source, filesystem_root=root, paths=["/root/.m2/**/*", "node_modules"], skipped=skipped
     )
@@ -204,7 +205,22 @@ def test_absolute_entries_are_restored_only_where_the_builds_cache_paths_select_
         "root/.m2/lib.jar",
     ]
     assert (source / "kept.txt").read_bytes() == b"src"
-    assert skipped == ["/etc/cron.d/planted", "/root/.bashrc", "/etc/cron.d/also"]
+    assert skipped.names == ["/etc/cron.d/planted", "/root/.bashrc", "/etc/cron.d/also"]
+    assert (skipped.count, skipped.unnamed) == (3, 0)
+
+
+def test_the_entries_left_out_are_named_up_to_the_limit_and_only_counted_beyond(tmp_path: Path) -> None:
+    root = tmp_path / "fs"
+    members = [_file(f"abs/etc/planted/{i}", b"no") for i in range(3000)]
+    members.append(_file("abs/root/.m2/lib.jar", b"jar"))
+    skipped = SkippedEntries(limit=20)
+    restored = extract_cache_archive(
+        _archive(members), tmp_path / "src", filesystem_root=root, paths=["/root/.m2/**/*"], skipped=skipped
+    )
+    assert restored == 1
+    assert skipped.names == [f"/etc/planted/{i}" for i in range(20)]
+    assert (skipped.count, skipped.unnamed) == (3000, 2980)
+    assert not (root / "etc").exists()
 
 
 def test_a_link_above_the_target_leading_out_of_the_readable_roots_is_refused(tmp_path: Path) -> None:
@@ -215,7 +231,7 @@ def test_a_link_above_the_target_leading_out_of_the_readable_roots_is_refused(tm
     (home / "out").symlink_to(outside)  # a directory above the target: out of the roots
     (home / "in").symlink_to(home / "real")  # one that stays inside: taken by its resolved path
     stream = _archive([_file(f"abs{home}/out/deps/x", b"no"), _file(f"abs{home}/in/deps/y", b"yes")])
-    skipped: list[str] = []
+    skipped = SkippedEntries()
     restored = extract_cache_archive(
         stream, tmp_path / "src", readable_roots=[home], paths=[f"{home}/**/*"], skipped=skipped
     )
