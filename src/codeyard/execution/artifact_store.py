@@ -73,7 +73,8 @@ class ArtifactStore:
 
     def keep(self, bucket: str, key: str, zipped: Path, packaging: str) -> StoredArtifact:
         """Keeps the uploaded zip at the key (packaging ZIP) or unpacked into a directory there
-        (NONE), replacing what was there; on an OSError nothing of it is left."""
+        (NONE), replacing what was there; when it fails (an OSError, a zip that is not one:
+        BadZipFile, anything) nothing of it is left and the error is raised."""
         relative = PurePosixPath(bucket, key)
         if (
             relative.is_absolute()
@@ -94,7 +95,7 @@ class ArtifactStore:
                 return StoredArtifact(location, md5, sha256)
             _place_unpacked(zipped, target, staging)
             return StoredArtifact(location, None, None)
-        except OSError:
+        except BaseException:
             _remove_empty(target.parent, made)
             raise
 

@@ -48,6 +48,21 @@ def test_an_unpacking_that_fails_part_way_leaves_nothing_in_a_new_place(
     assert not (tmp_path / "artifacts").exists() or _entries(tmp_path / "artifacts") == []
 
 
+def test_an_upload_that_is_no_zip_raises_and_leaves_no_directories_for_its_key(tmp_path: Path) -> None:
+    store = ArtifactStore(tmp_path / "artifacts")
+    store.keep("bucket", "kept", _zip(tmp_path, {"a.txt": b"a"}), "NONE")
+    before = _entries(tmp_path / "artifacts")
+    upload = tmp_path / "upload.zip"
+    upload.write_bytes(b"not a zip at all")
+
+    with pytest.raises(zipfile.BadZipFile):
+        store.keep("bucket", "deep/path/out", upload, "NONE")
+    with pytest.raises(zipfile.BadZipFile):
+        store.keep("other-bucket", "out", upload, "NONE")
+
+    assert _entries(tmp_path / "artifacts") == before == ["bucket", "bucket/kept", "bucket/kept/a.txt"]
+
+
 def test_an_unpacking_that_fails_keeps_the_earlier_files_and_a_good_one_replaces_them(tmp_path: Path) -> None:
     store = ArtifactStore(tmp_path / "artifacts")
     place = tmp_path / "artifacts" / "bucket" / "out"
