@@ -16,6 +16,12 @@ LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off", "")
 _URL_PASSWORD = re.compile(r"(://[^/:@]*:)[^@/]*@")
+# The floor of runner_forget_seconds: a polling runner's last-seen time is written at most every
+# RUNNER_SEEN_WRITE_SECONDS (fleet_pool.SEEN_SECONDS) and one poll waits up to RUNNER_POLL_SECONDS
+# (work_api.MAX_WAIT), so a runner still polling is never quiet for three polls and one write.
+RUNNER_POLL_SECONDS = 20
+RUNNER_SEEN_WRITE_SECONDS = 5
+MIN_RUNNER_FORGET_SECONDS = 3 * RUNNER_POLL_SECONDS + RUNNER_SEEN_WRITE_SECONDS
 
 
 class SettingsError(ValueError):
@@ -109,6 +115,11 @@ def _coerce(name: str, raw: Any, source: str) -> Any:
         number = int(text)
         if name == "port" and not 1 <= number <= 65535:
             raise SettingsError(f"port must be between 1 and 65535, not {number} (from {source})")
+        if name == "runner_forget_seconds" and number < MIN_RUNNER_FORGET_SECONDS:
+            raise SettingsError(
+                f"runner_forget_seconds must be at least {MIN_RUNNER_FORGET_SECONDS} (a polling runner "
+                f"could be forgotten), not {number} (from {source})"
+            )
         return number
     if kind == "bool":
         if isinstance(raw, bool):

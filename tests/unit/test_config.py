@@ -6,7 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from codeyard.config import Settings, SettingsError, load_settings, mask_url, resolve_settings
+from codeyard.config import (
+    MIN_RUNNER_FORGET_SECONDS,
+    RUNNER_POLL_SECONDS,
+    RUNNER_SEEN_WRITE_SECONDS,
+    Settings,
+    SettingsError,
+    load_settings,
+    mask_url,
+    resolve_settings,
+)
+from codeyard.execution.work_api import MAX_WAIT
+from codeyard.services.codebuild.fleet_pool import SEEN_SECONDS
 
 NO_ENV: dict[str, str] = {}
 
@@ -104,6 +115,14 @@ def test_paths_are_expanded_and_absolute(tmp_path: Path, monkeypatch: pytest.Mon
         ({"port": "abc"}, {}, None, "port must be a number, not 'abc' (from flag --port)"),
         ({}, {"CODEYARD_PORT": "12ab"}, None, "(from environment CODEYARD_PORT)"),
         ({}, {"CODEYARD_PORT": "70000"}, None, "port must be between 1 and 65535"),
+        (
+            {},
+            {"CODEYARD_RUNNER_FORGET_SECONDS": "64"},
+            None,
+            "runner_forget_seconds must be at least 65 (a polling runner could be forgotten), not 64 "
+            "(from environment CODEYARD_RUNNER_FORGET_SECONDS)",
+        ),
+        ({}, {}, "runner_forget_seconds = 0\n", "runner_forget_seconds must be at least 65"),
         ({}, {}, 'port = "x"\n', "port must be a number"),
         ({}, {}, "port = true\n", "port must be a number"),
         ({}, {"CODEYARD_TEST_MODE": "maybe"}, None, "test_mode must be true or false"),
@@ -179,3 +198,12 @@ def test_mask_url(url: str, masked: str) -> None:
 def test_endpoint_of_an_ipv6_host() -> None:
     assert Settings(host="::1", port=4567).endpoint == "http://[::1]:4567"
     assert Settings(host="127.0.0.1", port=4567).endpoint == "http://127.0.0.1:4567"
+
+
+def test_runner_forget_floor_follows_the_poll_and_the_last_seen_write() -> None:
+    """The floor's constants are those the work API and the claims use, and the floor is allowed."""
+    assert RUNNER_POLL_SECONDS == MAX_WAIT
+    assert RUNNER_SEEN_WRITE_SECONDS == SEEN_SECONDS
+    assert MIN_RUNNER_FORGET_SECONDS == 3 * MAX_WAIT + SEEN_SECONDS
+    settings = load_settings({}, {"CODEYARD_RUNNER_FORGET_SECONDS": str(MIN_RUNNER_FORGET_SECONDS)}, None)
+    assert settings.runner_forget_seconds == MIN_RUNNER_FORGET_SECONDS
