@@ -78,3 +78,22 @@ def test_0013_fills_in_the_fleet_of_the_projects_stored(tmp_path: Path) -> None:
         rows = connection.exec_driver_sql("SELECT name, fleet_arn FROM cb_projects ORDER BY name").all()
     engine.dispose()
     assert [tuple(row) for row in rows] == [("on-demand", None), ("on-pool", fleet)]
+
+
+def test_0014_makes_the_open_batches_due_from_their_start(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    upgrade(engine, "0013")
+    with engine.begin() as connection:
+        for batch_id, complete in (("p:open", 0), ("p:done", 1)):
+            connection.exec_driver_sql(
+                "INSERT INTO cb_build_batches (id, region, arn, project_name, build_batch_number, status, "
+                "current_phase, complete, start_time, initiator, details, phases, build_groups) "
+                "VALUES (?, 'us-east-1', 'arn', 'p', 1, 'IN_PROGRESS', 'IN_PROGRESS', ?, "
+                "'2026-11-29 10:00:00.000000', 'me', '{}', '[]', '[]')",
+                (batch_id, complete),
+            )
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT id, due_at FROM cb_build_batches ORDER BY id").all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [("p:done", None), ("p:open", "2026-11-29 10:00:00.000000")]

@@ -21,8 +21,10 @@ from codeyard.services.codebuild.errors import InvalidInputException
 from codeyard.store.ports import Repository, UnitOfWork
 from codeyard.store.ports.codebuild import BuildRecord
 from codeyard.store.ports.codebuild_batches import BuildBatchRecord
+from codeyard.store.ports.codebuild_reports import PageQuery
 
 BATCH_PREFIX = ":build-batch/"
+DUE_PER_TICK = 100  # batches one tick looks at; the others wait for the next tick
 T = TypeVar("T")
 
 
@@ -45,17 +47,24 @@ class BatchScheduler:
         self._wake = wake
 
     @staticmethod
-    def locked(uow: UnitOfWork, batch_id: str) -> BuildBatchRecord | None:
-        """The batch, locked after its members' jobs and builds: every transaction that locks
-        them locks in that order (a member's end locks its job, its build, then the batch), so
-        none waits on another in a cycle (PostgreSQL; SQLite serialises writers). Members the
-        batch gained while they were being locked are locked in another round."""
+    def locked(
+        uow: UnitOfWork, batch_id: str, only: Callable[[str], bool] | None = None
+    ) -> BuildBatchRecord | None:
+        """The batch, locked after its members' jobs and builds (with `only`, the members it
+        accepts): every transaction that locks them locks in that order (a member's end locks its
+        job, its build, then the batch), so none waits on another in a cycle (PostgreSQL; SQLite
+        serialises writers). Members the batch gained while they were being locked are locked in
+        another round."""
         held: set[str] = set()
         while True:
             batch = uow.build_batches.get(id=batch_id)
             if batch is None:
                 return None
-            members = [g["build"] for g in batch.build_groups if g.get("build") and g["build"] not in held]
+            members = [
+                g["build"]
+                for g in batch.build_groups
+                if g.get("build") and g["build"] not in held and (only is None or only(g["build"]))
+            ]
             if not members:
                 return uow.build_batches.get(id=batch_id, for_update=True)
             for build_id in members:
@@ -132,11 +141,12 @@ class BatchScheduler:
         self, uow: UnitOfWork, batch: BuildBatchRecord, now: datetime, *, wait: bool = True
     ) -> int:
         """Queued members stop at once, running ones at their runners' next heartbeat; answers how
-        many were changed. Without `wait`, a member whose job or build another transaction holds
-        is skipped (PostgreSQL) rather than waited for."""
+        many were changed. Members already asked to stop (or ended) are not locked again. Without
+        `wait`, a member whose job or build another transaction holds is skipped (PostgreSQL)
+        rather than waited for."""
         changed = 0
         for group in batch.build_groups:
-            if not group.get("build"):
+            if not group.get("build") or not _to_stop(uow, group["build"]):
                 continue
             job = _locked(uow.jobs, group["build"], wait)
             record = _locked(uow.builds, group["build"], wait) if job is not None or wait else None
@@ -166,6 +176,7 @@ class BatchScheduler:
         waiting = any(not g.get("build") for g in batch.build_groups)
         stopping = batch.details.get("stopping")
         if running or (waiting and not stopping and not batch.details.get("failed")):
+            batch = replace(batch, due_at=self._due(uow, batch, now))
             uow.build_batches.update(batch)
             return batch
         if stopping:
@@ -177,45 +188,70 @@ class BatchScheduler:
             if batch.details.get("combineArtifacts"):
                 batch = begun(batch, "COMBINE_ARTIFACTS", now)
             batch = finished(batch, "SUCCEEDED", now)
-        uow.build_batches.update(batch)
-        return batch
+        uow.build_batches.update(replace(batch, due_at=None))
+        return replace(batch, due_at=None)
+
+    def _due(self, uow: UnitOfWork, batch: BuildBatchRecord, now: datetime) -> datetime | None:
+        """When the scheduler's tick must look at this open batch (see BuildBatchRecord.due_at)."""
+        if batch.complete or batch.details.get("stopping"):
+            return None
+        if _failing_fast(batch) and any(
+            _to_stop(uow, g["build"]) for g in batch.build_groups if g.get("build")
+        ):
+            return now
+        return self._timeout_at(batch)
 
     def expire(self, uow: UnitOfWork, now: datetime) -> int:
         """Batches past their timeoutInMins stop (TIMED_OUT), and failed fast-fail batches stop
-        the members their failing member's end could not lock; answers how many batches changed."""
+        the members their failing member's end could not lock; answers how many batches changed.
+        Only the batches due (by the indexed due_at, the first DUE_PER_TICK) are read; each one
+        looked at is stored with its next due time."""
         count = 0
-        for candidate in uow.build_batches.find(complete=False):
-            if candidate.details.get("stopping"):
+        due = PageQuery(order=("due_at", "id"), limit=DUE_PER_TICK, at_most={"due_at": now})
+        for candidate in uow.build_batches.page(due):
+            timed_out = self._timed_out(candidate, now) and not candidate.details.get("stopping")
+            found = self.locked(uow, candidate.id, None if timed_out else lambda b: _to_stop(uow, b))
+            if found is None or found.complete:
                 continue
-            if not self._timed_out(candidate, now) and not _failing_fast(candidate):
-                continue
-            found = self.locked(uow, candidate.id)
-            if found is None or found.complete or found.details.get("stopping"):
-                continue
-            if self._timed_out(found, now):
+            batch = found
+            if found.details.get("stopping"):
+                pass  # stored with no due time below
+            elif self._timed_out(found, now):
                 batch = replace(found, details={**found.details, "stopping": "TIMED_OUT"})
                 self.stop_members(uow, batch, now)
+                count += 1
             elif _failing_fast(found) and self.stop_members(uow, found, now):
-                batch = found
-            else:
-                continue
+                count += 1
             self.settle(uow, batch, now)
-            count += 1
         return count
 
-    def _timed_out(self, batch: BuildBatchRecord, now: datetime) -> bool:
-        """Past timeoutInMins from the start of its run: the latest IN_PROGRESS phase, as a retry
-        begins a new one (counting from the batch's first start timed a late retry out at once)."""
+    def _timeout_at(self, batch: BuildBatchRecord) -> datetime | None:
+        """The end of timeoutInMins from the start of its run: the latest IN_PROGRESS phase, as a
+        retry begins a new one (counting from the batch's first start timed a late retry out at once)."""
         minutes = batch.details.get("timeoutInMins")
         if not minutes:
-            return False
+            return None
         runs = [p["startTime"] for p in batch.phases if p.get("phaseType") == "IN_PROGRESS"]
         begun = to_time(runs[-1]) if runs else batch.start_time
-        return begun + timedelta(seconds=int(minutes) * self._minute_seconds) <= now
+        return begun + timedelta(seconds=int(minutes) * self._minute_seconds)
+
+    def _timed_out(self, batch: BuildBatchRecord, now: datetime) -> bool:
+        end = self._timeout_at(batch)
+        return end is not None and end <= now
 
 
 def _failing_fast(batch: BuildBatchRecord) -> bool:
     return bool(batch.details.get("failed") and batch.details.get("fastFail"))
+
+
+def _to_stop(uow: UnitOfWork, build_id: str) -> bool:
+    """Whether a member still needs stopping (read without a lock): its build runs and its job
+    is queued or not yet asked to stop."""
+    job = uow.jobs.get(id=build_id)
+    if job is None or (job.stop_requested and job.state != "QUEUED"):
+        return False  # without a job there is nothing to ask
+    build = uow.builds.get(id=build_id)
+    return build is not None and not build.build_complete
 
 
 def _locked(rows: Repository[T], build_id: str, wait: bool) -> T | None:

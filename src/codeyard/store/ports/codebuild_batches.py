@@ -13,7 +13,10 @@ class BuildBatchRecord:
     shapes them (source, environment, artifacts, buildBatchConfig…) and the StartBuildBatch
     request; `phases` the BuildBatchPhase shapes so far (times in epoch milliseconds);
     `build_groups` one entry per member: identifier, dependsOn, ignoreFailure, the member's
-    StartBuild request, the id of its current build (None until started) and of its prior ones."""
+    StartBuild request, the id of its current build (None until started) and of its prior ones.
+    `due_at` is when the scheduler's tick must look at the batch: the end of its timeoutInMins, or
+    at once while it fails fast with members not yet asked to stop; None when nothing is due
+    (complete, stopping, or neither)."""
 
     id: str  # "<project>:<uuid>"
     region: str
@@ -30,3 +33,4 @@ class BuildBatchRecord:
     phases: list[dict[str, Any]] = field(default_factory=list)
     build_groups: list[dict[str, Any]] = field(default_factory=list)
     idempotency_token: str | None = None
+    due_at: datetime | None = None

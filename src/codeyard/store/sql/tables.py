@@ -581,9 +581,11 @@ build_batches = Table(
     Column("phases", JSON, nullable=False),
     Column("build_groups", JSON, nullable=False),
     Column("idempotency_token", String(255)),
+    Column("due_at", UtcDateTime),
     Index("ix_cb_build_batches_region_time", "region", "start_time", "id"),
     Index("ix_cb_build_batches_project", "region", "project_name", "start_time", "id"),
     Index("ix_cb_build_batches_open", "complete"),
+    Index("ix_cb_build_batches_due", "due_at", "id"),
 )
 
 idempotency_tokens = Table(
