@@ -34,6 +34,7 @@ from codeyard.services.codebuild.idempotency import (
     once,
     token_use,
 )
+from codeyard.services.codebuild.override_checks import check_overrides
 from codeyard.services.codebuild.report_shapes import cursor_of, cursor_token
 from codeyard.store.ports import UnitOfWork
 from codeyard.store.ports.codebuild import ProjectRecord
@@ -67,6 +68,7 @@ class BuildBatchesMixin(CodeBuildBase):
             project = self._find_project(uow, ctx, project_name)
         if project is None:
             raise ResourceNotFoundException(f"Project cannot be found: {project_name}")
+        check_overrides(project, request, ctx, self._clone_url_base)
         config = request.get("buildBatchConfigOverride") or project.definition.get("buildBatchConfig")
         if not config:
             raise InvalidInputException(

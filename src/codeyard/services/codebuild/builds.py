@@ -23,6 +23,7 @@ from codeyard.services.codebuild.idempotency import (
     once,
     token_use,
 )
+from codeyard.services.codebuild.override_checks import check_overrides
 from codeyard.services.codebuild.pages import page
 from codeyard.store.ports import UnitOfWork
 from codeyard.store.ports.codebuild import BuildRecord
@@ -121,6 +122,7 @@ class BuildsMixin(CodeBuildBase):
             project = self._find_project(uow, ctx, project_name)
             if project is None:
                 raise ResourceNotFoundException(f"Project cannot be found: {project_name}")
+            check_overrides(project, request, ctx, self._clone_url_base)
             build_id = f"{project.name}:{self._ids.uuid()}"
             if use is not None:
                 claim(uow, use, build_id, now)  # first: a second call with the token stops here
