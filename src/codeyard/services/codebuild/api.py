@@ -50,6 +50,8 @@ class CodeBuildApi(
             names = [params["name"]]
         elif isinstance(params.get("projectName"), str):
             names = [params["projectName"]]
+        elif isinstance(params.get("projectArn"), str):  # UpdateProjectVisibility
+            names = [params["projectArn"]]
         elif operation == "BatchGetProjects":
             names = [n for n in params.get("names", ()) if isinstance(n, str)]
         elif isinstance(params.get("id"), str):

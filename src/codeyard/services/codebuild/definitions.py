@@ -35,6 +35,8 @@ MEMBERS = (
     "buildBatchConfig",
     "concurrentBuildLimit",
     "projectVisibility",
+    "publicProjectAlias",
+    "resourceAccessRole",
     "autoRetryLimit",
 )
 

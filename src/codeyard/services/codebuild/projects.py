@@ -1,7 +1,8 @@
-"""Build projects: create, update, delete, batch get and list."""
+"""Build projects: create, update, delete, batch get, list and UpdateProjectVisibility."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -22,6 +23,7 @@ from codeyard.store.ports.codebuild import ProjectRecord
 
 MAX_PROJECTS = 5000  # per account and region, as AWS's quota
 PAGE_SIZE = 100
+_IAM_ROLE = re.compile(r"arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}")
 _SORT_KEYS = {"NAME": "name", "CREATED_TIME": "created_at", "LAST_MODIFIED_TIME": "last_modified_at"}
 
 
@@ -213,6 +215,38 @@ class ProjectsMixin(CodeBuildBase):
         out: dict[str, Any] = {"projects": [r.name for r in items]}
         if following:
             out["nextToken"] = following
+        return out
+
+    def update_project_visibility(
+        self,
+        ctx: RequestContext,
+        *,
+        project_arn: str,
+        project_visibility: str,
+        resource_access_role: str | None = None,
+    ) -> dict[str, Any]:
+        """Sets projectVisibility (and resourceAccessRole when given). PUBLIC_READ gives the project a
+        publicProjectAlias once; it is kept after, so the project's public identifier never changes."""
+        if resource_access_role is not None and not _IAM_ROLE.fullmatch(resource_access_role):
+            raise InvalidInputException(
+                f"Invalid resourceAccessRole: {resource_access_role} is not an IAM role ARN"
+            )
+        with self._store.unit_of_work() as uow:
+            record = self._find_project(uow, ctx, project_arn)
+            if record is None:
+                raise ResourceNotFoundException(f"Project cannot be found: {_arn_of(ctx, project_arn)}")
+            definition = {**record.definition, "projectVisibility": project_visibility}
+            if project_visibility == "PUBLIC_READ" and "publicProjectAlias" not in definition:
+                definition["publicProjectAlias"] = self._ids.uuid()
+            if resource_access_role is not None:
+                definition["resourceAccessRole"] = resource_access_role
+            definition = complete(definition, ctx, record.name)
+            updated = replace(record, last_modified_at=self._clock.now(), definition=definition)
+            uow.projects.update(updated)
+            uow.commit()
+        out = {"projectArn": updated.arn, "projectVisibility": project_visibility}
+        if "publicProjectAlias" in definition:
+            out["publicProjectAlias"] = definition["publicProjectAlias"]
         return out
 
     def _badge(self, current: dict[str, Any] | None, enabled: bool | None) -> dict[str, Any] | None:
