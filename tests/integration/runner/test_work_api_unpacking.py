@@ -122,7 +122,9 @@ def test_the_sweep_removes_what_a_crash_left_half_unpacked(make_server: Callable
     for entry in (staged, place / ".site.x1y2z3w4.unpacking"):
         os.utime(entry, (then, then))
 
-    assert _sweep(server)["artifactLeftoversRemoved"] == 1
+    # The server's own sweep at start may run after the entry was made old and take it first: the
+    # sweep asked for here then finds nothing. Either way, once a sweep has run it is gone.
+    assert _sweep(server)["artifactLeftoversRemoved"] in (0, 1)
 
     assert not staged.exists()
     assert _files(place) == [".site.x1y2z3w4.unpacking", "site", "site/index.html"]
