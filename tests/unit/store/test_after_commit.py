@@ -5,34 +5,14 @@ that raises neither undoes the commit nor keeps the others from running."""
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from codeyard.store.ports.iam import GroupRecord
-from codeyard.store.sql.engine import make_engine
-from codeyard.store.sql.schema import upgrade
 from codeyard.store.sql.unit_of_work import SqlStore
-from tests.support.postgres import PostgresCluster
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    else:
-        cluster: PostgresCluster = request.getfixturevalue("postgres")
-        url = cluster.create_database("after_" + uuid.uuid4().hex[:10])
-    engine = make_engine(url)
-    upgrade(engine)
-    store = SqlStore(engine)
-    yield store
-    store.dispose()
 
 
 def group(name: str) -> GroupRecord:

@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
-
 from codeyard.store.ports.codebuild_reports import CodeCoverageRecord, PageQuery, TestCaseRecord
-from codeyard.store.sql.engine import make_engine
-from codeyard.store.sql.schema import upgrade
 from codeyard.store.sql.unit_of_work import SqlStore
-from tests.support.postgres import PostgresCluster
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 REPORT = "arn:aws:codebuild:us-east-1:000000000000:report/p-unit:0001"
 OTHER = "arn:aws:codebuild:us-east-1:000000000000:report/p-unit:0002"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    else:
-        cluster: PostgresCluster = request.getfixturevalue("postgres")
-        url = cluster.create_database("pages_" + uuid.uuid4().hex[:10])
-    engine = make_engine(url)
-    upgrade(engine)
-    store = SqlStore(engine)
-    yield store
-    store.dispose()
 
 
 def case(report: str, n: int) -> TestCaseRecord:
